@@ -1,0 +1,24 @@
+import type { ServiceType } from '../src/generated/prisma/client.ts';
+import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
+import type { OpenTroubleTicketRequest, TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
+
+/** The domain services dialogs may call; src/bot binds them to the database. */
+export interface BotServices {
+  listActiveServices(customerId: string): Promise<SubscribedService[]>;
+  openTroubleTicket(request: OpenTroubleTicketRequest): Promise<{ ticket: TicketView; created: boolean }>;
+  findCustomerTicket(customerId: string, number: number): Promise<TicketView | null>;
+  listRecentTickets(customerId: string): Promise<TicketView[]>;
+  /** Records that the customer asked for a person; the handoff itself comes with the agent console. */
+  recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string }): Promise<void>;
+}
+
+/** How the bot names things and where it sends people. */
+export interface BotSettings {
+  operatorName: string;
+  supportPhone: string;
+  supportUrl: string;
+  /** IANA time zone for dates in replies. */
+  timeZone: string;
+}
+
+export type { ServiceType };

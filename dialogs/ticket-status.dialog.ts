@@ -1,0 +1,61 @@
+import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { describeTicketStatus, isOpen, parseTicketReference, type TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
+import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
+import type { BotServices, BotSettings } from './services.ts';
+import { getTurnInfo } from './turn-info.ts';
+import { formatDay, formatDayTime, SERVICE_NAMES } from './wording.ts';
+
+export const TICKET_STATUS_DIALOG = 'ticketStatusDialog';
+const STEPS = 'ticketStatusSteps';
+
+export interface TicketStatusOptions {
+  /** A reference the customer typed, e.g. "TT-100001". */
+  reference?: string | undefined;
+}
+
+/** Ticket status: by reference, or the customer's open (else latest) tickets. */
+export class TicketStatusDialog extends CancelAndHelpDialog {
+  constructor(services: BotServices, settings: BotSettings) {
+    super(TICKET_STATUS_DIALOG, services, settings);
+    this.addDialog(new WaterfallDialog<TicketStatusOptions>(STEPS, [this.answerStep.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  /** Looks the ticket up on the customer's own account and states where it is. */
+  private async answerStep(step: WaterfallStepContext<TicketStatusOptions>): Promise<DialogTurnResult> {
+    const info = getTurnInfo(step.context);
+    const customer = info.customer;
+    if (!customer) return step.endDialog();
+    info.reason = 'ticket.status';
+    const number = step.options.reference ? parseTicketReference(step.options.reference) : undefined;
+    if (number !== undefined) {
+      const ticket = await this.services.findCustomerTicket(customer.id, number);
+      if (ticket) {
+        info.links.push({ itemType: 'troubleTicket', itemId: ticket.id, action: 'viewed' });
+        await step.context.sendActivity(this.describe(ticket));
+        return step.endDialog();
+      }
+      const recent = await this.services.listRecentTickets(customer.id);
+      const others = recent.length > 0 ? ` Your recent tickets: ${recent.map((t) => t.reference).join(', ')}.` : '';
+      await step.context.sendActivity(`I can't find ticket TT-${number} on your account.${others}`);
+      return step.endDialog();
+    }
+    const recent = await this.services.listRecentTickets(customer.id);
+    if (recent.length === 0) {
+      await step.context.sendActivity('You have no fault tickets with us. If something is not working, tell me what and I will open one.');
+      return step.endDialog();
+    }
+    for (const ticket of recent) info.links.push({ itemType: 'troubleTicket', itemId: ticket.id, action: 'viewed' });
+    const open = recent.filter((ticket) => isOpen(ticket.status));
+    const shown = open.length > 0 ? open : recent.slice(0, 1);
+    await step.context.sendActivity(shown.map((ticket) => this.describe(ticket)).join('\n'));
+    return step.endDialog();
+  }
+
+  private describe(ticket: TicketView): string {
+    const opened = `opened ${formatDay(ticket.createdAt, this.settings)}`;
+    const eta =
+      isOpen(ticket.status) && ticket.expectedResolutionDate ? ` Expected fix by ${formatDayTime(ticket.expectedResolutionDate, this.settings)}.` : '';
+    return `${ticket.reference} (${SERVICE_NAMES[ticket.serviceType]}, ${opened}): ${describeTicketStatus(ticket.status)}.${eta}`;
+  }
+}

@@ -1,0 +1,31 @@
+import type { TurnContext } from 'botbuilder-core';
+import type { CustomerSummary } from '../src/domain/customers/customers.service.ts';
+import type { InteractionLink } from '../src/domain/interactions/interactions.service.ts';
+import type { Recognition } from '../src/nlu/recognizer.ts';
+
+/** What a dialog knows about the turn it runs in, put on the TurnContext by src/bot. */
+export interface TurnInfo {
+  /** The verified customer (on SMS: the sending number matches the one on file), or null. */
+  customer: CustomerSummary | null;
+  channel: 'sms' | 'webchat' | 'voice';
+  /** The inbound interaction: the idempotency key of anything this turn does. */
+  inboundId: string;
+  correlationId: string;
+  recognition: Recognition;
+  now: Date;
+  /** Filled by dialogs: what the turn was about, and the records it created or read. */
+  reason: string | null;
+  links: InteractionLink[];
+}
+
+const TURN_INFO = Symbol('turnInfo');
+
+export function setTurnInfo(context: TurnContext, info: TurnInfo): void {
+  context.turnState.set(TURN_INFO, info);
+}
+
+export function getTurnInfo(context: TurnContext): TurnInfo {
+  const info: TurnInfo | undefined = context.turnState.get(TURN_INFO);
+  if (!info) throw new Error('Turn info is missing: the turn did not come through src/bot');
+  return info;
+}

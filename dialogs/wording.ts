@@ -1,0 +1,34 @@
+import type { ServiceType } from '../src/generated/prisma/client.ts';
+import type { BotSettings } from './services.ts';
+
+// Short replies: everything here must read well in one SMS and on a screen reader.
+
+export const SERVICE_NAMES: Record<ServiceType, string> = {
+  internet: 'internet',
+  mobile: 'mobile',
+  tv: 'TV',
+  landline: 'home phone',
+};
+
+export function formatDay(date: Date, settings: BotSettings): string {
+  return new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: settings.timeZone }).format(date);
+}
+
+export function formatDayTime(date: Date, settings: BotSettings): string {
+  return new Intl.DateTimeFormat('en-US', {
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone: settings.timeZone,
+  }).format(date);
+}
+
+export function helpText(settings: BotSettings): string {
+  return `I can report a fault ("my internet is down") and check a ticket ("ticket status"). Say "agent" for a person or "start over" anytime. Reply STOP to opt out.`;
+}
+
+export function contactText(settings: BotSettings): string {
+  return `call ${settings.supportPhone} or visit ${settings.supportUrl}`;
+}

@@ -1,0 +1,78 @@
+import { ConversationState } from 'botbuilder-core';
+import { runDialog, type DialogState } from 'botbuilder-dialogs';
+import { MainDialog } from '../../dialogs/main.dialog.ts';
+import type { BotServices, BotSettings } from '../../dialogs/services.ts';
+import { TicketStatusDialog } from '../../dialogs/ticket-status.dialog.ts';
+import { TroubleTicketDialog } from '../../dialogs/trouble-ticket.dialog.ts';
+import { setTurnInfo, type TurnInfo } from '../../dialogs/turn-info.ts';
+import type { CustomerSummary } from '../domain/customers/customers.service.ts';
+import type { InboundTurnMessage, TurnOutcome } from '../domain/interactions/interactions.service.ts';
+import type { DbClient } from '../lib/db-types.ts';
+import type { Recognizer } from '../nlu/recognizer.ts';
+import { CollectingAdapter } from './turn-adapter.ts';
+import { TurnStorage } from './turn-storage.ts';
+
+export interface BotTurn {
+  outcome: TurnOutcome;
+  /** The turn's state changes: write them in the same transaction as the outcome. */
+  storage: TurnStorage;
+}
+
+export interface ConversationBot {
+  runTurn(message: InboundTurnMessage, customer: CustomerSummary | null): Promise<BotTurn>;
+}
+
+/** Wires botbuilder to our dialogs: one turn in, the replies and records it produced out. */
+export function createConversationBot(db: DbClient, recognizer: Recognizer, services: BotServices, settings: BotSettings): ConversationBot {
+  const adapter = new CollectingAdapter();
+  adapter.onTurnError = async (_context, error) => {
+    throw error;
+  };
+  const mainDialog = new MainDialog(services, settings, new TroubleTicketDialog(services, settings), new TicketStatusDialog(services, settings));
+
+  return {
+    async runTurn(message, customer) {
+      const now = new Date();
+      const storage = new TurnStorage(db);
+      const conversationState = new ConversationState(storage);
+      const dialogState = conversationState.createProperty<DialogState>('DialogState');
+      const recognition = await recognizer.recognize(message.text, { referenceDate: now });
+      const info: TurnInfo = {
+        customer,
+        channel: message.channel,
+        inboundId: message.id,
+        correlationId: message.correlationId ?? message.id,
+        recognition,
+        now,
+        reason: null,
+        links: [],
+      };
+      const sent = await adapter.runTurn(
+        {
+          type: 'message',
+          id: message.id,
+          text: message.text,
+          channelId: message.channel,
+          timestamp: now,
+          conversation: { id: message.conversationId, isGroup: false, conversationType: 'personal', name: '' },
+          from: { id: message.fromAddress, name: '' },
+          recipient: { id: message.toAddress, name: '' },
+        },
+        async (context) => {
+          setTurnInfo(context, info);
+          await runDialog(mainDialog, context, dialogState);
+          await conversationState.saveChanges(context);
+        },
+      );
+      const reason = info.reason ?? recognition.intent;
+      return {
+        storage,
+        outcome: {
+          reason,
+          replies: sent.flatMap((activity) => (activity.text ? [{ text: activity.text, reason }] : [])),
+          links: info.links,
+        },
+      };
+    },
+  };
+}

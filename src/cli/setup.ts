@@ -1,0 +1,14 @@
+import { loadConfig } from '../config.ts';
+import { migrateAndSeed } from './seed.ts';
+
+// Second half of `npm run setup` (after npm install and prisma generate): the database, migrated
+// and seeded with the demo data, ready for `npm start`.
+
+try {
+  const config = loadConfig();
+  await migrateAndSeed(config.database.url);
+  process.stdout.write(`\nReady. Start the service with: npm start   (Redis must be running at ${config.redis.url})\n`);
+} catch (error) {
+  process.stderr.write(`Setup failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,69 @@
+import express, { Router } from 'express';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { invalidRequest } from '../api/error-handler.ts';
+import { toE164 } from '../lib/phone.ts';
+import { fakeSid, postSignedForm } from './twilio-signing.ts';
+import type { TwilioStandInState } from './twilio-standin.ts';
+
+export interface DemoRoutesOptions {
+  prisma: PrismaClient;
+  authToken: string;
+  accountSid: string;
+  ourNumber: string;
+  /** The URL Twilio would call: signatures are made over it. */
+  publicBaseUrl: () => string;
+  /** Where this process listens, to post the webhook over real HTTP. */
+  localUrl: () => string;
+  sandbox: TwilioStandInState;
+  operatorName: string;
+}
+
+const PAGE = readFileSync(new URL('./public/sms-simulator.html', import.meta.url), 'utf8');
+
+const sendBody = z.object({
+  from: z.string().transform((value, ctx) => toE164(value) ?? (ctx.addIssue({ code: 'custom', message: 'is not a phone number' }), '')),
+  text: z.string().trim().min(1, 'is empty').max(1600, 'is longer than an SMS can be'),
+});
+
+/**
+ * The try-it page and its helpers. Mounted only when no Twilio account is configured (the
+ * sandbox): messages go through the real signed webhook, replies come back from the stand-in.
+ */
+export function demoRoutes(options: DemoRoutesOptions): Router {
+  const router = Router();
+
+  router.get('/', (_req, res) => {
+    res.type('html').send(PAGE.replaceAll('{{operatorName}}', escapeHtml(options.operatorName)));
+  });
+
+  /** Demo customers to text as (names and numbers are seeded demo data). */
+  router.get('/dev/demo/customers', async (_req, res) => {
+    const phones = await options.prisma.contactMedium.findMany({
+      where: { mediumType: 'phone', phoneNumber: { startsWith: '+1555123' } },
+      orderBy: { phoneNumber: 'asc' },
+      take: 12,
+      select: { phoneNumber: true, customer: { select: { id: true, givenName: true, familyName: true } } },
+    });
+    res.json({
+      ourNumber: options.ourNumber,
+      customers: phones.map((p) => ({ id: p.customer.id, name: `${p.customer.givenName} ${p.customer.familyName}`, phone: p.phoneNumber })),
+    });
+  });
+
+  /** Sends an SMS "from" a phone through the real webhook, signed as Twilio would sign it. */
+  router.post('/dev/sms/send', express.json({ limit: '8kb' }), async (req, res) => {
+    const body = sendBody.safeParse(req.body);
+    if (!body.success) throw invalidRequest(body.error, 'message');
+    const params = { MessageSid: fakeSid('SM'), AccountSid: options.accountSid, From: body.data.from, To: options.ourNumber, Body: body.data.text };
+    const response = await postSignedForm(options.authToken, `${options.localUrl()}/twilio/sms`, params, `${options.publicBaseUrl()}/twilio/sms`);
+    res.status(response.ok ? 202 : response.status).json({ messageSid: params.MessageSid, webhookStatus: response.status, after: options.sandbox.messages.length - 1 });
+  });
+
+  return router;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,51 @@
+import type { Channel, ConsentPurpose } from '../../generated/prisma/client.ts';
+import type { DbClient } from '../../lib/db-types.ts';
+import { recordAuditEvent } from '../audit/audit.service.ts';
+
+const ALL_PURPOSES: ConsentPurpose[] = ['service', 'marketing'];
+
+interface ConsentChange {
+  channel: Channel;
+  address: string;
+  customerId: string | null;
+  /** Where the change came from, e.g. "sms-keyword:STOP". */
+  source: string;
+  correlationId?: string | undefined;
+}
+
+/** STOP: the address gets no more messages of any purpose until it opts back in. */
+export async function recordOptOut(db: DbClient, change: ConsentChange): Promise<void> {
+  for (const purpose of ALL_PURPOSES) await setConsent(db, change, purpose, 'revoked');
+}
+
+/** START: service messages resume; marketing stays as it is until asked for again. */
+export async function recordOptIn(db: DbClient, change: ConsentChange): Promise<void> {
+  await setConsent(db, change, 'service', 'granted');
+}
+
+async function setConsent(db: DbClient, change: ConsentChange, purpose: ConsentPurpose, status: 'granted' | 'revoked') {
+  const { channel, address, customerId, source } = change;
+  const consent = await db.consent.upsert({
+    where: { channel_address_purpose: { channel, address, purpose } },
+    create: { channel, address, purpose, status, source, customerId },
+    update: { status, source, ...(customerId ? { customerId } : {}) },
+  });
+  await recordAuditEvent(db, {
+    actorType: customerId ? 'customer' : 'system',
+    actorId: customerId ?? undefined,
+    action: status === 'revoked' ? 'consent.revoke' : 'consent.grant',
+    entityType: 'consent',
+    entityId: consent.id,
+    details: { purpose, source, channel },
+    correlationId: change.correlationId,
+  });
+}
+
+/** True when the address has opted out of service messages on the channel. */
+export async function isOptedOut(db: DbClient, channel: Channel, address: string): Promise<boolean> {
+  const consent = await db.consent.findUnique({
+    where: { channel_address_purpose: { channel, address, purpose: 'service' } },
+    select: { status: true },
+  });
+  return consent?.status === 'revoked';
+}

@@ -1,0 +1,47 @@
+import type { ServiceType } from '../../generated/prisma/client.ts';
+import type { DbClient } from '../../lib/db-types.ts';
+
+export interface CustomerSummary {
+  id: string;
+  givenName: string;
+  familyName: string;
+  status: string;
+}
+
+export interface SubscribedService {
+  productId: string;
+  serviceType: ServiceType;
+  offeringName: string;
+  serviceIdentifier: string | null;
+}
+
+/** The customer whose phone contact medium is this E.164 number, if any. */
+export async function findCustomerByPhone(db: DbClient, phone: string): Promise<CustomerSummary | null> {
+  const medium = await db.contactMedium.findUnique({
+    where: { phoneNumber: phone },
+    select: { customer: { select: { id: true, givenName: true, familyName: true, status: true } } },
+  });
+  return medium?.customer ?? null;
+}
+
+export async function getCustomer(db: DbClient, customerId: string): Promise<CustomerSummary | null> {
+  return db.customer.findUnique({
+    where: { id: customerId },
+    select: { id: true, givenName: true, familyName: true, status: true },
+  });
+}
+
+/** Active base services (not add-ons) the customer can report a fault on, one per product. */
+export async function listActiveServices(db: DbClient, customerId: string): Promise<SubscribedService[]> {
+  const products = await db.product.findMany({
+    where: { customerId, status: { in: ['active', 'suspended'] }, offering: { isAddOn: false } },
+    select: { id: true, serviceType: true, serviceIdentifier: true, offering: { select: { name: true } } },
+    orderBy: { startDate: 'asc' },
+  });
+  return products.map((product) => ({
+    productId: product.id,
+    serviceType: product.serviceType,
+    offeringName: product.offering.name,
+    serviceIdentifier: product.serviceIdentifier,
+  }));
+}

@@ -1,0 +1,160 @@
+import type { Channel, ServiceType, TicketSeverity, TroubleTicketStatus } from '../../generated/prisma/client.ts';
+import type { DbClient } from '../../lib/db-types.ts';
+import { isUniqueViolation } from '../../lib/db-types.ts';
+import { recordAuditEvent } from '../audit/audit.service.ts';
+
+export interface TicketView {
+  id: string;
+  reference: string;
+  serviceType: ServiceType;
+  status: TroubleTicketStatus;
+  severity: TicketSeverity;
+  description: string;
+  createdAt: Date;
+  expectedResolutionDate: Date | null;
+  statusChangeDate: Date;
+}
+
+export interface OpenTroubleTicketRequest {
+  customerId: string;
+  serviceType: ServiceType;
+  productId: string | null;
+  description: string;
+  issueStartedAt: Date | null;
+  channel: Channel;
+  /** The same key opens the same ticket: a retried turn never opens a second one. */
+  idempotencyKey: string;
+  correlationId?: string | undefined;
+}
+
+/** Hours to the expected resolution, by severity. */
+const RESOLUTION_HOURS: Record<TicketSeverity, number> = { critical: 4, major: 24, minor: 72 };
+
+const TICKET_REFERENCE = /^TT-?(\d{1,9})$/i;
+
+export function formatTicketReference(number: number): string {
+  return `TT-${number}`;
+}
+
+/** The ticket number in a customer-typed reference ("tt-100001", "TT100001"), if it is one. */
+export function parseTicketReference(text: string): number | undefined {
+  const match = TICKET_REFERENCE.exec(text.trim());
+  return match?.[1] ? Number(match[1]) : undefined;
+}
+
+/** Service down completely is major; degraded service is minor. */
+export function deriveSeverity(description: string): TicketSeverity {
+  const text = description.toLowerCase();
+  if (/\b(down|dead|no (service|signal|internet|connection|dial ?tone|picture)|not working|doesn'?t work|won'?t work|outage|cannot|can'?t (connect|call|get online))\b/.test(text)) {
+    return 'major';
+  }
+  return 'minor';
+}
+
+const ticketSelect = {
+  id: true,
+  number: true,
+  serviceType: true,
+  status: true,
+  severity: true,
+  description: true,
+  createdAt: true,
+  expectedResolutionDate: true,
+  statusChangeDate: true,
+} as const;
+
+function toView(ticket: { number: number } & Omit<TicketView, 'reference'>): TicketView {
+  const { number, ...rest } = ticket;
+  return { ...rest, reference: formatTicketReference(number) };
+}
+
+/** Opens a TMF621 trouble ticket, or returns the one this idempotency key already opened. */
+export async function openTroubleTicket(db: DbClient, request: OpenTroubleTicketRequest): Promise<{ ticket: TicketView; created: boolean }> {
+  const existing = await db.troubleTicket.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: ticketSelect });
+  if (existing) return { ticket: toView(existing), created: false };
+
+  const severity = deriveSeverity(request.description);
+  const now = new Date();
+  try {
+    const ticket = await db.troubleTicket.create({
+      data: {
+        customerId: request.customerId,
+        productId: request.productId,
+        serviceType: request.serviceType,
+        severity,
+        name: `${capitalise(request.serviceType)} fault`,
+        description: request.description,
+        issueStartedAt: request.issueStartedAt,
+        channel: request.channel,
+        expectedResolutionDate: new Date(now.getTime() + RESOLUTION_HOURS[severity] * 3_600_000),
+        idempotencyKey: request.idempotencyKey,
+        statusChanges: { create: { status: 'acknowledged', reason: `Reported by the customer over ${request.channel}` } },
+      },
+      select: ticketSelect,
+    });
+    await recordAuditEvent(db, {
+      actorType: 'customer',
+      actorId: request.customerId,
+      action: 'troubleTicket.create',
+      entityType: 'troubleTicket',
+      entityId: ticket.id,
+      details: { serviceType: request.serviceType, severity, channel: request.channel },
+      correlationId: request.correlationId,
+    });
+    return { ticket: toView(ticket), created: true };
+  } catch (error) {
+    // Two attempts raced on the same key: the other one won, so answer with its ticket.
+    if (!isUniqueViolation(error)) throw error;
+    const raced = await db.troubleTicket.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey }, select: ticketSelect });
+    return { ticket: toView(raced), created: false };
+  }
+}
+
+/** The customer's own ticket with this number; another customer's ticket is never returned. */
+export async function findCustomerTicket(db: DbClient, customerId: string, number: number): Promise<TicketView | null> {
+  const ticket = await db.troubleTicket.findFirst({ where: { number, customerId }, select: ticketSelect });
+  return ticket ? toView(ticket) : null;
+}
+
+/** The customer's tickets, open ones first, newest first. */
+export async function listRecentTickets(db: DbClient, customerId: string, limit = 3): Promise<TicketView[]> {
+  const tickets = await db.troubleTicket.findMany({
+    where: { customerId },
+    orderBy: { createdAt: 'desc' },
+    take: 20,
+    select: ticketSelect,
+  });
+  const open = tickets.filter((ticket) => isOpen(ticket.status));
+  const rest = tickets.filter((ticket) => !isOpen(ticket.status));
+  return [...open, ...rest].slice(0, limit).map(toView);
+}
+
+export function isOpen(status: TroubleTicketStatus): boolean {
+  return !['resolved', 'closed', 'cancelled', 'rejected'].includes(status);
+}
+
+/** The status in words a customer understands. */
+export function describeTicketStatus(status: TroubleTicketStatus): string {
+  switch (status) {
+    case 'acknowledged':
+      return 'received and queued for a technician';
+    case 'inProgress':
+      return 'being worked on by a technician';
+    case 'pending':
+      return 'waiting for information from you';
+    case 'held':
+      return 'on hold while we wait on a third party';
+    case 'resolved':
+      return 'resolved';
+    case 'closed':
+      return 'closed';
+    case 'cancelled':
+      return 'cancelled';
+    case 'rejected':
+      return 'rejected';
+  }
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

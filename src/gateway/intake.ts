@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { InboundMessage } from '../channels/channel.ts';
+import { findCustomerByPhone } from '../domain/customers/customers.service.ts';
+import { storeInboundMessage } from '../domain/interactions/interactions.service.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface IntakeDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  /** Enqueues the conversation's turn; may fail (Redis down) without losing the message. */
+  enqueueTurn: (job: { interactionId: string; conversationId: string; correlationId: string }) => Promise<void>;
+}
+
+export interface IntakeResult {
+  interactionId: string;
+  duplicate: boolean;
+  /** False when the turn could not be enqueued now; the outbox relay will enqueue it. */
+  enqueued: boolean;
+}
+
+/**
+ * Channel-neutral intake: identify the customer, store the message durably (deduplicated on the
+ * provider's id), then enqueue its turn. Returns once the message is safe in the database.
+ */
+export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMessage): Promise<IntakeResult> {
+  const customer = message.channel === 'sms' ? await findCustomerByPhone(deps.prisma, message.from) : null;
+  const correlationId = randomUUID();
+  const { interaction, duplicate } = await storeInboundMessage(deps.prisma, message, customer?.id ?? null, correlationId);
+  const log = deps.logger.child({ correlationId: interaction.correlationId, interactionId: interaction.id });
+  if (duplicate) {
+    log.info({ providerMessageId: message.providerMessageId }, 'duplicate inbound message acknowledged');
+    return { interactionId: interaction.id, duplicate: true, enqueued: false };
+  }
+  log.info({ channel: message.channel, known: customer !== null, from: message.from, text: message.text }, 'inbound message stored');
+  try {
+    await deps.enqueueTurn({ interactionId: interaction.id, conversationId: interaction.conversationId, correlationId: interaction.correlationId });
+    return { interactionId: interaction.id, duplicate: false, enqueued: true };
+  } catch (error) {
+    log.warn({ err: error }, 'turn not enqueued (queue unavailable); the outbox relay will retry');
+    return { interactionId: interaction.id, duplicate: false, enqueued: false };
+  }
+}

@@ -1,0 +1,94 @@
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { ConversationBot } from '../bot/conversation-bot.ts';
+import { isOptedOut, recordOptIn, recordOptOut } from '../domain/consent/consent.service.ts';
+import { getCustomer } from '../domain/customers/customers.service.ts';
+import { listUnhandledInbound, recordTurnOutcome, type InboundTurnMessage, type TurnOutcome } from '../domain/interactions/interactions.service.ts';
+import type { Logger } from '../lib/logger.ts';
+import { classifySmsKeyword } from './sms-keywords.ts';
+
+export interface OperatorInfo {
+  name: string;
+  supportPhone: string;
+  supportUrl: string;
+}
+
+export interface TurnDeps {
+  prisma: PrismaClient;
+  bot: ConversationBot;
+  operator: OperatorInfo;
+  logger: Logger;
+  /** Called once per handled message with how long its turn took. */
+  onTurnHandled?: (channel: string, seconds: number) => void;
+}
+
+/** Replies that must reach a number even after it opted out (the confirmation, and HELP). */
+export const CONSENT_REPLY_REASONS = new Set(['consent.optout', 'consent.help']);
+
+/**
+ * Handles every unhandled inbound message of a conversation, in sequence order. The caller holds
+ * the conversation's lock. Returns the ids of the replies stored for delivery.
+ */
+export async function handlePendingTurns(deps: TurnDeps, conversationId: string): Promise<string[]> {
+  const replyIds: string[] = [];
+  for (;;) {
+    const pending = await listUnhandledInbound(deps.prisma, conversationId);
+    if (pending.length === 0) return replyIds;
+    for (const message of pending) {
+      const started = performance.now();
+      replyIds.push(...(await handleOneTurn(deps, message)));
+      deps.onTurnHandled?.(message.channel, (performance.now() - started) / 1000);
+    }
+  }
+}
+
+async function handleOneTurn(deps: TurnDeps, message: InboundTurnMessage): Promise<string[]> {
+  const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id, seq: message.seq });
+  const optedOut = message.channel === 'sms' && (await isOptedOut(deps.prisma, 'sms', message.fromAddress));
+  const keyword = message.channel === 'sms' ? classifySmsKeyword(message.text, optedOut) : undefined;
+
+  if (keyword) {
+    log.info({ keyword }, 'SMS keyword');
+    const change = { channel: message.channel, address: message.fromAddress, customerId: message.customerId, source: `sms-keyword:${message.text.trim().toUpperCase()}`, correlationId: message.correlationId ?? undefined };
+    return deps.prisma.$transaction(async (tx) => {
+      if (keyword === 'optout') await recordOptOut(tx, change);
+      if (keyword === 'optin') await recordOptIn(tx, change);
+      return recordTurnOutcome(tx, message, keywordOutcome(keyword, deps.operator));
+    });
+  }
+  if (optedOut) {
+    // The number said STOP: log what it sent, answer nothing until it opts back in.
+    log.info('message from an opted-out number: logged, not answered');
+    return recordTurnOutcome(deps.prisma, message, { reason: 'consent.optedOut', replies: [], links: [] });
+  }
+
+  const customer = message.customerId ? await getCustomer(deps.prisma, message.customerId) : null;
+  const { outcome, storage } = await deps.bot.runTurn(message, customer);
+  log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
+  return deps.prisma.$transaction(async (tx) => {
+    await storage.flush(tx);
+    return recordTurnOutcome(tx, message, outcome);
+  });
+}
+
+function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo): TurnOutcome {
+  switch (keyword) {
+    case 'optout':
+      return {
+        reason: 'consent.optout',
+        replies: [{ reason: 'consent.optout', text: `You're unsubscribed from ${operator.name} messages and will get no more. Reply START to resubscribe.` }],
+        links: [],
+      };
+    case 'optin':
+      return {
+        reason: 'consent.optin',
+        replies: [{ reason: 'consent.optin', text: `You're resubscribed to ${operator.name} messages. Reply HELP for help, STOP to opt out.` }],
+        links: [],
+      };
+    case 'help':
+      return {
+        reason: 'consent.help',
+        replies: [{ reason: 'consent.help', text: `${operator.name} customer care: call ${operator.supportPhone} or visit ${operator.supportUrl}. Msg&data rates may apply. Reply STOP to opt out.` }],
+        links: [],
+      };
+  }
+}

@@ -1,0 +1,9 @@
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+
+/** A Prisma client or an open transaction: domain functions accept either. */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
+
+/** True for Prisma's unique-constraint violation (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
+}

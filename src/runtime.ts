@@ -1,0 +1,242 @@
+import express from 'express';
+import type { Server } from 'node:http';
+import { customerRoutes } from './api/customers.routes.ts';
+import { errorHandler, notFoundHandler } from './api/error-handler.ts';
+import { healthRoutes } from './api/health.routes.ts';
+import { createBotServices } from './bot/bot-services.ts';
+import { createConversationBot } from './bot/conversation-bot.ts';
+import { createSmsSender } from './channels/sms/sms.channel.ts';
+import { smsRoutes } from './channels/sms/sms.routes.ts';
+import type { Config } from './config.ts';
+import { checkDatabase, openDatabase, type Database } from './db/client.ts';
+import { demoRoutes } from './dev/demo.routes.ts';
+import { twilioStandInRouter, type TwilioStandInState } from './dev/twilio-standin.ts';
+import { applyDeliveryReceipt } from './domain/interactions/interactions.service.ts';
+import { acceptInboundMessage } from './gateway/intake.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { createMetrics, type Metrics } from './lib/metrics.ts';
+import { closeServer, listeningPort } from './lib/net.ts';
+import { KeywordRecognizer } from './nlu/keyword.recognizer.ts';
+import { checkRedis, createRedis } from './queues/connections.ts';
+import { ConversationLock } from './queues/conversation-lock.ts';
+import { createDeliveryProcessor, DELIVERY_QUEUE } from './queues/delivery.processor.ts';
+import { OutboxRelay } from './queues/outbox-relay.ts';
+import { QueueHub } from './queues/queue-hub.ts';
+import { createTurnProcessor, TURN_QUEUE } from './queues/turn.processor.ts';
+
+/** A start-up failure with a one-line message meant for the operator. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export interface Service {
+  /** Where the service listens, e.g. http://127.0.0.1:3000. */
+  url: string;
+  publicBaseUrl: string;
+  db: Database;
+  queues: QueueHub;
+  relay: OutboxRelay;
+  metrics: Metrics;
+  logger: Logger;
+  /** The built-in Twilio stand-in, when no Twilio account is configured. */
+  sandbox: TwilioStandInState | undefined;
+  /** Stops taking requests, finishes running turns and jobs, closes connections. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Interface to listen on. Default: all interfaces. */
+  host?: string;
+  /** An open database to use instead of DATABASE_URL; the caller closes it. */
+  database?: Database;
+}
+
+/** Starts the whole service (or one role of it) from a parsed configuration. */
+export async function startService(config: Config, options: StartOptions = {}): Promise<Service> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const producer = createRedis(config.redis.url, 'producer');
+  const workerRedis = createRedis(config.redis.url, 'worker');
+  await connectRedis(config, producer, workerRedis, logger);
+  const ownsDatabase = options.database === undefined;
+  const db = options.database ?? (await openOwnDatabase(config, logger, () => {
+    producer.disconnect();
+    workerRedis.disconnect();
+  }));
+  const { prisma } = db;
+
+  const queues = new QueueHub({ prefix: config.redis.prefix, producer, worker: workerRedis, delivery: config.delivery, logger });
+  const relay = new OutboxRelay(prisma, queues, logger, config.outbox.intervalMs);
+  const runsApi = config.role !== 'worker';
+  const runsWorkers = config.role !== 'api';
+
+  // The public URL is only known after listening when the port is chosen by the system (tests).
+  let publicBaseUrl = config.http.publicBaseUrl;
+  let localUrl = '';
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  app.use(
+    healthRoutes({
+      checkDatabase: () => checkDatabase(db),
+      checkRedis: async () => {
+        await producer.ping();
+      },
+      metrics,
+      queueCounts: () => queues.counts(),
+    }),
+  );
+  let sandbox: TwilioStandInState | undefined;
+  if (runsApi) {
+    app.use(
+      smsRoutes({
+        authToken: config.twilio.authToken,
+        publicBaseUrl: () => publicBaseUrl,
+        validateSignatures: config.twilio.validateSignatures,
+        accept: async (message) => {
+          const result = await acceptInboundMessage(
+            { prisma, logger, enqueueTurn: (job) => queues.enqueueTurn(job) },
+            message,
+          );
+          (result.duplicate ? metrics.duplicatesIn : metrics.messagesIn).inc({ channel: message.channel });
+          return result;
+        },
+        applyReceipt: (receipt) => applyDeliveryReceipt(prisma, 'sms', receipt),
+        onRejected: (reason) => metrics.webhookRejections.inc({ reason }),
+      }),
+    );
+    app.use(customerRoutes(prisma, config.devOpenStaffApi));
+    if (config.twilio.sandbox) {
+      const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
+      sandbox = standIn.state;
+      app.use('/dev/twilio', standIn.router);
+      app.use(
+        demoRoutes({
+          prisma,
+          authToken: config.twilio.authToken,
+          accountSid: config.twilio.accountSid,
+          ourNumber: config.twilio.phoneNumber,
+          publicBaseUrl: () => publicBaseUrl,
+          localUrl: () => localUrl,
+          sandbox: standIn.state,
+          operatorName: config.operator.name,
+        }),
+      );
+    }
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.http.port, options.host ?? '0.0.0.0', () => resolve(listening)).once('error', reject);
+  }).catch(async (error: unknown) => {
+    await Promise.all([queues.close(), ownsDatabase ? db.close() : undefined]);
+    producer.disconnect();
+    workerRedis.disconnect();
+    throw new StartupError(`Cannot listen on PORT=${config.http.port}: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const port = listeningPort(server);
+  localUrl = `http://127.0.0.1:${port}`;
+  if (config.http.port === 0 && config.http.publicBaseUrl === `http://localhost:0`) publicBaseUrl = `http://localhost:${port}`;
+  const apiBaseUrl = config.twilio.sandbox ? `${publicBaseUrl}/dev/twilio` : config.twilio.apiBaseUrl;
+
+  if (runsWorkers) {
+    const bot = createConversationBot(prisma, new KeywordRecognizer(), createBotServices(prisma), {
+      operatorName: config.operator.name,
+      supportPhone: config.operator.supportPhone,
+      supportUrl: config.operator.supportUrl,
+      timeZone: config.operator.timeZone,
+    });
+    const turnProcessor = createTurnProcessor({
+      turns: {
+        prisma,
+        bot,
+        operator: config.operator,
+        logger,
+        onTurnHandled: (channel, seconds) => metrics.turnSeconds.observe({ channel }, seconds),
+      },
+      lock: new ConversationLock(workerRedis, `${config.redis.prefix}:turn`),
+      enqueueDelivery: (conversationId, replyIds, correlationId) => queues.enqueueDelivery(conversationId, replyIds, correlationId),
+    });
+    const sms = createSmsSender({
+      accountSid: config.twilio.accountSid,
+      authToken: config.twilio.authToken,
+      apiBaseUrl,
+      statusCallbackUrl: (interactionId) => `${publicBaseUrl}/twilio/sms/status?iid=${interactionId}`,
+    });
+    const deliveryProcessor = createDeliveryProcessor({
+      prisma,
+      senders: { sms },
+      lock: new ConversationLock(workerRedis, `${config.redis.prefix}:delivery`),
+      logger,
+      metrics,
+    });
+    queues.startWorker(TURN_QUEUE, turnProcessor, config.turns.concurrency).on('failed', () => metrics.turnFailures.inc());
+    queues.startWorker(DELIVERY_QUEUE, deliveryProcessor, config.delivery.concurrency);
+    relay.start();
+  }
+
+  const url = localUrl;
+  logger.info({ url, publicBaseUrl, role: config.role, database: db.kind, twilio: config.twilio.sandbox ? 'sandbox' : 'twilio' }, 'service started');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    publicBaseUrl,
+    db,
+    queues,
+    relay,
+    metrics,
+    logger,
+    sandbox,
+    close() {
+      closing ??= (async () => {
+        await closeServer(server);
+        await relay.stop();
+        await queues.close();
+        if (ownsDatabase) await db.close();
+        producer.disconnect();
+        workerRedis.disconnect();
+        logger.info('service stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+async function openOwnDatabase(config: Config, logger: Logger, onFailure: () => void): Promise<Database> {
+  try {
+    return await openDatabase({
+      url: config.database.url,
+      poolSize: config.database.poolSize,
+      onMigrationApplied: (name) => logger.info({ migration: name }, 'migration applied'),
+      onPoolError: (error) => logger.warn({ err: error }, 'database pool error'),
+    });
+  } catch (error) {
+    onFailure();
+    throw new StartupError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function connectRedis(config: Config, producer: ReturnType<typeof createRedis>, worker: ReturnType<typeof createRedis>, logger: Logger) {
+  try {
+    await Promise.all([producer.connect(), worker.connect()]);
+    const { evictionPolicy } = await checkRedis(producer);
+    if (evictionPolicy !== 'noeviction') {
+      const message = `Redis at REDIS_URL has maxmemory-policy "${evictionPolicy}"; queues need "noeviction" (it would silently drop jobs).`;
+      if (config.env === 'production') throw new StartupError(message);
+      logger.warn(message);
+    }
+  } catch (error) {
+    producer.disconnect();
+    worker.disconnect();
+    if (error instanceof StartupError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`Redis is not reachable at REDIS_URL=${redactUrl(config.redis.url)} (${reason}). Start Redis or set REDIS_URL.`);
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, '//***@');
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { seedDemoData } from '../../src/domain/demo/seed.ts';
+import { fakeSid, postSignedForm } from '../../src/dev/twilio-signing.ts';
+import { startTwilioStandIn, type RunningStandIn } from '../../src/dev/twilio-standin.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { startService, type Service } from '../../src/runtime.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+
+export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
+export const AUTH_TOKEN = 'test-auth-token-0123456789';
+export const OUR_NUMBER = '+15557770000';
+export const ALEX = '+15551230001';
+export const SAM = '+15551230002';
+
+export interface TestEnv {
+  service: Service;
+  twilio: RunningStandIn;
+  database: TestDatabase;
+  config: Config;
+  /** Posts a signed incoming SMS to the service; returns the HTTP response. */
+  sms(from: string, body: string, messageSid?: string): Promise<Response>;
+  /** Starts another service instance on the same database and Redis prefix (a restart). */
+  restart(): Promise<Service>;
+  close(): Promise<void>;
+}
+
+export interface TestEnvOptions {
+  env?: Record<string, string>;
+  /** Seed the demo data (customers Alex Morgan, Sam Rivera, …). Default true. */
+  seed?: boolean;
+}
+
+/**
+ * A running service for one test file: its own database (PGlite or a PostgreSQL clone, by
+ * TEST_DB), its own Redis key prefix, and a Twilio stand-in that the official client talks to.
+ */
+export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
+  const prefix = `t${randomUUID().slice(0, 8)}`;
+  const twilio = await startTwilioStandIn({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN });
+  const database = await createTestDatabase();
+  if (options.seed !== false) await seedDemoData(database.db.prisma);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_PHONE_NUMBER: OUR_NUMBER,
+    TWILIO_API_BASE_URL: twilio.baseUrl,
+    DELIVERY_BACKOFF_MS: '50',
+    OUTBOX_INTERVAL_MS: '250',
+    ...options.env,
+  });
+  const logger = createLogger(config.logLevel);
+  const services: Service[] = [];
+  const start = async () => {
+    const started = await startService(config, { logger, host: '127.0.0.1', database: database.db });
+    services.push(started);
+    return started;
+  };
+  const service = await start();
+
+  return {
+    service,
+    twilio,
+    database,
+    config,
+    sms: (from, body, messageSid = fakeSid('SM')) => {
+      const current = services[services.length - 1] ?? service;
+      const params = { MessageSid: messageSid, AccountSid: ACCOUNT_SID, From: from, To: OUR_NUMBER, Body: body };
+      return postSignedForm(AUTH_TOKEN, `${current.url}/twilio/sms`, params, `${current.publicBaseUrl}/twilio/sms`);
+    },
+    restart: start,
+    async close() {
+      for (const running of services) await running.close();
+      await twilio.close();
+      await database.drop();
+      await deleteRedisKeys(config.redis.url, prefix);
+    },
+  };
+}
+
+/** Removes every key a test's prefix created. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
