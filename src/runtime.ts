@@ -172,7 +172,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       logger,
       metrics,
     });
-    queues.startWorker(TURN_QUEUE, turnProcessor, config.turns.concurrency).on('failed', () => metrics.turnFailures.inc());
+    queues.startWorker(TURN_QUEUE, turnProcessor, config.turns.concurrency, () => metrics.turnFailures.inc());
     queues.startWorker(DELIVERY_QUEUE, deliveryProcessor, config.delivery.concurrency);
     relay.start();
   }

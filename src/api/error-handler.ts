@@ -14,7 +14,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const parserFailure = bodyParserError.safeParse(error);
     if (parserFailure.success && parserFailure.data.status < 500) {
-      res.status(parserFailure.data.status).json({ error: { code: 'malformed_body', message: 'The request body could not be read.' } });
+      const tooLarge = parserFailure.data.type === 'entity.too.large';
+      res.status(parserFailure.data.status).json({
+        error: tooLarge
+          ? { code: 'body_too_large', message: 'The request body is larger than this endpoint accepts.' }
+          : { code: 'malformed_body', message: 'The request body could not be read.' },
+      });
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');

@@ -41,7 +41,7 @@ export interface CreatedMigration {
 
 /** Writes `<migrationsDir>/<yyyymmddhhmmss>_<name>/migration.sql`; null when the schema has no changes. */
 export async function createMigration(options: CreateMigrationOptions): Promise<CreatedMigration | null> {
-  const name = migrationNameSchema.parse(options.name);
+  const name = parseMigrationName(options.name);
   const migrationsDir = options.migrationsDir ?? MIGRATIONS_DIR;
   const sql = await diffMigrationsToSchema({ migrationsDir, schemaPath: options.schemaPath ?? SCHEMA_PATH });
   if (sql === null) return null;
@@ -52,6 +52,12 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   const file = path.join(directory, 'migration.sql');
   await writeFile(file, sql, 'utf8');
   return { file, sql };
+}
+
+function parseMigrationName(raw: string): string {
+  const parsed = migrationNameSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new Error(`Invalid migration name "${raw}": ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
 }
 
 /** `yyyymmddhhmmss` in UTC, as Prisma names migration directories. */

@@ -6,12 +6,12 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.ts';
-import { applyMigrations, pgExecutor, pgliteExecutor } from './migrate.ts';
+import { applyMigrations, pgExecutor, pgliteExecutor, type SqlExecutor } from './migrate.ts';
 
 // Opens the one database the product uses: PostgreSQL when DATABASE_URL says so, otherwise
 // PGlite (PostgreSQL in process), and brings its schema up to date before handing it out.
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 export const DEFAULT_PGLITE_DIR = path.join(PROJECT_ROOT, '.data', 'pglite');
 
@@ -86,8 +86,13 @@ export async function checkDatabase(db: Database): Promise<void> {
 async function openPglite(dataDir: string | undefined, options: OpenDatabaseOptions): Promise<Database> {
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  return openPgliteDatabase(pglite, options);
+}
+
+/** Wraps a PGlite instance the caller created (e.g. from a data-dir dump); close() closes it too. */
+export async function openPgliteDatabase(pglite: PGlite, options: OpenDatabaseOptions = {}): Promise<Database> {
   try {
-    if (options.migrate !== false) await migrate(pgliteExecutor(pglite), options);
+    if (options.migrate !== false) await applyPendingMigrations(pgliteExecutor(pglite), options);
   } catch (error) {
     await pglite.close();
     throw error;
@@ -133,19 +138,17 @@ async function migratePostgres(pool: pg.Pool, connectionString: string, options:
   const client = await pool.connect().catch((error: unknown) => {
     throw new Error(unreachableMessage(connectionString, error));
   });
-  let broken = false;
   try {
-    if (options.migrate !== false) await migrate(pgExecutor(client), options);
+    if (options.migrate !== false) await applyPendingMigrations(pgExecutor(client), options);
+    client.release();
   } catch (error) {
-    broken = true;
-    throw error;
-  } finally {
     // A client whose migration failed may hold a session lock or an open transaction: discard it.
-    client.release(broken);
+    client.release(true);
+    throw error;
   }
 }
 
-async function migrate(executor: Parameters<typeof applyMigrations>[0], options: OpenDatabaseOptions): Promise<void> {
+async function applyPendingMigrations(executor: SqlExecutor, options: OpenDatabaseOptions): Promise<void> {
   await applyMigrations(executor, MIGRATIONS_DIR, { onApplied: options.onMigrationApplied });
 }
 

@@ -53,6 +53,7 @@ export class OutboxRelay {
         deliveries++;
       }
       if (turns + deliveries > 0) this.logger.info({ turns, deliveries }, 'outbox relay re-enqueued stored work');
+      await this.queues.reviveStuckWorkers();
     } catch (error) {
       this.logger.debug({ err: error }, 'outbox relay pass failed; will try again');
     }

@@ -19,11 +19,20 @@ export interface QueueHubOptions {
 const KEEP_COMPLETED = { age: 3600, count: 20_000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 
+/** A worker idle while its oldest job has waited this long is considered stuck. */
+const STUCK_AFTER_MS = 5000;
+
+interface RunningWorker {
+  queue: Queue;
+  start: () => Worker;
+  worker: Worker;
+}
+
 /** The product's BullMQ queues and workers, sharing one key prefix. */
 export class QueueHub {
   readonly turns: Queue<TurnJobData>;
   readonly deliveries: Queue<DeliveryJobData>;
-  private readonly workers: Worker[] = [];
+  private readonly workers: RunningWorker[] = [];
 
   constructor(private readonly options: QueueHubOptions) {
     const connection: ConnectionOptions = options.producer;
@@ -58,20 +67,44 @@ export class QueueHub {
     );
   }
 
-  startWorker<T>(queueName: string, processor: Processor<T>, concurrency: number): Worker<T> {
-    const worker = new Worker<T>(queueName, processor, {
-      connection: this.options.worker,
-      prefix: this.options.prefix,
-      concurrency,
-      // A crashed process's active jobs go back to waiting after this long without a heartbeat.
-      lockDuration: 30_000,
-    });
-    worker.on('error', (error) => this.options.logger.warn({ err: error, queue: queueName }, 'worker error'));
-    worker.on('failed', (job, error) => {
-      if (job) this.options.logger.warn({ err: error, queue: queueName, jobId: job.id, attemptsMade: job.attemptsMade }, 'job failed');
-    });
-    this.workers.push(worker);
-    return worker;
+  startWorker<T>(queueName: string, processor: Processor<T>, concurrency: number, onFailed?: () => void): void {
+    const queue = queueName === TURN_QUEUE ? this.turns : this.deliveries;
+    const start = () => {
+      const worker = new Worker<T>(queueName, processor, {
+        connection: this.options.worker,
+        prefix: this.options.prefix,
+        concurrency,
+        // A crashed process's active jobs go back to waiting after this long without a heartbeat.
+        lockDuration: 30_000,
+      });
+      worker.on('error', (error) => this.options.logger.warn({ err: error, queue: queueName }, 'worker error'));
+      worker.on('failed', (job, error) => {
+        onFailed?.();
+        if (job) this.options.logger.warn({ err: error, queue: queueName, jobId: job.id, attemptsMade: job.attemptsMade }, 'job failed');
+      });
+      return worker;
+    };
+    this.workers.push({ queue, start, worker: start() });
+  }
+
+  /**
+   * After Redis restarts, a BullMQ worker can stay idle with jobs waiting (taskforcesh/bullmq
+   * #2466, #2964; the maintainers' advice is to replace it). Replaces any worker whose queue has
+   * had a job waiting for a while with none active.
+   */
+  async reviveStuckWorkers(): Promise<number> {
+    let revived = 0;
+    for (const entry of this.workers) {
+      const [oldest] = await entry.queue.getJobs(['waiting'], 0, 0, true);
+      if (!oldest || Date.now() - oldest.timestamp < STUCK_AFTER_MS) continue;
+      if ((await entry.queue.getActiveCount()) > 0) continue;
+      this.options.logger.warn({ queue: entry.queue.name, waitingSince: new Date(oldest.timestamp).toISOString() }, 'worker idle with jobs waiting: replacing it');
+      const stuck = entry.worker;
+      entry.worker = entry.start();
+      await Promise.race([stuck.close(true), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      revived++;
+    }
+    return revived;
   }
 
   /** Job counts per queue, for /metrics. */
@@ -85,7 +118,7 @@ export class QueueHub {
 
   /** Stops taking jobs, lets running ones finish, then closes the queues. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(this.workers.map((entry) => entry.worker.close()));
     await Promise.all([this.turns.close(), this.deliveries.close()]);
   }
 }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkDatabase, DEFAULT_PGLITE_DIR, openDatabase, parseDatabaseUrl, PROJECT_ROOT } from '../../src/db/client.ts';
-import { ADMIN_URL } from '../support/database.ts';
+import { ADMIN_URL, databaseLayerTestKinds } from '../support/database.ts';
 
-const SLOW_MS = 60_000;
+const SLOW_MS = 120_000;
+const kinds = databaseLayerTestKinds();
 
-describe('parseDatabaseUrl', () => {
+describe.runIf(kinds.includes('pglite'))('parseDatabaseUrl', () => {
   it.each([
     [undefined, { kind: 'pglite', dataDir: DEFAULT_PGLITE_DIR }],
     ['', { kind: 'pglite', dataDir: DEFAULT_PGLITE_DIR }],
@@ -26,7 +27,7 @@ describe('parseDatabaseUrl', () => {
   });
 });
 
-describe('openDatabase', () => {
+describe.runIf(kinds.includes('pglite'))('openDatabase on PGlite', () => {
   const tempDirs: string[] = [];
   afterAll(async () => {
     await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -54,6 +55,9 @@ describe('openDatabase', () => {
     }
   });
 
+});
+
+describe.runIf(kinds.includes('postgres'))('openDatabase on PostgreSQL', () => {
   it('opens PostgreSQL through a pool and answers the readiness check', { timeout: SLOW_MS }, async () => {
     const db = await openDatabase({ url: ADMIN_URL, poolSize: 2, migrate: false });
     try {

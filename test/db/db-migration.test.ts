@@ -6,12 +6,14 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMigration, SCHEMA_PATH, utcTimestamp } from '../../src/cli/db-migration.ts';
 import { MIGRATIONS_DIR, PROJECT_ROOT } from '../../src/db/client.ts';
+import { databaseLayerTestKinds } from '../support/database.ts';
 
 // Each diff starts a scratch PGlite and the WebAssembly schema engine: seconds, not milliseconds.
 const SLOW_MS = 120_000;
 const run = promisify(execFile);
 
-describe('db:migration', () => {
+// The engine works on a scratch PGlite whatever TEST_DB says: run it once, in the PGlite project.
+describe.runIf(databaseLayerTestKinds().includes('pglite'))('db:migration', () => {
   const tempDirs: string[] = [];
   afterAll(async () => {
     await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readError, timelineBody } from '../support/http.ts';
 import { ALEX, SAM, startTestEnv, eventually, type TestEnv } from '../support/service.ts';
 
 // A customer reports a fault by SMS and asks for its status, through the real webhook, queues,
@@ -115,26 +116,26 @@ describe('fault report by SMS', () => {
     const body = await eventually(async () => {
       const response = await fetch(`${env.service.url}/api/customers/${alex.id}/interactions?limit=200`);
       expect(response.status).toBe(200);
-      const json = await response.json();
+      const json = timelineBody.parse(await response.json());
       // Wait for the stand-in's status callbacks to mark every reply delivered.
-      const pending = json.interactions.filter((i: { direction: string; deliveryStatus: string }) => i.direction === 'outbound' && i.deliveryStatus !== 'delivered');
+      const pending = json.interactions.filter((i) => i.direction === 'outbound' && i.deliveryStatus !== 'delivered');
       return pending.length === 0 ? json : undefined;
     }, 'every reply to be delivered');
     expect(body.customer.name).toBe('Alex Morgan');
-    const directions = new Set(body.interactions.map((i: { direction: string }) => i.direction));
+    const directions = new Set(body.interactions.map((i) => i.direction));
     expect(directions).toEqual(new Set(['inbound', 'outbound']));
-    const linked = body.interactions.filter((i: { interactionItem: unknown[] }) => i.interactionItem.length > 0);
+    const linked = body.interactions.filter((i) => i.interactionItem.length > 0);
     expect(linked.length).toBeGreaterThan(0);
-    expect(body.interactions[0].channel).toEqual([{ role: 'interactionChannel', name: 'sms' }]);
+    expect(body.interactions[0]?.channel).toEqual([{ role: 'interactionChannel', name: 'sms' }]);
     for (const interaction of body.interactions) expect(interaction.providerMessageId).toMatch(/^SM[0-9a-f]{32}$/);
   });
 
   it('refuses bad timeline requests clearly', async () => {
     const badId = await fetch(`${env.service.url}/api/customers/not-a-uuid/interactions`);
     expect(badId.status).toBe(400);
-    expect((await badId.json()).error.code).toBe('invalid_request');
+    expect((await readError(badId)).code).toBe('invalid_request');
     const unknown = await fetch(`${env.service.url}/api/customers/00000000-0000-4000-8000-000000000000/interactions`);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.code).toBe('customer_not_found');
+    expect((await readError(unknown)).code).toBe('customer_not_found');
   });
 });

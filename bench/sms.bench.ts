@@ -1,0 +1,557 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { loadConfig } from '../src/config.ts';
+import { seedDemoData } from '../src/domain/demo/seed.ts';
+import { createLogger } from '../src/lib/logger.ts';
+import { startService, type Service } from '../src/runtime.ts';
+import { startBaselineServer, type BaselineServer } from './baseline-server.ts';
+import {
+  LoadProcess,
+  addBenchCustomers,
+  createBenchDatabase,
+  deleteRedisKeys,
+  freePort,
+  listCustomerPhones,
+  openTracedDatabase,
+  withClient,
+  type QueryStats,
+} from './bench-env.ts';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER, type RunResult, type Target } from './protocol.ts';
+import { ms, table } from './stats.ts';
+
+// `npm run bench`: SMS throughput and latency of the whole path — signed webhook, intake, turn,
+// reply through the official twilio client, status callbacks — against a bare Express + one
+// INSERT baseline. It prints figures and exits 0; it fails only when it cannot run.
+
+const options = z
+  .object({
+    /** PostgreSQL server (any database on it); the benchmark creates and drops its own database. */
+    BENCH_POSTGRES_URL: z.string().default('postgresql://postgres@127.0.0.1:5432/postgres'),
+    BENCH_REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    /** Fixed rates to step through, msg/s; stepping stops at the first rate the service cannot sustain. */
+    BENCH_RATES: z
+      .string()
+      .default('50,100,200,400,800,1600')
+      .transform((list) => list.split(',').map(Number))
+      .pipe(z.array(z.number().positive()).min(1)),
+    BENCH_STEP_SECONDS: z.coerce.number().positive().default(6),
+    /** Customers added to the demo data so load spreads over many conversations. */
+    BENCH_SENDERS: z.coerce.number().int().min(1).default(1000),
+    /** Simulated customers in the closed-loop runs (service and baseline). */
+    BENCH_CONCURRENCY: z.coerce.number().int().min(1).default(64),
+    /** Write a CPU profile of this process (the service) covering the load steps, to bench/results/. */
+    BENCH_CPU_PROFILE: z.enum(['0', '1']).default('0'),
+    /** Count and time every Prisma query (slows the service; for finding where time goes). */
+    BENCH_TRACE_QUERIES: z.enum(['0', '1']).default('0'),
+    /** Service settings under test; unset = the product's defaults. */
+    TURN_CONCURRENCY: z.string().optional(),
+    DELIVERY_CONCURRENCY: z.string().optional(),
+    DATABASE_POOL_SIZE: z.string().optional(),
+  })
+  .parse(process.env);
+
+const STEP_MS = options.BENCH_STEP_SECONDS * 1000;
+/** After the last send of a step, how long replies may take before they count as missing. */
+const DRAIN_MS = 5000;
+const MAX_IN_FLIGHT = 512;
+/** A rate is sustained when every message got its reply, with this p99 end to end, and no errors. */
+const SUSTAINED_P99_MS = 1000;
+const TARGETS = { rate: 200, intakeP99Ms: 50, endToEndP99Ms: 250, baselineRatio: 0.5 };
+
+interface ServiceSample {
+  /** Main-process CPU (the service; the generator runs elsewhere), % of one core. */
+  serviceCpuPct: number;
+  /** Main-process CPU time per message: what a message costs the service, whatever else runs. */
+  cpuMsPerMessage: number;
+  /** From the webhook's parse to the turn's outcome (intake write, enqueue, queue wait, turn), from the database. */
+  receivedToHandled: { p50: number; p99: number };
+  /** Whole machine busy, % of all cores (PostgreSQL, Redis and the generator included). */
+  machineBusyPct: number;
+  eventLoopP99Ms: number;
+  redisCommandsPerMessage: number;
+  turnMeanMs: number;
+  /** Prisma queries per message and their mean time (only with BENCH_TRACE_QUERIES=1). */
+  queriesPerMessage: number | undefined;
+  queryMeanMs: number | undefined;
+}
+
+interface StepReport {
+  label: string;
+  rate: number | undefined;
+  result: RunResult;
+  sample: ServiceSample;
+  sustained: boolean;
+}
+
+const startedAt = performance.now();
+const log = (line: string) => console.log(line);
+const elapsed = () => `${((performance.now() - startedAt) / 1000).toFixed(0)}s`;
+
+async function main(): Promise<void> {
+  const versions = await serverVersions();
+  const cpus = os.cpus();
+  log(`machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; ${versions}`);
+  log('layout: the service runs in this process (startService); the webhook generator and the Twilio stand-in run in a child process; the baseline runs in this process after the service has stopped, driven by the same generator.');
+
+  const background = { busyPct: await machineBusyOver(1000), loadAverage: os.loadavg()[0] ?? 0 };
+  log(
+    `machine before start: ${background.busyPct.toFixed(0)}% busy over 1 s, load average ${background.loadAverage.toFixed(1)}` +
+      (background.busyPct > 25 ? ' -- other processes are using the CPU; every figure below is pessimistic and noisy' : ''),
+  );
+
+  const redisPrefix = `bench${Math.random().toString(36).slice(2, 10)}`;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => log(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  try {
+    const database = await createBenchDatabase(options.BENCH_POSTGRES_URL);
+    cleanups.push(() => database.drop());
+    cleanups.push(() => deleteRedisKeys(options.BENCH_REDIS_URL, redisPrefix));
+    const load = await LoadProcess.start();
+    cleanups.push(() => load.stop());
+
+    const port = await freePort();
+    const config = loadConfig({
+      NODE_ENV: 'development',
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: database.url,
+      REDIS_URL: options.BENCH_REDIS_URL,
+      REDIS_PREFIX: redisPrefix,
+      TWILIO_ACCOUNT_SID: BENCH_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN,
+      TWILIO_PHONE_NUMBER: BENCH_OUR_NUMBER,
+      TWILIO_API_BASE_URL: load.standInUrl,
+      TURN_CONCURRENCY: options.TURN_CONCURRENCY,
+      DELIVERY_CONCURRENCY: options.DELIVERY_CONCURRENCY,
+      DATABASE_POOL_SIZE: options.DATABASE_POOL_SIZE,
+    });
+    const traced = options.BENCH_TRACE_QUERIES === '1' ? await openTracedDatabase(database.url, config.database.poolSize) : undefined;
+    if (traced) cleanups.push(() => traced.db.close());
+    const service = await startService(config, { logger: createLogger('silent'), host: '127.0.0.1', database: traced?.db });
+    let serviceClosed = false;
+    const closeService = async () => {
+      if (serviceClosed) return;
+      serviceClosed = true;
+      await service.close();
+    };
+    cleanups.push(closeService);
+
+    await seedDemoData(service.db.prisma);
+    await addBenchCustomers(service.db.prisma, options.BENCH_SENDERS);
+    const senders = await listCustomerPhones(service.db.prisma);
+    log(
+      `service: ${service.url}, PostgreSQL database ${database.name} (pool ${config.database.poolSize}${traced ? ', every query traced' : ''}), ` +
+        `turn concurrency ${config.turns.concurrency}, delivery concurrency ${config.delivery.concurrency}, status callbacks on; ` +
+        `${senders.length} customers text in (demo data + ${options.BENCH_SENDERS}); ready after ${elapsed()}`,
+    );
+    log(`message: "what's the status of my ticket TT-<unique n>" -> one reply quoting TT-<n> (a real ticket.status turn with two ticket look-ups)`);
+
+    const target: Target = {
+      url: `${service.url}/twilio/sms`,
+      signUrl: `${service.publicBaseUrl}/twilio/sms`,
+      authToken: BENCH_AUTH_TOKEN,
+      accountSid: BENCH_ACCOUNT_SID,
+      ourNumber: BENCH_OUR_NUMBER,
+      senders,
+    };
+    const sampler = new ServiceSampler(service, options.BENCH_REDIS_URL, traced?.stats);
+    cleanups.push(() => sampler.close());
+
+    // Also the warm-up: one customer at a time shows the path's latency without queueing.
+    const single = await load.run({ type: 'closed-loop', target, concurrency: 1, durationMs: 3000, expectReplies: true, replyTimeoutMs: 15_000 });
+    await waitUntilIdle(service);
+    log(`single customer (closed loop C=1, 3 s, also the warm-up): ${describeRun(single)}  (${elapsed()})\n`);
+
+    const profiler = options.BENCH_CPU_PROFILE === '1' ? await startCpuProfile() : undefined;
+    const steps: StepReport[] = [];
+    const runStep = async (rate: number, label = `${rate}/s`) => {
+      sampler.begin();
+      const result = await load.run({ type: 'open-loop', target, rate, durationMs: STEP_MS, drainMs: DRAIN_MS, maxInFlight: MAX_IN_FLIGHT, expectReplies: true });
+      const sample = await sampler.end(result.sent);
+      const step: StepReport = { label, rate, result, sample, sustained: isSustained(result) };
+      steps.push(step);
+      log(`  ${label.padEnd(8)} ${describeRun(result)}  ${step.sustained ? 'sustained' : 'NOT sustained'}  (${elapsed()})`);
+      const idle = await waitUntilIdle(service);
+      if (!idle) log('  (the service still had queued work 30 s after the step)');
+      return step;
+    };
+
+    log(`open loop: fixed rates, ${options.BENCH_STEP_SECONDS} s each, sent on schedule whatever the responses (at most ${MAX_IN_FLIGHT} webhooks in flight)`);
+    let lastSustained: number | undefined;
+    let firstFailed: number | undefined;
+    for (const rate of options.BENCH_RATES) {
+      const step = await runStep(rate);
+      if (!step.sustained) {
+        firstFailed = rate;
+        break;
+      }
+      lastSustained = rate;
+    }
+    // One more step halfway between the last sustained rate and the first that was not.
+    if (lastSustained !== undefined && firstFailed !== undefined && firstFailed / lastSustained > 1.3) {
+      const middle = Math.round((lastSustained + firstFailed) / 2);
+      const step = await runStep(middle);
+      if (step.sustained) lastSustained = middle;
+    }
+
+    log(`\nclosed loop: ${options.BENCH_CONCURRENCY} customers, each sending its next message when the reply to the last one arrives, ${options.BENCH_STEP_SECONDS + 2} s`);
+    sampler.begin();
+    const closed = await load.run({ type: 'closed-loop', target, concurrency: options.BENCH_CONCURRENCY, durationMs: STEP_MS + 2000, expectReplies: true, replyTimeoutMs: 15_000 });
+    const closedSample = await sampler.end(closed.sent);
+    const closedStep: StepReport = { label: `closed C=${options.BENCH_CONCURRENCY}`, rate: undefined, result: closed, sample: closedSample, sustained: isSustained(closed) };
+    steps.push(closedStep);
+    log(`  ${describeRun(closed)}  (${elapsed()})`);
+    await waitUntilIdle(service);
+    // Let the last status callbacks land before reading what they recorded.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (profiler) log(`CPU profile of the service during the load steps: ${await profiler.stop()}`);
+    const serviceCounters = await readServiceCounters(service);
+    const querySummary = traced ? topStatements(traced.stats) : undefined;
+    await closeService();
+
+    log(`\nbaseline: bare Express 5, urlencoded body, one INSERT per request (pg Pool of ${config.database.poolSize}), same generator, closed loop C=${options.BENCH_CONCURRENCY}`);
+    const baseline: BaselineServer = await startBaselineServer(database.url, config.database.poolSize);
+    cleanups.push(() => baseline.close());
+    const baselineTarget: Target = { ...target, url: `${baseline.url}/twilio/sms`, signUrl: `${baseline.url}/twilio/sms` };
+    await load.run({ type: 'closed-loop', target: baselineTarget, concurrency: options.BENCH_CONCURRENCY, durationMs: 1000, expectReplies: false, replyTimeoutMs: 1000 });
+    const baselineCpu = process.cpuUsage();
+    const baselineRun = await load.run({ type: 'closed-loop', target: baselineTarget, concurrency: options.BENCH_CONCURRENCY, durationMs: STEP_MS, expectReplies: false, replyTimeoutMs: 1000 });
+    const baselineCpuUsed = process.cpuUsage(baselineCpu);
+    const baselineCpuMsPerRequest = baselineRun.acked > 0 ? (baselineCpuUsed.user + baselineCpuUsed.system) / 1000 / baselineRun.acked : 0;
+    const baselineRate = perSecond(baselineRun.acked, baselineRun.completionWindowMs);
+    log(
+      `  ${baselineRate.toFixed(0)} req/s, p50 ${ms(baselineRun.intake.p50)}, p99 ${ms(baselineRun.intake.p99)}, errors ${errorCount(baselineRun)}, ` +
+        `${baselineCpuMsPerRequest.toFixed(2)} ms CPU per request, rows ${await baseline.countRows()}  (${elapsed()})`,
+    );
+
+    report({ steps, single, closed: closedStep, baselineRun, baselineRate, baselineCpuMsPerRequest, background, lastSustained, serviceCounters, querySummary, configLine: { pool: config.database.poolSize, turns: config.turns.concurrency, deliveries: config.delivery.concurrency } });
+  } finally {
+    await cleanUp();
+    log(`\ncleaned up (service closed, database dropped, Redis keys under ${redisPrefix}: deleted); total ${elapsed()}`);
+  }
+}
+
+function isSustained(result: RunResult): boolean {
+  return errorCount(result) === 0 && result.missing === 0 && result.replies === result.sent && result.endToEnd.p99 < SUSTAINED_P99_MS;
+}
+
+function errorCount(result: RunResult): number {
+  return result.non200 + result.networkErrors + result.shed;
+}
+
+function perSecond(count: number, windowMs: number): number {
+  return windowMs > 0 ? (count * 1000) / windowMs : 0;
+}
+
+function describeRun(result: RunResult): string {
+  return (
+    `sent ${result.sent}, intake p99 ${ms(result.intake.p99, result.intake.count)}, e2e p50 ${ms(result.endToEnd.p50, result.endToEnd.count)} p99 ${ms(result.endToEnd.p99, result.endToEnd.count)}, ` +
+    `replies ${result.replies}, missing ${result.missing}, errors ${errorCount(result)}`
+  );
+}
+
+/** Waits until both queues have nothing waiting, running or delayed; false after 30 s. */
+async function waitUntilIdle(service: Service): Promise<boolean> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const counts = await service.queues.counts();
+    const busy = Object.values(counts).reduce((sum, byState) => sum + (byState['waiting'] ?? 0) + (byState['active'] ?? 0) + (byState['delayed'] ?? 0), 0);
+    if (busy === 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+/** Samples the service side of a step: CPU, event loop, Redis commands, turn time, queries. */
+class ServiceSampler {
+  private readonly eventLoop = monitorEventLoopDelay({ resolution: 10 });
+  private readonly redis: Redis;
+  private cpu = process.cpuUsage();
+  private wallStart = performance.now();
+  private machine = machineTimes();
+  private redisCommands = 0;
+  private turns = { count: 0, sum: 0 };
+  private queries = { count: 0, totalMs: 0 };
+  private since = new Date();
+
+  constructor(
+    private readonly service: Service,
+    redisUrl: string,
+    private readonly queryStats: QueryStats | undefined,
+  ) {
+    this.redis = new Redis(redisUrl);
+    this.eventLoop.enable();
+  }
+
+  begin(): void {
+    this.since = new Date();
+    this.eventLoop.reset();
+    this.cpu = process.cpuUsage();
+    this.wallStart = performance.now();
+    this.machine = machineTimes();
+    void this.redisCommandCount().then((count) => {
+      this.redisCommands = count;
+    });
+    void this.turnHistogram().then((turns) => {
+      this.turns = turns;
+    });
+    this.queries = { count: this.queryStats?.count ?? 0, totalMs: this.queryStats?.totalMs ?? 0 };
+  }
+
+  async end(messages: number): Promise<ServiceSample> {
+    const wallMs = performance.now() - this.wallStart;
+    const cpu = process.cpuUsage(this.cpu);
+    const machine = machineTimes();
+    const [redisCommands, turns, receivedToHandled] = await Promise.all([this.redisCommandCount(), this.turnHistogram(), this.receivedToHandled()]);
+    const turnCount = turns.count - this.turns.count;
+    const queryCount = this.queryStats ? this.queryStats.count - this.queries.count : undefined;
+    return {
+      serviceCpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+      cpuMsPerMessage: messages > 0 ? (cpu.user + cpu.system) / 1000 / messages : 0,
+      receivedToHandled,
+      machineBusyPct: machine.total > this.machine.total ? ((machine.busy - this.machine.busy) / (machine.total - this.machine.total)) * 100 : 0,
+      eventLoopP99Ms: this.eventLoop.percentile(99) / 1e6,
+      redisCommandsPerMessage: messages > 0 ? (redisCommands - this.redisCommands) / messages : 0,
+      turnMeanMs: turnCount > 0 ? ((turns.sum - this.turns.sum) / turnCount) * 1000 : 0,
+      queriesPerMessage: queryCount !== undefined && messages > 0 ? queryCount / messages : undefined,
+      queryMeanMs: this.queryStats && queryCount ? (this.queryStats.totalMs - this.queries.totalMs) / queryCount : undefined,
+    };
+  }
+
+  private async receivedToHandled(): Promise<{ p50: number; p99: number }> {
+    const rows = await this.service.db.prisma.$queryRaw`
+      SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY waited) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY waited) AS p99
+      FROM (SELECT extract(epoch FROM ("handledAt" - "createdAt")) * 1000 AS waited
+            FROM "Interaction" WHERE direction = 'inbound' AND "handledAt" IS NOT NULL AND "createdAt" >= ${this.since}) AS handled`;
+    const [row] = percentileRows.parse(rows);
+    return { p50: row?.p50 ?? 0, p99: row?.p99 ?? 0 };
+  }
+
+  private async redisCommandCount(): Promise<number> {
+    const info = await this.redis.info('stats');
+    return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0);
+  }
+
+  private async turnHistogram(): Promise<{ count: number; sum: number }> {
+    const metric = await this.service.metrics.turnSeconds.get();
+    let count = 0;
+    let sum = 0;
+    for (const value of metric.values) {
+      if (value.metricName === 'telcobot_turn_duration_seconds_count') count += value.value;
+      if (value.metricName === 'telcobot_turn_duration_seconds_sum') sum += value.value;
+    }
+    return { count, sum };
+  }
+
+  async close(): Promise<void> {
+    this.eventLoop.disable();
+    this.redis.disconnect();
+  }
+}
+
+const percentileRows = z.array(z.object({ p50: z.coerce.number().nullable(), p99: z.coerce.number().nullable() }));
+
+/** Profiles this process from now until `stop`, which writes the profile and returns its path. */
+async function startCpuProfile(): Promise<{ stop(): Promise<string> }> {
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      const directory = new URL('./results/', import.meta.url);
+      mkdirSync(directory, { recursive: true });
+      const file = new URL(`service-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`, directory);
+      writeFileSync(file, JSON.stringify(profile));
+      return `bench/results/${file.pathname.split('/').pop() ?? ''}`;
+    },
+  };
+}
+
+async function machineBusyOver(windowMs: number): Promise<number> {
+  const before = machineTimes();
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const after = machineTimes();
+  return after.total > before.total ? ((after.busy - before.busy) / (after.total - before.total)) * 100 : 0;
+}
+
+function machineTimes(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const cpu of os.cpus()) {
+    const { user, nice, sys, irq, idle } = cpu.times;
+    busy += user + nice + sys + irq;
+    total += user + nice + sys + irq + idle;
+  }
+  return { busy, total };
+}
+
+interface ServiceCounters {
+  turnFailures: number;
+  deliveryFailures: number;
+  webhookRejections: number;
+  outboundByStatus: Record<string, number>;
+}
+
+async function readServiceCounters(service: Service): Promise<ServiceCounters> {
+  const total = async (metric: { get(): Promise<{ values: Array<{ value: number }> }> }) =>
+    (await metric.get()).values.reduce((sum, value) => sum + value.value, 0);
+  const outbound = await service.db.prisma.interaction.groupBy({ by: ['deliveryStatus'], where: { direction: 'outbound' }, _count: { _all: true } });
+  return {
+    turnFailures: await total(service.metrics.turnFailures),
+    deliveryFailures: await total(service.metrics.deliveryFailures),
+    webhookRejections: await total(service.metrics.webhookRejections),
+    outboundByStatus: Object.fromEntries(outbound.map((row) => [row.deliveryStatus ?? 'none', row._count._all])),
+  };
+}
+
+function topStatements(stats: QueryStats): string[] {
+  return [...stats.byStatement.entries()]
+    .sort((a, b) => b[1].totalMs - a[1].totalMs)
+    .slice(0, 15)
+    .map(([statement, entry]) => `${String(entry.count).padStart(7)} x ${(entry.totalMs / entry.count).toFixed(2).padStart(6)} ms = ${(entry.totalMs / 1000).toFixed(1).padStart(6)} s  ${statement}`);
+}
+
+async function serverVersions(): Promise<string> {
+  const postgres = await withClient(options.BENCH_POSTGRES_URL, async (client) => {
+    const result = await client.query<{ server_version: string }>('SHOW server_version');
+    return result.rows[0]?.server_version ?? 'unknown';
+  });
+  const redis = new Redis(options.BENCH_REDIS_URL);
+  try {
+    const info = await redis.info('server');
+    return `PostgreSQL ${postgres.split(' ')[0] ?? postgres} and Redis ${/redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown'} on this machine`;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+interface Report {
+  steps: StepReport[];
+  single: RunResult;
+  baselineCpuMsPerRequest: number;
+  background: { busyPct: number; loadAverage: number };
+  closed: StepReport;
+  baselineRun: RunResult;
+  baselineRate: number;
+  lastSustained: number | undefined;
+  serviceCounters: ServiceCounters;
+  querySummary: string[] | undefined;
+  configLine: { pool: number; turns: number; deliveries: number };
+}
+
+function report(data: Report): void {
+  const { steps, closed, baselineRun, baselineRate, lastSustained, serviceCounters } = data;
+  const rows = steps.map((step) => {
+    const r = step.result;
+    return [
+      step.label,
+      String(r.sent),
+      perSecond(r.acked, r.sendWindowMs).toFixed(0),
+      perSecond(r.replies, r.completionWindowMs).toFixed(0),
+      ms(r.intake.p50, r.intake.count),
+      ms(r.intake.p99, r.intake.count),
+      ms(r.endToEnd.p50, r.endToEnd.count),
+      ms(r.endToEnd.p99, r.endToEnd.count),
+      ms(r.endToEnd.max, r.endToEnd.count),
+      `${r.replies}/${r.sent}`,
+      String(errorCount(r)),
+      String(r.missing),
+      step.sustained ? 'yes' : 'no',
+    ];
+  });
+  log('\nSMS path (webhook -> intake -> turn -> reply via twilio client -> stand-in; 2 status callbacks per reply)');
+  log(table(['load', 'sent', 'acked/s', 'replies/s', 'intake p50', 'intake p99', 'e2e p50', 'e2e p99', 'e2e max', 'replies', 'errors', 'missing', 'sustained'], rows));
+
+  log('\nservice side (per step)');
+  log(
+    table(
+      ['load', 'service CPU', 'CPU/msg', 'machine busy', 'event loop p99', 'recv->handled p50', 'p99', 'turn mean', 'redis cmds/msg', ...(data.querySummary ? ['queries/msg', 'query mean'] : [])],
+      steps.map((step) => {
+        const s = step.sample;
+        return [
+          step.label,
+          `${s.serviceCpuPct.toFixed(0)}% of a core`,
+          `${s.cpuMsPerMessage.toFixed(1)} ms`,
+          `${s.machineBusyPct.toFixed(0)}%`,
+          ms(s.eventLoopP99Ms),
+          ms(s.receivedToHandled.p50),
+          ms(s.receivedToHandled.p99),
+          ms(s.turnMeanMs),
+          s.redisCommandsPerMessage.toFixed(0),
+          ...(data.querySummary ? [s.queriesPerMessage?.toFixed(1) ?? '-', s.queryMeanMs === undefined ? '-' : ms(s.queryMeanMs)] : []),
+        ];
+      }),
+    ),
+  );
+  log(
+    `counters: turn failures ${serviceCounters.turnFailures}, delivery failures ${serviceCounters.deliveryFailures}, webhook rejections ${serviceCounters.webhookRejections}; ` +
+      `outbound delivery status (from status callbacks): ${Object.entries(serviceCounters.outboundByStatus).map(([status, count]) => `${status} ${count}`).join(', ')}`,
+  );
+  if (data.querySummary) {
+    log('\nPrisma queries by total time (BENCH_TRACE_QUERIES=1; count x mean = total)');
+    for (const line of data.querySummary) log(line);
+  }
+
+  const closedRate = perSecond(closed.result.replies, closed.result.completionWindowMs);
+  const at = steps.find((step) => step.rate === TARGETS.rate);
+  const sustainedRate = lastSustained ?? 0;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+  log('\nsummary');
+  log(`  sustained end-to-end rate (open loop, highest fixed rate with every reply, e2e p99 < ${SUSTAINED_P99_MS} ms, no errors): ${lastSustained === undefined ? 'none of the rates' : `${sustainedRate} msg/s`}`);
+  log(`  max end-to-end throughput (closed loop, C=${options.BENCH_CONCURRENCY}): ${closedRate.toFixed(0)} msg/s, e2e p50 ${ms(closed.result.endToEnd.p50)} p99 ${ms(closed.result.endToEnd.p99)}, missing ${closed.result.missing}`);
+  log(`  single customer (C=1): intake p50 ${ms(data.single.intake.p50)}, e2e p50 ${ms(data.single.endToEnd.p50)} p99 ${ms(data.single.endToEnd.p99)}`);
+  log(`  baseline (Express 5 + one INSERT, closed loop C=${options.BENCH_CONCURRENCY}): ${baselineRate.toFixed(0)} req/s, ${data.baselineCpuMsPerRequest.toFixed(2)} ms CPU per request`);
+  log(`  ratio to baseline: sustained ${(sustainedRate / baselineRate).toFixed(3)}x, closed-loop max ${(closedRate / baselineRate).toFixed(3)}x`);
+  log('\ntargets (from the issue)');
+  log(
+    table(
+      ['target', 'goal', 'measured', 'verdict'],
+      [
+        [`intake p99 at ${TARGETS.rate} msg/s`, `< ${TARGETS.intakeP99Ms} ms`, at ? ms(at.result.intake.p99) : 'not reached', at ? verdict(at.result.intake.p99 < TARGETS.intakeP99Ms && errorCount(at.result) === 0) : 'MISSED'],
+        [`end-to-end p99 at ${TARGETS.rate} msg/s`, `< ${TARGETS.endToEndP99Ms} ms`, at ? ms(at.result.endToEnd.p99) : 'not reached', at ? verdict(at.result.endToEnd.p99 < TARGETS.endToEndP99Ms && at.result.missing === 0) : 'MISSED'],
+        [
+          'sustained e2e rate vs baseline',
+          `>= ${TARGETS.baselineRatio} x ${baselineRate.toFixed(0)} = ${(TARGETS.baselineRatio * baselineRate).toFixed(0)} msg/s`,
+          `${sustainedRate} msg/s (${(sustainedRate / baselineRate).toFixed(3)}x)`,
+          verdict(sustainedRate >= TARGETS.baselineRatio * baselineRate),
+        ],
+      ],
+    ),
+  );
+
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version, platform: `${os.type()} ${os.release()}` },
+    settings: { ...data.configLine, stepSeconds: options.BENCH_STEP_SECONDS, senders: options.BENCH_SENDERS, concurrency: options.BENCH_CONCURRENCY, traced: options.BENCH_TRACE_QUERIES === '1' },
+    steps: steps.map((step) => ({ label: step.label, rate: step.rate, sustained: step.sustained, ...step.result, service: step.sample })),
+    background: data.background,
+    single: data.single,
+    baseline: { rate: baselineRate, cpuMsPerRequest: data.baselineCpuMsPerRequest, ...baselineRun },
+    summary: { sustainedRate, closedLoopRate: closedRate, baselineRate, ratio: sustainedRate / baselineRate },
+    counters: serviceCounters,
+    statements: data.querySummary,
+  };
+  const directory = new URL('./results/', import.meta.url);
+  mkdirSync(directory, { recursive: true });
+  const file = new URL(`sms-${results.at.replace(/[:.]/g, '-')}.json`, directory);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nresults written to bench/results/${file.pathname.split('/').pop() ?? ''}`);
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (error) {
+  console.error(`bench could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+}

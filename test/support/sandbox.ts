@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { seedDemoData } from '../../src/domain/demo/seed.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { startService, type Service } from '../../src/runtime.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { deleteRedisKeys } from './service.ts';
+
+export interface SandboxEnv {
+  service: Service;
+  database: TestDatabase;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * The service as a developer first runs it: no Twilio account configured, so it serves the
+ * try-it page and its own Twilio stand-in at /dev/twilio. Seeded demo data, its own database
+ * (by TEST_DB) and its own Redis key prefix.
+ */
+export async function startSandboxEnv(): Promise<SandboxEnv> {
+  const prefix = `t${randomUUID().slice(0, 8)}`;
+  const database = await createTestDatabase();
+  try {
+    await seedDemoData(database.db.prisma);
+    // No TWILIO_* here on purpose: that is what makes config.twilio.sandbox true.
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: prefix,
+      DELIVERY_BACKOFF_MS: '50',
+      OUTBOX_INTERVAL_MS: '250',
+    });
+    if (!config.twilio.sandbox) throw new Error('Expected the sandbox configuration (no Twilio account)');
+    const service = await startService(config, { logger: createLogger(config.logLevel), host: '127.0.0.1', database: database.db });
+    return {
+      service,
+      database,
+      config,
+      async close() {
+        await service.close();
+        await database.drop();
+        await deleteRedisKeys(config.redis.url, prefix);
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
