@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // 127.0.0.1:5432, both against the real Redis at 127.0.0.1:6379.
 export default defineConfig({
   test: {
+    include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,10 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { z } from 'zod';
 import { openDatabase, type Database } from '../src/db/client.ts';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
 import { fromLoadSchema, type ClosedLoopRun, type OpenLoopRun, type RunResult } from './protocol.ts';
@@ -38,6 +40,48 @@ export async function withClient<T>(url: string, work: (client: pg.Client) => Pr
     return await work(client);
   } finally {
     await client.end();
+  }
+}
+
+/** CPU ms used so far by each PostgreSQL backend connected to the database at `url` (Linux /proc; empty elsewhere). */
+export async function databaseBackendCpu(url: string): Promise<Map<number, number>> {
+  const rows = await withClient(url, async (client) => {
+    const result = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    return backendRows.parse(result.rows);
+  });
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    const cpuMs = processCpuMs(pid);
+    if (cpuMs !== undefined) cpu.set(pid, cpuMs);
+  }
+  return cpu;
+}
+
+/**
+ * CPU ms the backends used between two readings, or undefined without readings. Backends that
+ * came and went in between are missed; pools keep their connections, so few do.
+ */
+export function cpuSince(before: Map<number, number>, after: Map<number, number>): number | undefined {
+  if (after.size === 0) return undefined;
+  let total = 0;
+  for (const [pid, cpuMs] of after) total += cpuMs - (before.get(pid) ?? 0);
+  return total;
+}
+
+const backendRows = z.array(z.object({ pid: z.coerce.number() }));
+
+/** USER_HZ: 100 on every mainstream Linux build. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat; undefined where there is no /proc. */
+function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "pid (name) ", utime and stime are the 12th and 13th fields.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
   }
 }
 

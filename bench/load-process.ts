@@ -39,6 +39,7 @@ interface RunAccumulator {
   intake: number[];
   endToEnd: number[];
   statusCodes: Record<string, number>;
+  cpu: NodeJS.CpuUsage;
 }
 
 interface PendingReply {
@@ -99,6 +100,7 @@ function newRun(): RunAccumulator {
     intake: [],
     endToEnd: [],
     statusCodes: {},
+    cpu: process.cpuUsage(),
   };
 }
 
@@ -265,7 +267,9 @@ function expireOutstanding(acc: RunAccumulator): void {
 }
 
 function finish(acc: RunAccumulator): RunResult {
+  const cpu = process.cpuUsage(acc.cpu);
   return {
+    loadCpuMs: (cpu.user + cpu.system) / 1000,
     sent: acc.sent,
     acked: acc.acked,
     non200: acc.non200,

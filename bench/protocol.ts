@@ -84,6 +84,8 @@ export const runResultSchema = z.object({
   intake: latencySummarySchema,
   endToEnd: latencySummarySchema,
   statusCodes: z.record(z.string(), z.number()),
+  /** CPU the load process (generator and stand-in) used during the run, ms. */
+  loadCpuMs: z.number(),
 });
 export type RunResult = z.infer<typeof runResultSchema>;
 

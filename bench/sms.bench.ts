@@ -13,6 +13,8 @@ import {
   LoadProcess,
   addBenchCustomers,
   createBenchDatabase,
+  cpuSince,
+  databaseBackendCpu,
   deleteRedisKeys,
   freePort,
   listCustomerPhones,
@@ -67,6 +69,10 @@ interface ServiceSample {
   serviceCpuPct: number;
   /** Main-process CPU time per message: what a message costs the service, whatever else runs. */
   cpuMsPerMessage: number;
+  /** CPU time of the PostgreSQL backends serving the bench database, per message (undefined without /proc). */
+  postgresCpuMsPerMessage: number | undefined;
+  /** CPU time of the Redis server per message (the whole server: other users of it count too). */
+  redisCpuMsPerMessage: number;
   /** From the webhook's parse to the turn's outcome (intake write, enqueue, queue wait, turn), from the database. */
   receivedToHandled: { p50: number; p99: number };
   /** Whole machine busy, % of all cores (PostgreSQL, Redis and the generator included). */
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
       ourNumber: BENCH_OUR_NUMBER,
       senders,
     };
-    const sampler = new ServiceSampler(service, options.BENCH_REDIS_URL, traced?.stats);
+    const sampler = new ServiceSampler(service, database.url, options.BENCH_REDIS_URL, traced?.stats);
     cleanups.push(() => sampler.close());
 
     // Also the warm-up: one customer at a time shows the path's latency without queueing.
@@ -222,16 +228,19 @@ async function main(): Promise<void> {
     const baselineTarget: Target = { ...target, url: `${baseline.url}/twilio/sms`, signUrl: `${baseline.url}/twilio/sms` };
     await load.run({ type: 'closed-loop', target: baselineTarget, concurrency: options.BENCH_CONCURRENCY, durationMs: 1000, expectReplies: false, replyTimeoutMs: 1000 });
     const baselineCpu = process.cpuUsage();
+    const baselinePostgresCpu = await databaseBackendCpu(database.url);
     const baselineRun = await load.run({ type: 'closed-loop', target: baselineTarget, concurrency: options.BENCH_CONCURRENCY, durationMs: STEP_MS, expectReplies: false, replyTimeoutMs: 1000 });
     const baselineCpuUsed = process.cpuUsage(baselineCpu);
     const baselineCpuMsPerRequest = baselineRun.acked > 0 ? (baselineCpuUsed.user + baselineCpuUsed.system) / 1000 / baselineRun.acked : 0;
+    const baselinePostgresMs = cpuSince(baselinePostgresCpu, await databaseBackendCpu(database.url));
+    const baselinePostgresCpuMsPerRequest = baselinePostgresMs !== undefined && baselineRun.acked > 0 ? baselinePostgresMs / baselineRun.acked : undefined;
     const baselineRate = perSecond(baselineRun.acked, baselineRun.completionWindowMs);
     log(
       `  ${baselineRate.toFixed(0)} req/s, p50 ${ms(baselineRun.intake.p50)}, p99 ${ms(baselineRun.intake.p99)}, errors ${errorCount(baselineRun)}, ` +
-        `${baselineCpuMsPerRequest.toFixed(2)} ms CPU per request, rows ${await baseline.countRows()}  (${elapsed()})`,
+        `CPU per request: ${baselineCpuMsPerRequest.toFixed(2)} ms Node + ${baselinePostgresCpuMsPerRequest?.toFixed(2) ?? '-'} ms PostgreSQL (load gen ${(baselineRun.loadCpuMs / Math.max(1, baselineRun.sent)).toFixed(2)} ms), rows ${await baseline.countRows()}  (${elapsed()})`,
     );
 
-    report({ steps, single, closed: closedStep, baselineRun, baselineRate, baselineCpuMsPerRequest, background, lastSustained, serviceCounters, querySummary, configLine: { pool: config.database.poolSize, turns: config.turns.concurrency, deliveries: config.delivery.concurrency } });
+    report({ steps, single, closed: closedStep, baselineRun, baselineRate, baselineCpuMsPerRequest, baselinePostgresCpuMsPerRequest, background, lastSustained, serviceCounters, querySummary, configLine: { pool: config.database.poolSize, turns: config.turns.concurrency, deliveries: config.delivery.concurrency } });
   } finally {
     await cleanUp();
     log(`\ncleaned up (service closed, database dropped, Redis keys under ${redisPrefix}: deleted); total ${elapsed()}`);
@@ -280,9 +289,12 @@ class ServiceSampler {
   private turns = { count: 0, sum: 0 };
   private queries = { count: 0, totalMs: 0 };
   private since = new Date();
+  private postgresCpu: Map<number, number> = new Map();
+  private redisCpuMs = 0;
 
   constructor(
     private readonly service: Service,
+    private readonly databaseUrl: string,
     redisUrl: string,
     private readonly queryStats: QueryStats | undefined,
   ) {
@@ -299,6 +311,12 @@ class ServiceSampler {
     void this.redisCommandCount().then((count) => {
       this.redisCommands = count;
     });
+    void this.redisCpu().then((cpuMs) => {
+      this.redisCpuMs = cpuMs;
+    });
+    void this.postgresBackendCpu().then((cpu) => {
+      this.postgresCpu = cpu;
+    });
     void this.turnHistogram().then((turns) => {
       this.turns = turns;
     });
@@ -309,12 +327,21 @@ class ServiceSampler {
     const wallMs = performance.now() - this.wallStart;
     const cpu = process.cpuUsage(this.cpu);
     const machine = machineTimes();
-    const [redisCommands, turns, receivedToHandled] = await Promise.all([this.redisCommandCount(), this.turnHistogram(), this.receivedToHandled()]);
+    const [redisCommands, turns, receivedToHandled, redisCpuMs, postgresCpu] = await Promise.all([
+      this.redisCommandCount(),
+      this.turnHistogram(),
+      this.receivedToHandled(),
+      this.redisCpu(),
+      this.postgresBackendCpu(),
+    ]);
+    const postgresCpuMs = cpuSince(this.postgresCpu, postgresCpu);
     const turnCount = turns.count - this.turns.count;
     const queryCount = this.queryStats ? this.queryStats.count - this.queries.count : undefined;
     return {
       serviceCpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
       cpuMsPerMessage: messages > 0 ? (cpu.user + cpu.system) / 1000 / messages : 0,
+      postgresCpuMsPerMessage: postgresCpuMs !== undefined && messages > 0 ? postgresCpuMs / messages : undefined,
+      redisCpuMsPerMessage: messages > 0 ? (redisCpuMs - this.redisCpuMs) / messages : 0,
       receivedToHandled,
       machineBusyPct: machine.total > this.machine.total ? ((machine.busy - this.machine.busy) / (machine.total - this.machine.total)) * 100 : 0,
       eventLoopP99Ms: this.eventLoop.percentile(99) / 1e6,
@@ -332,6 +359,16 @@ class ServiceSampler {
             FROM "Interaction" WHERE direction = 'inbound' AND "handledAt" IS NOT NULL AND "createdAt" >= ${this.since}) AS handled`;
     const [row] = percentileRows.parse(rows);
     return { p50: row?.p50 ?? 0, p99: row?.p99 ?? 0 };
+  }
+
+  private postgresBackendCpu(): Promise<Map<number, number>> {
+    return databaseBackendCpu(this.databaseUrl);
+  }
+
+  private async redisCpu(): Promise<number> {
+    const info = await this.redis.info('cpu');
+    const seconds = (field: string) => Number(new RegExp(`${field}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+    return (seconds('used_cpu_sys') + seconds('used_cpu_user')) * 1000;
   }
 
   private async redisCommandCount(): Promise<number> {
@@ -439,6 +476,7 @@ interface Report {
   steps: StepReport[];
   single: RunResult;
   baselineCpuMsPerRequest: number;
+  baselinePostgresCpuMsPerRequest: number | undefined;
   background: { busyPct: number; loadAverage: number };
   closed: StepReport;
   baselineRun: RunResult;
@@ -475,13 +513,16 @@ function report(data: Report): void {
   log('\nservice side (per step)');
   log(
     table(
-      ['load', 'service CPU', 'CPU/msg', 'machine busy', 'event loop p99', 'recv->handled p50', 'p99', 'turn mean', 'redis cmds/msg', ...(data.querySummary ? ['queries/msg', 'query mean'] : [])],
+      ['load', 'service CPU', 'CPU/msg: service', 'postgres', 'redis', 'load gen', 'machine busy', 'event loop p99', 'recv->handled p50', 'p99', 'turn mean', 'redis cmds/msg', ...(data.querySummary ? ['queries/msg', 'query mean'] : [])],
       steps.map((step) => {
         const s = step.sample;
         return [
           step.label,
           `${s.serviceCpuPct.toFixed(0)}% of a core`,
           `${s.cpuMsPerMessage.toFixed(1)} ms`,
+          s.postgresCpuMsPerMessage === undefined ? '-' : `${s.postgresCpuMsPerMessage.toFixed(1)} ms`,
+          `${s.redisCpuMsPerMessage.toFixed(1)} ms`,
+          `${(step.result.sent > 0 ? step.result.loadCpuMs / step.result.sent : 0).toFixed(1)} ms`,
           `${s.machineBusyPct.toFixed(0)}%`,
           ms(s.eventLoopP99Ms),
           ms(s.receivedToHandled.p50),
@@ -510,7 +551,7 @@ function report(data: Report): void {
   log(`  sustained end-to-end rate (open loop, highest fixed rate with every reply, e2e p99 < ${SUSTAINED_P99_MS} ms, no errors): ${lastSustained === undefined ? 'none of the rates' : `${sustainedRate} msg/s`}`);
   log(`  max end-to-end throughput (closed loop, C=${options.BENCH_CONCURRENCY}): ${closedRate.toFixed(0)} msg/s, e2e p50 ${ms(closed.result.endToEnd.p50)} p99 ${ms(closed.result.endToEnd.p99)}, missing ${closed.result.missing}`);
   log(`  single customer (C=1): intake p50 ${ms(data.single.intake.p50)}, e2e p50 ${ms(data.single.endToEnd.p50)} p99 ${ms(data.single.endToEnd.p99)}`);
-  log(`  baseline (Express 5 + one INSERT, closed loop C=${options.BENCH_CONCURRENCY}): ${baselineRate.toFixed(0)} req/s, ${data.baselineCpuMsPerRequest.toFixed(2)} ms CPU per request`);
+  log(`  baseline (Express 5 + one INSERT, closed loop C=${options.BENCH_CONCURRENCY}): ${baselineRate.toFixed(0)} req/s; CPU per request ${data.baselineCpuMsPerRequest.toFixed(2)} ms Node + ${data.baselinePostgresCpuMsPerRequest?.toFixed(2) ?? '-'} ms PostgreSQL`);
   log(`  ratio to baseline: sustained ${(sustainedRate / baselineRate).toFixed(3)}x, closed-loop max ${(closedRate / baselineRate).toFixed(3)}x`);
   log('\ntargets (from the issue)');
   log(
@@ -536,7 +577,7 @@ function report(data: Report): void {
     steps: steps.map((step) => ({ label: step.label, rate: step.rate, sustained: step.sustained, ...step.result, service: step.sample })),
     background: data.background,
     single: data.single,
-    baseline: { rate: baselineRate, cpuMsPerRequest: data.baselineCpuMsPerRequest, ...baselineRun },
+    baseline: { rate: baselineRate, cpuMsPerRequest: data.baselineCpuMsPerRequest, postgresCpuMsPerRequest: data.baselinePostgresCpuMsPerRequest, ...baselineRun },
     summary: { sustainedRate, closedLoopRate: closedRate, baselineRate, ratio: sustainedRate / baselineRate },
     counters: serviceCounters,
     statements: data.querySummary,

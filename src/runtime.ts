@@ -220,6 +220,11 @@ async function openOwnDatabase(config: Config, logger: Logger, onFailure: () => 
 }
 
 async function connectRedis(config: Config, producer: ReturnType<typeof createRedis>, worker: ReturnType<typeof createRedis>, logger: Logger) {
+  // ioredis rejects connect() with a generic "Connection is closed."; the socket error says why.
+  let socketError: Error | undefined;
+  producer.once('error', (error: Error) => {
+    socketError = error;
+  });
   try {
     await Promise.all([producer.connect(), worker.connect()]);
     const { evictionPolicy } = await checkRedis(producer);
@@ -232,7 +237,7 @@ async function connectRedis(config: Config, producer: ReturnType<typeof createRe
     producer.disconnect();
     worker.disconnect();
     if (error instanceof StartupError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = socketError?.message ?? (error instanceof Error ? error.message : String(error));
     throw new StartupError(`Redis is not reachable at REDIS_URL=${redactUrl(config.redis.url)} (${reason}). Start Redis or set REDIS_URL.`);
   }
 }
