@@ -49,6 +49,8 @@ const options = z
     BENCH_CPU_PROFILE: z.enum(['0', '1']).default('0'),
     /** Count and time every Prisma query (slows the service; for finding where time goes). */
     BENCH_TRACE_QUERIES: z.enum(['0', '1']).default('0'),
+    /** The service's database: its own PostgreSQL database (default) or in-memory PGlite (the baseline always uses PostgreSQL). */
+    BENCH_DATABASE: z.enum(['postgres', 'pglite']).default('postgres'),
     /** Service settings under test; unset = the product's defaults. */
     TURN_CONCURRENCY: z.string().optional(),
     DELIVERY_CONCURRENCY: z.string().optional(),
@@ -60,12 +62,14 @@ const STEP_MS = options.BENCH_STEP_SECONDS * 1000;
 /** After the last send of a step, how long replies may take before they count as missing. */
 const DRAIN_MS = 5000;
 const MAX_IN_FLIGHT = 512;
+/** The lowest rate tried when stepping down from a first rate the service cannot sustain. */
+const MIN_RATE = 5;
 /** A rate is sustained when every message got its reply, with this p99 end to end, and no errors. */
 const SUSTAINED_P99_MS = 1000;
 const TARGETS = { rate: 200, intakeP99Ms: 50, endToEndP99Ms: 250, baselineRatio: 0.5 };
 
 interface ServiceSample {
-  /** Main-process CPU (the service; the generator runs elsewhere), % of one core. */
+  /** Main-process CPU (the service; the generator runs elsewhere), % of one core, from the step's start until the service is idle. */
   serviceCpuPct: number;
   /** Main-process CPU time per message: what a message costs the service, whatever else runs. */
   cpuMsPerMessage: number;
@@ -127,7 +131,7 @@ async function main(): Promise<void> {
       PORT: String(port),
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'silent',
-      DATABASE_URL: database.url,
+      DATABASE_URL: options.BENCH_DATABASE === 'pglite' ? 'pglite://memory' : database.url,
       REDIS_URL: options.BENCH_REDIS_URL,
       REDIS_PREFIX: redisPrefix,
       TWILIO_ACCOUNT_SID: BENCH_ACCOUNT_SID,
@@ -138,7 +142,7 @@ async function main(): Promise<void> {
       DELIVERY_CONCURRENCY: options.DELIVERY_CONCURRENCY,
       DATABASE_POOL_SIZE: options.DATABASE_POOL_SIZE,
     });
-    const traced = options.BENCH_TRACE_QUERIES === '1' ? await openTracedDatabase(database.url, config.database.poolSize) : undefined;
+    const traced = options.BENCH_TRACE_QUERIES === '1' && options.BENCH_DATABASE === 'postgres' ? await openTracedDatabase(database.url, config.database.poolSize) : undefined;
     if (traced) cleanups.push(() => traced.db.close());
     const service = await startService(config, { logger: createLogger('silent'), host: '127.0.0.1', database: traced?.db });
     let serviceClosed = false;
@@ -153,7 +157,7 @@ async function main(): Promise<void> {
     await addBenchCustomers(service.db.prisma, options.BENCH_SENDERS);
     const senders = await listCustomerPhones(service.db.prisma);
     log(
-      `service: ${service.url}, PostgreSQL database ${database.name} (pool ${config.database.poolSize}${traced ? ', every query traced' : ''}), ` +
+      `service: ${service.url}, ${options.BENCH_DATABASE === 'pglite' ? 'in-memory PGlite' : `PostgreSQL database ${database.name} (pool ${config.database.poolSize}${traced ? ', every query traced' : ''})`}, ` +
         `turn concurrency ${config.turns.concurrency}, delivery concurrency ${config.delivery.concurrency}, status callbacks on; ` +
         `${senders.length} customers text in (demo data + ${options.BENCH_SENDERS}); ready after ${elapsed()}`,
     );
@@ -180,11 +184,12 @@ async function main(): Promise<void> {
     const runStep = async (rate: number, label = `${rate}/s`) => {
       sampler.begin();
       const result = await load.run({ type: 'open-loop', target, rate, durationMs: STEP_MS, drainMs: DRAIN_MS, maxInFlight: MAX_IN_FLIGHT, expectReplies: true });
+      // Sampled once the backlog is gone, so the step's CPU covers all the work its messages caused.
+      const idle = await waitUntilIdle(service);
       const sample = await sampler.end(result.sent);
       const step: StepReport = { label, rate, result, sample, sustained: isSustained(result) };
       steps.push(step);
       log(`  ${label.padEnd(8)} ${describeRun(result)}  ${step.sustained ? 'sustained' : 'NOT sustained'}  (${elapsed()})`);
-      const idle = await waitUntilIdle(service);
       if (!idle) log('  (the service still had queued work 30 s after the step)');
       return step;
     };
@@ -200,6 +205,12 @@ async function main(): Promise<void> {
       }
       lastSustained = rate;
     }
+    // Not even the first rate: halve it until one is sustained, so there is a figure to compare.
+    for (let rate = Math.round((options.BENCH_RATES[0] ?? 0) / 2); lastSustained === undefined && rate >= MIN_RATE; rate = Math.round(rate / 2)) {
+      const step = await runStep(rate);
+      if (step.sustained) lastSustained = rate;
+      else firstFailed = rate;
+    }
     // One more step halfway between the last sustained rate and the first that was not.
     if (lastSustained !== undefined && firstFailed !== undefined && firstFailed / lastSustained > 1.3) {
       const middle = Math.round((lastSustained + firstFailed) / 2);
@@ -210,11 +221,11 @@ async function main(): Promise<void> {
     log(`\nclosed loop: ${options.BENCH_CONCURRENCY} customers, each sending its next message when the reply to the last one arrives, ${options.BENCH_STEP_SECONDS + 2} s`);
     sampler.begin();
     const closed = await load.run({ type: 'closed-loop', target, concurrency: options.BENCH_CONCURRENCY, durationMs: STEP_MS + 2000, expectReplies: true, replyTimeoutMs: 15_000 });
+    await waitUntilIdle(service);
     const closedSample = await sampler.end(closed.sent);
     const closedStep: StepReport = { label: `closed C=${options.BENCH_CONCURRENCY}`, rate: undefined, result: closed, sample: closedSample, sustained: isSustained(closed) };
     steps.push(closedStep);
     log(`  ${describeRun(closed)}  (${elapsed()})`);
-    await waitUntilIdle(service);
     // Let the last status callbacks land before reading what they recorded.
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (profiler) log(`CPU profile of the service during the load steps: ${await profiler.stop()}`);

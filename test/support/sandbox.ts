@@ -4,7 +4,7 @@ import { seedDemoData } from '../../src/domain/demo/seed.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startService, type Service } from '../../src/runtime.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { deleteRedisKeys } from './service.ts';
+import { baseTestSettings, deleteRedisKeys } from './service.ts';
 
 export interface SandboxEnv {
   service: Service;
@@ -24,15 +24,7 @@ export async function startSandboxEnv(): Promise<SandboxEnv> {
   try {
     await seedDemoData(database.db.prisma);
     // No TWILIO_* here on purpose: that is what makes config.twilio.sandbox true.
-    const config = loadConfig({
-      NODE_ENV: 'test',
-      PORT: '0',
-      LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-      REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      REDIS_PREFIX: prefix,
-      DELIVERY_BACKOFF_MS: '50',
-      OUTBOX_INTERVAL_MS: '250',
-    });
+    const config = loadConfig(baseTestSettings(prefix));
     if (!config.twilio.sandbox) throw new Error('Expected the sandbox configuration (no Twilio account)');
     const service = await startService(config, { logger: createLogger(config.logLevel), host: '127.0.0.1', database: database.db });
     return {

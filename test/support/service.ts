@@ -42,17 +42,11 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   const database = await createTestDatabase();
   if (options.seed !== false) await seedDemoData(database.db.prisma);
   const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-    REDIS_PREFIX: prefix,
+    ...baseTestSettings(prefix),
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     TWILIO_PHONE_NUMBER: OUR_NUMBER,
     TWILIO_API_BASE_URL: twilio.baseUrl,
-    DELIVERY_BACKOFF_MS: '50',
-    OUTBOX_INTERVAL_MS: '250',
     ...options.env,
   });
   const logger = createLogger(config.logLevel);
@@ -81,6 +75,19 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
       await database.drop();
       await deleteRedisKeys(config.redis.url, prefix);
     },
+  };
+}
+
+/** Settings every test service shares: a system-chosen port, quiet logs, its own Redis prefix, short retry delays. */
+export function baseTestSettings(redisPrefix: string): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    REDIS_URL: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: redisPrefix,
+    DELIVERY_BACKOFF_MS: '50',
+    OUTBOX_INTERVAL_MS: '250',
   };
 }
 
