@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { InboundMessage } from '../channels/channel.ts';
-import { findCustomerByPhone } from '../domain/customers/customers.service.ts';
+import { findCustomerIdByPhone } from '../domain/customers/customers.service.ts';
 import { storeInboundMessage } from '../domain/interactions/interactions.service.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -24,15 +24,15 @@ export interface IntakeResult {
  * provider's id), then enqueue its turn. Returns once the message is safe in the database.
  */
 export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMessage): Promise<IntakeResult> {
-  const customer = message.channel === 'sms' ? await findCustomerByPhone(deps.prisma, message.from) : null;
+  const customerId = message.channel === 'sms' ? await findCustomerIdByPhone(deps.prisma, message.from) : null;
   const correlationId = randomUUID();
-  const { interaction, duplicate } = await storeInboundMessage(deps.prisma, message, customer?.id ?? null, correlationId);
+  const { interaction, duplicate } = await storeInboundMessage(deps.prisma, message, customerId, correlationId);
   const log = deps.logger.child({ correlationId: interaction.correlationId, interactionId: interaction.id });
   if (duplicate) {
     log.info({ providerMessageId: message.providerMessageId }, 'duplicate inbound message acknowledged');
     return { interactionId: interaction.id, duplicate: true, enqueued: false };
   }
-  log.info({ channel: message.channel, known: customer !== null, from: message.from, text: message.text }, 'inbound message stored');
+  log.info({ channel: message.channel, known: customerId !== null, from: message.from, text: message.text }, 'inbound message stored');
   try {
     await deps.enqueueTurn({ interactionId: interaction.id, conversationId: interaction.conversationId, correlationId: interaction.correlationId });
     return { interactionId: interaction.id, duplicate: false, enqueued: true };

@@ -31,15 +31,19 @@ export const CONSENT_REPLY_REASONS = new Set(['consent.optout', 'consent.help'])
 export async function handlePendingTurns(deps: TurnDeps, conversationId: string): Promise<string[]> {
   const replyIds: string[] = [];
   for (;;) {
-    const pending = await listUnhandledInbound(deps.prisma, conversationId);
-    if (pending.length === 0) return replyIds;
+    const pending = await listUnhandledInbound(deps.prisma, conversationId, TURN_BATCH);
     for (const message of pending) {
       const started = performance.now();
       replyIds.push(...(await handleOneTurn(deps, message)));
       deps.onTurnHandled?.(message.channel, (performance.now() - started) / 1000);
     }
+    // A message stored meanwhile has its own job, which runs once this one releases the lock.
+    if (pending.length < TURN_BATCH) return replyIds;
   }
 }
+
+/** Messages read per query; a full batch means there may be more. */
+const TURN_BATCH = 50;
 
 async function handleOneTurn(deps: TurnDeps, message: InboundTurnMessage): Promise<string[]> {
   const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id, seq: message.seq });

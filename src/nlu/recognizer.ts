@@ -25,11 +25,26 @@ export const INTENTS = [
 
 export type Intent = (typeof INTENTS)[number];
 
-export type EntityType = 'ticketRef' | 'orderRef' | 'billRef' | 'adjustmentRef' | 'serviceType' | 'date' | 'email' | 'phone' | 'money';
+export type EntityType =
+  | 'ticketRef'
+  | 'orderRef'
+  | 'billRef'
+  | 'adjustmentRef'
+  | 'serviceType'
+  | 'date'
+  | 'period'
+  | 'email'
+  | 'phone'
+  | 'money'
+  | 'address'
+  | 'offer';
 
 export interface Entity {
   type: EntityType;
-  /** Normalised: "TT-100001", "internet", an ISO date, "+15551230001", "12.50". */
+  /**
+   * Normalised: "TT-100001", "internet", an ISO date, a period as "2026-10-01/2026-10-31",
+   * "+15551230001", "12.50", an offering code ("FIBER-1G"), an address on one line.
+   */
   value: string;
   /** The words in the utterance it came from. */
   text: string;
@@ -41,6 +56,8 @@ export interface Recognition {
   /** 0..1 */
   confidence: number;
   entities: Entity[];
+  /** The next likeliest intents, likeliest first: what a clarifying question offers. */
+  alternatives?: Array<{ intent: Intent; confidence: number }>;
 }
 
 export interface RecognizeOptions {

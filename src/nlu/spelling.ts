@@ -1,13 +1,16 @@
 // Corrects misspelt words against the training vocabulary ("interent" → "internet", "refnd" →
 // "refund"), SymSpell style: every word's deletions are indexed once, so a lookup only generates
 // the deletions of the typed word. Short words are left alone: at three letters a typo is as
-// likely to be another real word.
+// likely to be another real word. Common English words are never "corrected": "mount" is not a
+// typo of "amount", and reading it as one would drag "how tall is mount everest" into billing.
 
 export interface SpellingOptions {
   /** Words shorter than this are never corrected. Default 4. */
   minLength?: number;
-  /** Words at least this long may be two edits away. Default 7. */
+  /** Words at least this long may be two edits away. Default 9. */
   twoEditsFrom?: number;
+  /** Real words to leave alone, with their plural, -ed and -ing forms. Default none. */
+  commonWords?: ReadonlySet<string>;
 }
 
 export class SpellingCorrector {
@@ -15,11 +18,13 @@ export class SpellingCorrector {
   private readonly deletes = new Map<string, string[]>();
   private readonly minLength: number;
   private readonly twoEditsFrom: number;
+  private readonly commonWords: ReadonlySet<string>;
 
   constructor(wordCounts: Map<string, number>, options: SpellingOptions = {}) {
     this.counts = wordCounts;
     this.minLength = options.minLength ?? 4;
-    this.twoEditsFrom = options.twoEditsFrom ?? 7;
+    this.twoEditsFrom = options.twoEditsFrom ?? 9;
+    this.commonWords = options.commonWords ?? new Set();
     for (const word of wordCounts.keys()) {
       if (!/^[a-z]+$/.test(word) || word.length < this.minLength - 1) continue;
       for (const variant of deletions(word, word.length >= this.twoEditsFrom - 1 ? 2 : 1)) {
@@ -32,7 +37,7 @@ export class SpellingCorrector {
 
   /** The known word closest to `word` (itself when known or not correctable). */
   correct(word: string): string {
-    if (this.counts.has(word) || word.length < this.minLength || !/^[a-z]+$/.test(word)) return word;
+    if (this.counts.has(word) || word.length < this.minLength || !/^[a-z]+$/.test(word) || this.isCommonWord(word)) return word;
     // "wrkin", "cuttin": a dropped final g.
     if (word.endsWith('in') && this.counts.has(`${word}g`)) return `${word}g`;
     const maxDistance = word.length >= this.twoEditsFrom ? 2 : 1;
@@ -52,6 +57,12 @@ export class SpellingCorrector {
       }
     }
     return best ?? word;
+  }
+
+  private isCommonWord(word: string): boolean {
+    if (this.commonWords.has(word)) return true;
+    const stems = [word.replace(/(?:s|es|ed|ing|er|ly)$/, ''), word.replace(/(?:ed|ing)$/, 'e'), word.replace(/ies$/, 'y'), word.replace(/(.)\1(?:ed|ing)$/, '$1')];
+    return stems.some((stem) => stem !== word && this.commonWords.has(stem));
   }
 }
 

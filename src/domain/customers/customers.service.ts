@@ -15,6 +15,12 @@ export interface SubscribedService {
   serviceIdentifier: string | null;
 }
 
+/** The id of the customer whose phone contact medium is this E.164 number, if any (one query). */
+export async function findCustomerIdByPhone(db: DbClient, phone: string): Promise<string | null> {
+  const medium = await db.contactMedium.findUnique({ where: { phoneNumber: phone }, select: { customerId: true } });
+  return medium?.customerId ?? null;
+}
+
 /** The customer whose phone contact medium is this E.164 number, if any. */
 export async function findCustomerByPhone(db: DbClient, phone: string): Promise<CustomerSummary | null> {
   const medium = await db.contactMedium.findUnique({

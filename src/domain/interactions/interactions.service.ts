@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, DeliveryStatus, InteractionItemType, PrismaClient } from '../../generated/prisma/client.ts';
+import { z } from 'zod';
+import type { Channel, DeliveryStatus, InteractionItemType } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
-import { isUniqueViolation } from '../../lib/db-types.ts';
 import type { DeliveryReceipt, InboundMessage } from '../../channels/channel.ts';
 
 export interface StoredInbound {
@@ -24,60 +24,43 @@ export interface InboundTurnMessage {
   correlationId: string | null;
 }
 
+const storedRow = z.object({ id: z.string(), conversationId: z.string(), customerId: z.string().nullable(), seq: z.number() });
+
 /**
- * Stores an inbound message and gives it the conversation's next sequence number, in one
- * transaction. A message whose provider id is already stored is reported as a duplicate.
+ * Stores an inbound message and gives it the conversation's next sequence number, in one SQL
+ * statement (the hottest write of the product: one round trip, no interactive transaction). The
+ * conversation row's lock orders concurrent messages of one conversation. A message whose
+ * provider id is already stored is reported as a duplicate (its seq increment leaves a harmless gap).
  */
 export async function storeInboundMessage(
-  db: PrismaClient,
+  db: DbClient,
   message: InboundMessage,
   customerId: string | null,
   correlationId: string,
 ): Promise<{ interaction: StoredInbound; duplicate: boolean }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const interaction = await db.$transaction(async (tx) => {
-        const conversation = await tx.conversation.upsert({
-          where: { channel_externalId: { channel: message.channel, externalId: message.from } },
-          create: {
-            channel: message.channel,
-            externalId: message.from,
-            serviceAddress: message.to,
-            customerId,
-            nextInboundSeq: 2,
-            lastMessageAt: message.receivedAt,
-          },
-          update: { nextInboundSeq: { increment: 1 }, lastMessageAt: message.receivedAt, ...(customerId ? { customerId } : {}) },
-          select: { id: true, nextInboundSeq: true },
-        });
-        return tx.interaction.create({
-          data: {
-            conversationId: conversation.id,
-            customerId,
-            direction: 'inbound',
-            channel: message.channel,
-            fromAddress: message.from,
-            toAddress: message.to,
-            text: message.text,
-            status: 'received',
-            seq: conversation.nextInboundSeq - 1,
-            providerMessageId: message.providerMessageId,
-            deliveryStatus: 'received',
-            correlationId,
-            createdAt: message.receivedAt,
-          },
-          select: { id: true, conversationId: true, customerId: true, seq: true },
-        });
-      });
-      return { interaction: { ...interaction, seq: interaction.seq ?? 0, correlationId }, duplicate: false };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const existing = await findInboundByProviderId(db, message.channel, message.providerMessageId);
-      if (existing) return { interaction: existing, duplicate: true };
-      // The first message of a new conversation raced another one creating it: go again.
-      if (attempt >= 3) throw error;
-    }
-  }
+  // Timestamps are written as UTC wall time, as Prisma writes TIMESTAMP(3) columns.
+  const receivedAt = message.receivedAt.toISOString();
+  const rows = await db.$queryRaw`
+    WITH conversation AS (
+      INSERT INTO "Conversation" ("id", "channel", "externalId", "serviceAddress", "customerId", "nextInboundSeq", "lastMessageAt", "createdAt", "updatedAt")
+      VALUES (${randomUUID()}, ${message.channel}::"Channel", ${message.from}, ${message.to}, ${customerId}, 2, ${receivedAt}::timestamp, ${receivedAt}::timestamp, ${receivedAt}::timestamp)
+      ON CONFLICT ("channel", "externalId") DO UPDATE SET
+        "nextInboundSeq" = "Conversation"."nextInboundSeq" + 1,
+        "lastMessageAt" = EXCLUDED."lastMessageAt",
+        "updatedAt" = EXCLUDED."updatedAt",
+        "customerId" = COALESCE(EXCLUDED."customerId", "Conversation"."customerId")
+      RETURNING "id", "nextInboundSeq"
+    )
+    INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "status", "seq", "providerMessageId", "deliveryStatus", "correlationId", "createdAt", "updatedAt")
+    SELECT ${randomUUID()}, conversation."id", ${customerId}, 'inbound', ${message.channel}::"Channel", ${message.from}, ${message.to}, ${message.text}, 'received', conversation."nextInboundSeq" - 1, ${message.providerMessageId}, 'received', ${correlationId}, ${receivedAt}::timestamp, ${receivedAt}::timestamp
+    FROM conversation
+    ON CONFLICT ("channel", "providerMessageId") DO NOTHING
+    RETURNING "id", "conversationId", "customerId", "seq"`;
+  const [stored] = z.array(storedRow).parse(rows);
+  if (stored) return { interaction: { ...stored, correlationId }, duplicate: false };
+  const existing = await findInboundByProviderId(db, message.channel, message.providerMessageId);
+  if (!existing) throw new Error(`Inbound message ${message.providerMessageId} was neither stored nor found`);
+  return { interaction: existing, duplicate: true };
 }
 
 async function findInboundByProviderId(db: DbClient, channel: Channel, providerMessageId: string): Promise<StoredInbound | null> {
@@ -221,13 +204,16 @@ async function advanceDeliveryStatus(db: DbClient, interactionId: string, status
   return updated.count > 0;
 }
 
-/** The provider accepted the message: remember its id and status. */
+/** The provider accepted the message: remember its id and status (one UPDATE when the status moves forward). */
 export async function recordProviderAcceptance(db: DbClient, interactionId: string, providerMessageId: string, status: DeliveryStatus): Promise<void> {
-  await db.interaction.update({
-    where: { id: interactionId },
-    data: { providerMessageId, deliveryAttempts: { increment: 1 } },
+  const forward = await db.interaction.updateMany({
+    where: { id: interactionId, OR: [{ deliveryStatus: null }, { deliveryStatus: { in: statusesBelow(status) } }] },
+    data: { providerMessageId, deliveryAttempts: { increment: 1 }, deliveryStatus: status, status: interactionStatusFor(status) },
   });
-  await advanceDeliveryStatus(db, interactionId, status, undefined);
+  // A status callback got there first with a later status: keep it, record only the id.
+  if (forward.count === 0) {
+    await db.interaction.update({ where: { id: interactionId }, data: { providerMessageId, deliveryAttempts: { increment: 1 } } });
+  }
 }
 
 export async function recordDeliveryFailure(db: DbClient, interactionId: string, errorCode: string, final: boolean): Promise<void> {
@@ -241,20 +227,21 @@ export async function recordDeliveryFailure(db: DbClient, interactionId: string,
  */
 export async function applyDeliveryReceipt(db: DbClient, channel: Channel, receipt: DeliveryReceipt): Promise<'applied' | 'stale' | 'unknown'> {
   const target = receipt.interactionId
-    ? await db.interaction.findFirst({
-        where: { id: receipt.interactionId, direction: 'outbound', OR: [{ providerMessageId: null }, { providerMessageId: receipt.providerMessageId }] },
-        select: { id: true, providerMessageId: true },
-      })
-    : await db.interaction.findUnique({
-        where: { channel_providerMessageId: { channel, providerMessageId: receipt.providerMessageId } },
-        select: { id: true, providerMessageId: true },
-      });
-  if (!target) return 'unknown';
-  if (!target.providerMessageId) {
-    await db.interaction.update({ where: { id: target.id }, data: { providerMessageId: receipt.providerMessageId } });
-  }
-  const applied = await advanceDeliveryStatus(db, target.id, receipt.status, receipt.errorCode);
-  return applied ? 'applied' : 'stale';
+    ? { id: receipt.interactionId, OR: [{ providerMessageId: null }, { providerMessageId: receipt.providerMessageId }] }
+    : { channel, providerMessageId: receipt.providerMessageId };
+  // One conditional UPDATE in the usual case; a second look only tells "stale" from "unknown".
+  const applied = await db.interaction.updateMany({
+    where: { AND: [target, { direction: 'outbound' }, { OR: [{ deliveryStatus: null }, { deliveryStatus: { in: statusesBelow(receipt.status) } }] }] },
+    data: {
+      providerMessageId: receipt.providerMessageId,
+      deliveryStatus: receipt.status,
+      status: interactionStatusFor(receipt.status),
+      ...(receipt.errorCode ? { deliveryErrorCode: receipt.errorCode } : {}),
+    },
+  });
+  if (applied.count > 0) return 'applied';
+  const known = await db.interaction.count({ where: { AND: [target, { direction: 'outbound' }] } });
+  return known > 0 ? 'stale' : 'unknown';
 }
 
 /** Inbound messages stored but never handled (their job was lost, e.g. Redis was down). */
