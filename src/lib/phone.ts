@@ -7,8 +7,3 @@ export function toE164(raw: string, defaultCountryCode = '1'): string | undefine
   if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
   return undefined;
 }
-
-/** The last four digits, for messages and logs that must not show the whole number. */
-export function maskPhone(phone: string): string {
-  return phone.length > 4 ? `…${phone.slice(-4)}` : '…';
-}

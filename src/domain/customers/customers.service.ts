@@ -21,15 +21,6 @@ export async function findCustomerIdByPhone(db: DbClient, phone: string): Promis
   return medium?.customerId ?? null;
 }
 
-/** The customer whose phone contact medium is this E.164 number, if any. */
-export async function findCustomerByPhone(db: DbClient, phone: string): Promise<CustomerSummary | null> {
-  const medium = await db.contactMedium.findUnique({
-    where: { phoneNumber: phone },
-    select: { customer: { select: { id: true, givenName: true, familyName: true, status: true } } },
-  });
-  return medium?.customer ?? null;
-}
-
 export async function getCustomer(db: DbClient, customerId: string): Promise<CustomerSummary | null> {
   return db.customer.findUnique({
     where: { id: customerId },
