@@ -16,7 +16,9 @@ import { acceptInboundMessage } from './gateway/intake.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
 import { closeServer, listeningPort } from './lib/net.ts';
-import { KeywordRecognizer } from './nlu/keyword.recognizer.ts';
+import { OfflineRecognizer } from './nlu/offline.recognizer.ts';
+import { OpenAiRecognizer } from './nlu/openai.recognizer.ts';
+import type { Recognizer } from './nlu/recognizer.ts';
 import { checkRedis, createRedis } from './queues/connections.ts';
 import { ConversationLock } from './queues/conversation-lock.ts';
 import { createDeliveryProcessor, DELIVERY_QUEUE } from './queues/delivery.processor.ts';
@@ -142,7 +144,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const apiBaseUrl = config.twilio.sandbox ? `${publicBaseUrl}/dev/twilio` : config.twilio.apiBaseUrl;
 
   if (runsWorkers) {
-    const bot = createConversationBot(prisma, new KeywordRecognizer(), createBotServices(prisma), {
+    const bot = createConversationBot(prisma, await createRecognizer(config, db, logger), createBotServices(prisma), {
       operatorName: config.operator.name,
       supportPhone: config.operator.supportPhone,
       supportUrl: config.operator.supportUrl,
@@ -203,6 +205,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
       return closing;
     },
   };
+}
+
+/** The offline recogniser (matching offers against the live catalog), behind OpenAI when a key is set. */
+async function createRecognizer(config: Config, db: Database, logger: Logger): Promise<Recognizer> {
+  const offerings = await db.prisma.productOffering.findMany({ where: { lifecycleStatus: 'active' }, select: { code: true, name: true, keywords: true } });
+  const offline = new OfflineRecognizer({ offerings });
+  logger.info(offline.startup, 'offline recogniser ready');
+  if (!config.openai.apiKey) return offline;
+  return new OpenAiRecognizer({ apiKey: config.openai.apiKey, baseURL: config.openai.baseUrl, model: config.openai.model, fallback: offline, logger });
 }
 
 async function openOwnDatabase(config: Config, logger: Logger, onFailure: () => void): Promise<Database> {

@@ -147,13 +147,6 @@ export class IntentModel {
     return this.predictTokens(tokens, this.temperature);
   }
 
-  /** The share of the message's words the model saw in training (after spelling correction). */
-  knownWordShare(text: string): number {
-    const tokens = this.tokens(text).filter((token) => token !== '?');
-    if (tokens.length === 0) return 0;
-    return tokens.filter((token) => this.vocabulary.has(token)).length / tokens.length;
-  }
-
   private tokens(text: string): string[] {
     return normalizeTokens(text).map((token) => this.corrector.correct(token));
   }
@@ -167,7 +160,7 @@ export class IntentModel {
       .sort((a, b) => b.probability - a.probability);
   }
 
-  /** Probabilities before calibration, for fitting the temperature. */
+  /** Class scores before the temperature and softmax, for fitting the temperature. */
   rawScores(text: string): number[] {
     const vector = vectorize(featureCounts(this.tokens(text), this.settings), this.featureIndex);
     return logits(vector, this.weights, this.bias, this.labels.length);

@@ -1,3 +1,4 @@
+import { daleChall } from 'dale-chall';
 import { damerauLevenshtein } from './spelling.ts';
 import type { Entity } from './recognizer.ts';
 
@@ -20,6 +21,10 @@ const GENERIC = new Set([
   'internet', 'broadband', 'wifi', 'fiber', 'mobile', 'cell', 'phone', 'tv', 'television', 'channels', 'cable',
   'data', 'landline', 'plan', 'package', 'pack', 'add', 'on', 'the', 'a', 'service', 'line', 'calling', 'call', 'calls', 'premium',
 ]);
+// A single word taken from an offering's name names it only if it is unusual: "home" (Home Phone)
+// or "static" (Static IP) mean other things on their own. Keywords are chosen for matching and
+// always count.
+const EVERYDAY = new Set([...daleChall, 'static', 'extra', 'device', 'plus', 'protect', 'protection']);
 // Words a number needs beside it to be a product mention ("300 plan", "10 gb") and not a count.
 const UNIT_WORDS = new Set(['plan', 'package', 'mbps', 'gig', 'gigabit', 'gb', 'fiber', 'internet', 'speed', 'data', 'pack']);
 
@@ -45,7 +50,8 @@ export class OfferingMatcher {
   constructor(catalog: readonly CatalogOffering[]) {
     const termsOf = (offering: CatalogOffering): string[][] => {
       const name = tokenize(offering.name);
-      const phrases = [name, ...name.filter((word) => !GENERIC.has(word)).map((word) => [word]), ...(offering.keywords ?? []).map(tokenize)];
+      const nameWords = name.filter((word) => !GENERIC.has(word) && !EVERYDAY.has(word)).map((word) => [word]);
+      const phrases = [name, ...nameWords, ...(offering.keywords ?? []).map(tokenize)];
       const unique = new Map(phrases.filter((phrase) => phrase.length > 0).map((phrase) => [phrase.join(' '), phrase]));
       return [...unique.values()].filter((phrase) => !(phrase.length === 1 && GENERIC.has(phrase[0] ?? '')));
     };

@@ -124,6 +124,9 @@ describe('OfferingMatcher', () => {
     ['the unlimited plus plan', ['MOBILE-UNLIMITED-PLUS']],
     ['mesh exstender', ['ADDON-MESH-WIFI']],
     ['top up my data', ['ADDON-EXTRA-DATA-10GB']],
+    ['i want home phone service', ['HOME-PHONE']],
+    ['add the static ip', ['ADDON-STATIC-IP']],
+    ['tv max please', ['TV-MAX']],
   ])('"%s" → %s', (text, expected) => {
     expect(offers(text)).toEqual(expected);
   });
@@ -134,6 +137,8 @@ describe('OfferingMatcher', () => {
     expect(offers('i have 1 line')).toEqual([]);
     expect(offers('i paid $300 last month')).toEqual([]);
     expect(offers('call me back')).toEqual([]);
+    expect(offers('I work from home and the internet is down')).toEqual([]);
+    expect(offers("there's static on my phone line")).toEqual([]);
   });
 
   it('matches nothing with an empty catalog', () => {
