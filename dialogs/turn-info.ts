@@ -13,9 +13,16 @@ export interface TurnInfo {
   correlationId: string;
   recognition: Recognition;
   now: Date;
+  /** Kept in conversation state across turns (never in process memory). */
+  memory: ConversationMemory;
   /** Filled by dialogs: what the turn was about, and the records it created or read. */
   reason: string | null;
   links: InteractionLink[];
+}
+
+export interface ConversationMemory {
+  /** Messages in a row the bot could not make sense of. */
+  misunderstood: number;
 }
 
 const TURN_INFO = Symbol('turnInfo');

@@ -4,7 +4,9 @@ import { MainDialog } from '../../dialogs/main.dialog.ts';
 import type { BotServices, BotSettings } from '../../dialogs/services.ts';
 import { TicketStatusDialog } from '../../dialogs/ticket-status.dialog.ts';
 import { TroubleTicketDialog } from '../../dialogs/trouble-ticket.dialog.ts';
-import { setTurnInfo, type TurnInfo } from '../../dialogs/turn-info.ts';
+import { setTurnInfo, type ConversationMemory, type TurnInfo } from '../../dialogs/turn-info.ts';
+import { ClarifyDialog } from '../../dialogs/clarify.dialog.ts';
+import { OfferAgentDialog } from '../../dialogs/offer-agent.dialog.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { DbClient } from '../lib/db-types.ts';
@@ -28,7 +30,12 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
   adapter.onTurnError = async (_context, error) => {
     throw error;
   };
-  const mainDialog = new MainDialog(services, settings, new TroubleTicketDialog(services, settings), new TicketStatusDialog(services, settings));
+  const mainDialog = new MainDialog(services, settings, [
+    new TroubleTicketDialog(services, settings),
+    new TicketStatusDialog(services, settings),
+    new ClarifyDialog(services, settings),
+    new OfferAgentDialog(services, settings),
+  ]);
 
   return {
     async runTurn(message, customer) {
@@ -36,6 +43,7 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
       const storage = new TurnStorage(db);
       const conversationState = new ConversationState(storage);
       const dialogState = conversationState.createProperty<DialogState>('DialogState');
+      const memory = conversationState.createProperty<ConversationMemory>('BotMemory');
       const recognition = await recognizer.recognize(message.text, { referenceDate: now });
       const info: TurnInfo = {
         customer,
@@ -44,6 +52,8 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
         correlationId: message.correlationId ?? message.id,
         recognition,
         now,
+        // Replaced by the stored value once the turn's context exists.
+        memory: { misunderstood: 0 },
         reason: null,
         links: [],
       };
@@ -59,6 +69,7 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
           recipient: { id: message.toAddress, name: '' },
         },
         async (context) => {
+          info.memory = await memory.get(context, { misunderstood: 0 });
           setTurnInfo(context, info);
           await runDialog(mainDialog, context, dialogState);
           await conversationState.saveChanges(context);

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INTENT_TOPICS } from '../../dialogs/clarify.dialog.ts';
+import { startTestEnv, type TestEnv } from '../support/service.ts';
+
+// When the bot is unsure it asks, naming the two likeliest requests; after two messages in a row
+// it cannot place, it offers a person. Driven through the real SMS webhook.
+
+let env: TestEnv;
+const ALEX = '+15551230001';
+const SAM = '+15551230002';
+
+beforeAll(async () => {
+  env = await startTestEnv();
+});
+
+afterAll(async () => {
+  await env?.close();
+});
+
+async function say(from: string, text: string): Promise<string> {
+  const before = env.twilio.state.messagesTo(from).length;
+  expect((await env.sms(from, text)).status).toBe(200);
+  const replies = await env.twilio.state.waitForMessages(from, before + 1);
+  return replies[before]?.body ?? '';
+}
+
+describe('understanding', () => {
+  it('asks which of the two likeliest requests was meant, then follows the answer', async () => {
+    const question = await say(ALEX, 'my bill and the internet');
+    const match = /is this about (.+) \(1\) or (.+) \(2\)\?/.exec(question);
+    expect(match, question).not.toBeNull();
+    const second = Object.entries(INTENT_TOPICS).find(([, topic]) => topic === match?.[2])?.[0];
+    expect(second).toBeDefined();
+
+    const followUp = await say(ALEX, '2');
+    if (second === 'ticket.create') expect(followUp).toMatch(/Which service is affected/);
+    else expect(followUp).not.toMatch(/didn't understand/);
+    const inbound = await env.database.db.prisma.interaction.findFirstOrThrow({ where: { fromAddress: ALEX, text: '2' } });
+    expect(inbound.reason).toBe(second === 'ticket.create' ? 'ticket.create' : expect.any(String));
+    await say(ALEX, 'start over');
+  });
+
+  it('takes "no" to a clarifying question as neither', async () => {
+    const question = await say(ALEX, 'my bill and the internet');
+    expect(question).toMatch(/\(1\) or .* \(2\)\?/);
+    expect(await say(ALEX, 'no')).toMatch(/Tell me in a few words what you need/);
+  });
+
+  it('offers a person after two messages in a row it cannot place', async () => {
+    expect(await say(SAM, 'asdf qwer')).toMatch(/didn't understand/);
+    expect(await say(SAM, 'zxcv bnm')).toMatch(/Shall I ask a person from our team to text you\?/);
+    expect(await say(SAM, 'yes')).toMatch(/asked a member of our team to text you back/);
+    const sam = await env.database.db.prisma.customer.findFirstOrThrow({ where: { contactMedia: { some: { phoneNumber: SAM } } } });
+    expect(await env.database.db.prisma.auditEvent.count({ where: { action: 'conversation.agentRequested', actorId: sam.id } })).toBe(1);
+  });
+
+  it('starts counting again after a message it understood', async () => {
+    expect(await say(SAM, 'qwop qwop')).toMatch(/didn't understand/);
+    expect(await say(SAM, 'hello')).toMatch(/^Hi Sam!/);
+    expect(await say(SAM, 'plonk plonk')).toMatch(/didn't understand/);
+  });
+});
