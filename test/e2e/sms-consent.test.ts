@@ -15,12 +15,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function say(from: string, text: string): Promise<string> {
-  const before = env.twilio.state.messagesTo(from).length;
-  expect((await env.sms(from, text)).status).toBe(200);
-  const replies = await env.twilio.state.waitForMessages(from, before + 1);
-  return replies[before]?.body ?? '';
-}
+const say = async (from: string, text: string) => (await env.converse(from, text))[0] ?? '';
 
 async function serviceConsent(address: string) {
   return (await env.database.db.prisma.consent.findFirst({ where: { channel: 'sms', address, purpose: 'service' } }))?.status;

@@ -15,14 +15,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-/** Texts the bot and returns the next `count` replies to that number. */
-async function say(from: string, text: string, count = 1): Promise<string[]> {
-  const before = env.twilio.state.messagesTo(from).length;
-  const response = await env.sms(from, text);
-  expect(response.status).toBe(200);
-  const replies = await env.twilio.state.waitForMessages(from, before + count);
-  return replies.slice(before).map((message) => message.body);
-}
+const say = (from: string, text: string, count = 1) => env.converse(from, text, count);
 
 describe('fault report by SMS', () => {
   it('opens a ticket from one message with service and date, after a yes', async () => {

@@ -17,12 +17,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function say(from: string, text: string): Promise<string> {
-  const before = env.twilio.state.messagesTo(from).length;
-  expect((await env.sms(from, text)).status).toBe(200);
-  const replies = await env.twilio.state.waitForMessages(from, before + 1);
-  return replies[before]?.body ?? '';
-}
+const say = async (from: string, text: string) => (await env.converse(from, text))[0] ?? '';
 
 describe('understanding', () => {
   it('asks which of the two likeliest requests was meant, then follows the answer', async () => {

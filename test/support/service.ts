@@ -21,6 +21,8 @@ export interface TestEnv {
   config: Config;
   /** Posts a signed incoming SMS to the service; returns the HTTP response. */
   sms(from: string, body: string, messageSid?: string): Promise<Response>;
+  /** Texts the bot, checks the webhook took it, and returns the next `count` replies to that number. */
+  converse(from: string, text: string, count?: number): Promise<string[]>;
   /** Starts another service instance on the same database and Redis prefix (a restart). */
   restart(): Promise<Service>;
   close(): Promise<void>;
@@ -58,15 +60,23 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   };
   const service = await start();
 
+  const sms = (from: string, body: string, messageSid = fakeSid('SM')) => {
+    const current = services[services.length - 1] ?? service;
+    const params = { MessageSid: messageSid, AccountSid: ACCOUNT_SID, From: from, To: OUR_NUMBER, Body: body };
+    return postSignedForm(AUTH_TOKEN, `${current.url}/twilio/sms`, params, `${current.publicBaseUrl}/twilio/sms`);
+  };
   return {
     service,
     twilio,
     database,
     config,
-    sms: (from, body, messageSid = fakeSid('SM')) => {
-      const current = services[services.length - 1] ?? service;
-      const params = { MessageSid: messageSid, AccountSid: ACCOUNT_SID, From: from, To: OUR_NUMBER, Body: body };
-      return postSignedForm(AUTH_TOKEN, `${current.url}/twilio/sms`, params, `${current.publicBaseUrl}/twilio/sms`);
+    sms,
+    async converse(from, text, count = 1) {
+      const before = twilio.state.messagesTo(from).length;
+      const response = await sms(from, text);
+      if (response.status !== 200) throw new Error(`The webhook answered ${response.status}: ${await response.text()}`);
+      const replies = await twilio.state.waitForMessages(from, before + count);
+      return replies.slice(before).map((message) => message.body);
     },
     restart: start,
     async close() {
