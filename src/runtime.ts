@@ -21,7 +21,7 @@ import { OpenAiRecognizer } from './nlu/openai.recognizer.ts';
 import type { Recognizer } from './nlu/recognizer.ts';
 import { checkRedis, createRedis } from './queues/connections.ts';
 import { ConversationLock } from './queues/conversation-lock.ts';
-import { createDeliveryProcessor, DELIVERY_QUEUE } from './queues/delivery.processor.ts';
+import { createDeliveryProcessor, createImmediateDelivery, DELIVERY_QUEUE } from './queues/delivery.processor.ts';
 import { OutboxRelay } from './queues/outbox-relay.ts';
 import { QueueHub } from './queues/queue-hub.ts';
 import { createTurnProcessor, TURN_QUEUE } from './queues/turn.processor.ts';
@@ -150,6 +150,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
       supportUrl: config.operator.supportUrl,
       timeZone: config.operator.timeZone,
     });
+    const sms = createSmsSender({
+      accountSid: config.twilio.accountSid,
+      authToken: config.twilio.authToken,
+      apiBaseUrl,
+      statusCallbackUrl: (interactionId) => `${publicBaseUrl}/twilio/sms/status?iid=${interactionId}`,
+    });
+    const deliveryDeps = {
+      prisma,
+      senders: { sms },
+      lock: new ConversationLock(workerRedis, `${config.redis.prefix}:delivery`),
+      logger,
+      metrics,
+    };
     const turnProcessor = createTurnProcessor({
       turns: {
         prisma,
@@ -159,21 +172,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
         onTurnHandled: (channel, seconds) => metrics.turnSeconds.observe({ channel }, seconds),
       },
       lock: new ConversationLock(workerRedis, `${config.redis.prefix}:turn`),
-      enqueueDelivery: (conversationId, replyIds, correlationId) => queues.enqueueDelivery(conversationId, replyIds, correlationId),
+      deliverNow: createImmediateDelivery({ ...deliveryDeps, attempts: config.delivery.attempts }),
+      enqueueDelivery: (conversationId, replyIds, correlationId, attemptsUsed) => queues.enqueueDelivery(conversationId, replyIds, correlationId, attemptsUsed),
     });
-    const sms = createSmsSender({
-      accountSid: config.twilio.accountSid,
-      authToken: config.twilio.authToken,
-      apiBaseUrl,
-      statusCallbackUrl: (interactionId) => `${publicBaseUrl}/twilio/sms/status?iid=${interactionId}`,
-    });
-    const deliveryProcessor = createDeliveryProcessor({
-      prisma,
-      senders: { sms },
-      lock: new ConversationLock(workerRedis, `${config.redis.prefix}:delivery`),
-      logger,
-      metrics,
-    });
+    const deliveryProcessor = createDeliveryProcessor(deliveryDeps);
     queues.startWorker(TURN_QUEUE, turnProcessor, config.turns.concurrency, () => metrics.turnFailures.inc());
     queues.startWorker(DELIVERY_QUEUE, deliveryProcessor, config.delivery.concurrency);
     relay.start();

@@ -46,6 +46,11 @@ export class TurnStorage implements Storage {
     for (const key of keys) this.pending.set(key, null);
   }
 
+  /** True when the turn changed or deleted state, i.e. `flush` has something to write. */
+  hasPendingWrites(): boolean {
+    return this.pending.size > 0;
+  }
+
   /** Writes the held changes in the given transaction. */
   async flush(tx: DbClient): Promise<void> {
     for (const [key, data] of this.pending) {

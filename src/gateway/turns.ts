@@ -1,8 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { ConversationBot } from '../bot/conversation-bot.ts';
-import { isOptedOut, recordOptIn, recordOptOut } from '../domain/consent/consent.service.ts';
-import { getCustomer } from '../domain/customers/customers.service.ts';
-import { listUnhandledInbound, recordTurnOutcome, type InboundTurnMessage, type TurnOutcome } from '../domain/interactions/interactions.service.ts';
+import { recordOptIn, recordOptOut } from '../domain/consent/consent.service.ts';
+import { listPendingTurns, recordTurnOutcome, type PendingTurn, type TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { Logger } from '../lib/logger.ts';
 import { classifySmsKeyword } from './sms-keywords.ts';
 
@@ -31,47 +30,59 @@ export const CONSENT_REPLY_REASONS = new Set(['consent.optout', 'consent.help'])
 export async function handlePendingTurns(deps: TurnDeps, conversationId: string): Promise<string[]> {
   const replyIds: string[] = [];
   for (;;) {
-    const pending = await listUnhandledInbound(deps.prisma, conversationId, TURN_BATCH);
-    for (const message of pending) {
+    const pending = await listPendingTurns(deps.prisma, conversationId, TURN_BATCH);
+    let consentChanged = false;
+    for (const turn of pending) {
       const started = performance.now();
-      replyIds.push(...(await handleOneTurn(deps, message)));
-      deps.onTurnHandled?.(message.channel, (performance.now() - started) / 1000);
+      const handled = await handleOneTurn(deps, turn);
+      replyIds.push(...handled.replyIds);
+      deps.onTurnHandled?.(turn.message.channel, (performance.now() - started) / 1000);
+      // The opt-out status read with the batch is stale now: read the rest again.
+      if (handled.consentChanged) {
+        consentChanged = true;
+        break;
+      }
     }
     // A message stored meanwhile has its own job, which runs once this one releases the lock.
-    if (pending.length < TURN_BATCH) return replyIds;
+    if (!consentChanged && pending.length < TURN_BATCH) return replyIds;
   }
 }
 
 /** Messages read per query; a full batch means there may be more. */
 const TURN_BATCH = 50;
 
-async function handleOneTurn(deps: TurnDeps, message: InboundTurnMessage): Promise<string[]> {
+async function handleOneTurn(deps: TurnDeps, turn: PendingTurn): Promise<{ replyIds: string[]; consentChanged: boolean }> {
+  const { message } = turn;
   const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id, seq: message.seq });
-  const optedOut = message.channel === 'sms' && (await isOptedOut(deps.prisma, 'sms', message.fromAddress));
+  const optedOut = message.channel === 'sms' && turn.optedOut;
   const keyword = message.channel === 'sms' ? classifySmsKeyword(message.text, optedOut) : undefined;
 
   if (keyword) {
     log.info({ keyword }, 'SMS keyword');
     const change = { channel: message.channel, address: message.fromAddress, customerId: message.customerId, source: `sms-keyword:${message.text.trim().toUpperCase()}`, correlationId: message.correlationId ?? undefined };
-    return deps.prisma.$transaction(async (tx) => {
+    const replyIds = await deps.prisma.$transaction(async (tx) => {
       if (keyword === 'optout') await recordOptOut(tx, change);
       if (keyword === 'optin') await recordOptIn(tx, change);
       return recordTurnOutcome(tx, message, keywordOutcome(keyword, deps.operator));
     });
+    return { replyIds, consentChanged: keyword !== 'help' };
   }
   if (optedOut) {
     // The number said STOP: log what it sent, answer nothing until it opts back in.
     log.info('message from an opted-out number: logged, not answered');
-    return recordTurnOutcome(deps.prisma, message, { reason: 'consent.optedOut', replies: [], links: [] });
+    return { replyIds: await recordTurnOutcome(deps.prisma, message, { reason: 'consent.optedOut', replies: [], links: [] }), consentChanged: false };
   }
 
-  const customer = message.customerId ? await getCustomer(deps.prisma, message.customerId) : null;
-  const { outcome, storage } = await deps.bot.runTurn(message, customer);
+  const { outcome, storage } = await deps.bot.runTurn(message, turn.customer);
   log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
-  return deps.prisma.$transaction(async (tx) => {
-    await storage.flush(tx);
-    return recordTurnOutcome(tx, message, outcome);
-  });
+  // recordTurnOutcome is one atomic statement: a transaction is needed only to add state writes.
+  const replyIds = storage.hasPendingWrites()
+    ? await deps.prisma.$transaction(async (tx) => {
+        await storage.flush(tx);
+        return recordTurnOutcome(tx, message, outcome);
+      })
+    : await recordTurnOutcome(deps.prisma, message, outcome);
+  return { replyIds, consentChanged: false };
 }
 
 function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo): TurnOutcome {

@@ -1,7 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { PermanentDeliveryError, type ChannelName, type OutboundSender } from '../channels/channel.ts';
-import { isOptedOut } from '../domain/consent/consent.service.ts';
 import {
   listPendingOutbound,
   recordDeliveryFailure,
@@ -51,15 +50,46 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
     }
     try {
       const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      let delivered = 0;
-      for (const message of await listPendingOutbound(deps.prisma, conversationId)) {
-        if (await deliverOne(deps, message, finalAttempt)) delivered++;
-      }
-      return { delivered };
+      return { delivered: await deliverPending(deps, conversationId, finalAttempt) };
     } finally {
       await deps.lock.release(conversationId, lockToken);
     }
   };
+}
+
+/** How an immediate delivery went: done, or left to the delivery queue (and why). */
+export type ImmediateDeliveryResult = { kind: 'delivered' } | { kind: 'busy' } | { kind: 'failed'; finalAttempt: boolean };
+
+/**
+ * Delivers a conversation's pending replies right away, as the first attempt of a delivery job
+ * would (the turn worker calls it after a turn commits, saving a job and a queue hop). When another
+ * delivery holds the conversation, or a delivery fails transiently, the caller enqueues the
+ * delivery job for the remaining attempts.
+ */
+export function createImmediateDelivery(deps: DeliveryProcessorDeps & { attempts: number }) {
+  return async function deliverNow(conversationId: string): Promise<ImmediateDeliveryResult> {
+    const lockToken = await deps.lock.acquire(conversationId);
+    if (!lockToken) return { kind: 'busy' };
+    const finalAttempt = deps.attempts <= 1;
+    try {
+      await deliverPending(deps, conversationId, finalAttempt);
+      return { kind: 'delivered' };
+    } catch {
+      // deliverOne has logged and recorded the failure.
+      return { kind: 'failed', finalAttempt };
+    } finally {
+      await deps.lock.release(conversationId, lockToken);
+    }
+  };
+}
+
+/** Delivers the pending replies in stored order; the caller holds the conversation's delivery lock. */
+async function deliverPending(deps: DeliveryProcessorDeps, conversationId: string, finalAttempt: boolean): Promise<number> {
+  let delivered = 0;
+  for (const message of await listPendingOutbound(deps.prisma, conversationId)) {
+    if (await deliverOne(deps, message, finalAttempt)) delivered++;
+  }
+  return delivered;
 }
 
 async function deliverOne(deps: DeliveryProcessorDeps, message: OutboundForDelivery, finalAttempt: boolean): Promise<boolean> {
@@ -71,7 +101,7 @@ async function deliverOne(deps: DeliveryProcessorDeps, message: OutboundForDeliv
     return false;
   }
   const consentReply = message.reason !== null && CONSENT_REPLY_REASONS.has(message.reason);
-  if (message.channel === 'sms' && !consentReply && (await isOptedOut(deps.prisma, 'sms', message.toAddress))) {
+  if (message.channel === 'sms' && !consentReply && message.recipientOptedOut) {
     await recordDeliveryFailure(deps.prisma, message.id, 'opted_out', true);
     deps.metrics.deliveryFailures.inc({ channel: message.channel, kind: 'opted_out' });
     log.info('not delivered: the number opted out');

@@ -51,16 +51,23 @@ export class QueueHub {
     });
   }
 
-  async enqueueDelivery(conversationId: string, replyIds: string[], correlationId: string): Promise<void> {
+  /**
+   * Queues the delivery of a conversation's pending replies. `attemptsUsed`: attempts already
+   * made outside the queue (the turn worker's immediate delivery); the job makes the rest, the
+   * first after one backoff delay.
+   */
+  async enqueueDelivery(conversationId: string, replyIds: string[], correlationId: string, attemptsUsed = 0): Promise<void> {
     const first = replyIds[0];
     if (!first) return;
+    const { attempts, backoffMs } = this.options.delivery;
     await this.deliveries.add(
       'deliver',
       { conversationId, correlationId },
       {
         jobId: deliveryJobId(first),
-        attempts: this.options.delivery.attempts,
-        backoff: { type: 'exponential', delay: this.options.delivery.backoffMs },
+        attempts: Math.max(1, attempts - attemptsUsed),
+        backoff: { type: 'exponential', delay: backoffMs },
+        ...(attemptsUsed > 0 ? { delay: backoffMs } : {}),
         removeOnComplete: KEEP_COMPLETED,
         removeOnFail: KEEP_FAILED,
       },

@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { handlePendingTurns, type TurnDeps } from '../gateway/turns.ts';
 import type { ConversationLock } from './conversation-lock.ts';
+import type { ImmediateDeliveryResult } from './delivery.processor.ts';
 
 export const TURN_QUEUE = 'turns';
 
@@ -18,8 +19,13 @@ export function turnJobId(interactionId: string): string {
 export interface TurnProcessorDeps {
   turns: TurnDeps;
   lock: ConversationLock;
-  /** Hands the conversation's new replies to the delivery queue (the relay covers failures). */
-  enqueueDelivery: (conversationId: string, replyIds: string[], correlationId: string) => Promise<void>;
+  /** Delivers the conversation's pending replies right away, when its delivery lock is free. */
+  deliverNow: (conversationId: string) => Promise<ImmediateDeliveryResult>;
+  /**
+   * Hands the conversation's new replies to the delivery queue (the relay covers failures);
+   * `attemptsUsed` counts the immediate delivery's failed attempt.
+   */
+  enqueueDelivery: (conversationId: string, replyIds: string[], correlationId: string, attemptsUsed: number) => Promise<void>;
 }
 
 /** How long a job waits before trying a conversation whose lock is held, in ms. */
@@ -43,11 +49,23 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     } finally {
       await deps.lock.release(conversationId, lockToken);
     }
-    if (replyIds.length > 0) {
-      await deps.enqueueDelivery(conversationId, replyIds, correlationId).catch((error: unknown) => {
-        deps.turns.logger.warn({ err: error, correlationId }, 'delivery not enqueued; the outbox relay will retry');
-      });
-    }
+    if (replyIds.length > 0) await deliverReplies(deps, conversationId, replyIds, correlationId);
     return { replies: replyIds.length };
   };
+}
+
+/**
+ * Delivers the replies in this job when the conversation's delivery lock is free; otherwise, or
+ * after a transient failure, leaves them to the delivery queue and its retries.
+ */
+async function deliverReplies(deps: TurnProcessorDeps, conversationId: string, replyIds: string[], correlationId: string): Promise<void> {
+  const result = await deps.deliverNow(conversationId).catch((error: unknown): ImmediateDeliveryResult => {
+    deps.turns.logger.warn({ err: error, correlationId }, 'immediate delivery failed; queueing it');
+    return { kind: 'busy' };
+  });
+  if (result.kind === 'delivered' || (result.kind === 'failed' && result.finalAttempt)) return;
+  const attemptsUsed = result.kind === 'failed' ? 1 : 0;
+  await deps.enqueueDelivery(conversationId, replyIds, correlationId, attemptsUsed).catch((error: unknown) => {
+    deps.turns.logger.warn({ err: error, correlationId }, 'delivery not enqueued; the outbox relay will retry');
+  });
 }

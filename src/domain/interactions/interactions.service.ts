@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Channel, DeliveryStatus, InteractionItemType } from '../../generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
+import { Channel, DeliveryStatus, type InteractionItemType } from '../../generated/prisma/enums.ts';
+import type { CustomerSummary } from '../customers/customers.service.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import type { DeliveryReceipt, InboundMessage } from '../../channels/channel.ts';
 
@@ -71,27 +73,62 @@ async function findInboundByProviderId(db: DbClient, channel: Channel, providerM
   return found ? { ...found, seq: found.seq ?? 0, correlationId: found.correlationId ?? found.id } : null;
 }
 
-const inboundTurnSelect = {
-  id: true,
-  conversationId: true,
-  customerId: true,
-  channel: true,
-  fromAddress: true,
-  toAddress: true,
-  text: true,
-  seq: true,
-  correlationId: true,
-} as const;
+export interface PendingTurn {
+  message: InboundTurnMessage;
+  customer: CustomerSummary | null;
+  /** The sender's service consent on the channel is revoked (read with the message). */
+  optedOut: boolean;
+}
 
-/** The conversation's inbound messages no turn has handled yet, in arrival order. */
-export async function listUnhandledInbound(db: DbClient, conversationId: string, limit = 50): Promise<InboundTurnMessage[]> {
-  const rows = await db.interaction.findMany({
-    where: { conversationId, direction: 'inbound', status: 'received' },
-    orderBy: { seq: 'asc' },
-    take: limit,
-    select: inboundTurnSelect,
-  });
-  return rows.map((row) => ({ ...row, seq: row.seq ?? 0 }));
+const pendingTurnRow = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  customerId: z.string().nullable(),
+  channel: z.enum(Channel),
+  fromAddress: z.string(),
+  toAddress: z.string(),
+  text: z.string(),
+  seq: z.number().nullable(),
+  correlationId: z.string().nullable(),
+  givenName: z.string().nullable(),
+  familyName: z.string().nullable(),
+  customerStatus: z.string().nullable(),
+  optedOut: z.boolean(),
+});
+
+/**
+ * The conversation's unhandled inbound messages in arrival order, each with its customer and the
+ * sender's opt-out status, in one query (the turn's first read). The opt-out status is as of the
+ * read: a turn that changes consent must read again before handling the next message.
+ */
+export async function listPendingTurns(db: DbClient, conversationId: string, limit = 50): Promise<PendingTurn[]> {
+  const rows = await db.$queryRaw`
+    SELECT i."id", i."conversationId", i."customerId", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."seq", i."correlationId",
+      c."givenName", c."familyName", c."status"::text AS "customerStatus", COALESCE(consent."status" = 'revoked', false) AS "optedOut"
+    FROM "Interaction" i
+    LEFT JOIN "Customer" c ON c."id" = i."customerId"
+    LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."fromAddress" AND consent."purpose" = 'service'
+    WHERE i."conversationId" = ${conversationId} AND i."direction" = 'inbound' AND i."status" = 'received'
+    ORDER BY i."seq" ASC
+    LIMIT ${limit}`;
+  return z.array(pendingTurnRow).parse(rows).map((row) => ({
+    message: {
+      id: row.id,
+      conversationId: row.conversationId,
+      customerId: row.customerId,
+      channel: row.channel,
+      fromAddress: row.fromAddress,
+      toAddress: row.toAddress,
+      text: row.text,
+      seq: row.seq ?? 0,
+      correlationId: row.correlationId,
+    },
+    customer:
+      row.customerId && row.givenName !== null && row.familyName !== null && row.customerStatus !== null
+        ? { id: row.customerId, givenName: row.givenName, familyName: row.familyName, status: row.customerStatus }
+        : null,
+    optedOut: row.optedOut,
+  }));
 }
 
 export interface OutboundDraft {
@@ -120,42 +157,45 @@ export class TurnAlreadyHandledError extends Error {
   }
 }
 
+const outcomeRow = z.object({ marked: z.boolean() });
+
 /**
- * Marks the inbound message handled and stores its replies (pending delivery) and links, in the
- * caller's transaction, so a turn's effects are all written or none are.
+ * Marks the inbound message handled and stores its replies (pending delivery) and links in one
+ * SQL statement: the replies and links are written only if the mark succeeds, so a turn's effects
+ * are all written or none are, even outside a transaction. Run it in the caller's transaction
+ * when the turn has other writes (bot state, consent).
  */
 export async function recordTurnOutcome(tx: DbClient, inbound: InboundTurnMessage, outcome: TurnOutcome): Promise<string[]> {
-  const marked = await tx.interaction.updateMany({
-    where: { id: inbound.id, status: 'received' },
-    data: { status: 'handled', handledAt: new Date(), reason: outcome.reason },
-  });
-  if (marked.count === 0) throw new TurnAlreadyHandledError(inbound.id);
-
   const now = Date.now();
+  const handledAt = new Date(now).toISOString();
   const replies = outcome.replies.map((reply, index) => ({
     id: randomUUID(),
-    conversationId: inbound.conversationId,
-    customerId: inbound.customerId,
-    direction: 'outbound' as const,
-    channel: inbound.channel,
-    fromAddress: inbound.toAddress,
-    toAddress: inbound.fromAddress,
     text: reply.text,
     reason: reply.reason,
-    status: 'pending' as const,
-    deliveryStatus: 'pending' as const,
-    inReplyToId: inbound.id,
-    correlationId: inbound.correlationId,
     // Distinct timestamps keep the timeline in the order the bot spoke.
-    createdAt: new Date(now + index),
+    createdAt: new Date(now + index).toISOString(),
   }));
-  if (replies.length > 0) await tx.interaction.createMany({ data: replies });
-
-  const links = outcome.links.flatMap((link) => [
-    { interactionId: inbound.id, ...link },
-    ...replies.map((reply) => ({ interactionId: reply.id, ...link })),
-  ]);
-  if (links.length > 0) await tx.interactionItem.createMany({ data: links, skipDuplicates: true });
+  const links = outcome.links.flatMap((link) => [inbound.id, ...replies.map((reply) => reply.id)].map((interactionId) => ({ id: randomUUID(), interactionId, ...link })));
+  // Timestamps are written as UTC wall time, as Prisma writes TIMESTAMP(3) columns.
+  const rows = await tx.$queryRaw`
+    WITH marked AS (
+      UPDATE "Interaction" SET "status" = 'handled', "handledAt" = ${handledAt}::timestamp, "reason" = ${outcome.reason}, "updatedAt" = ${handledAt}::timestamp
+      WHERE "id" = ${inbound.id} AND "status" = 'received'
+      RETURNING "id"
+    ), replies AS (
+      INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "reason", "status", "deliveryStatus", "inReplyToId", "correlationId", "createdAt", "updatedAt")
+      SELECT reply."id", ${inbound.conversationId}, ${inbound.customerId}, 'outbound', ${inbound.channel}::"Channel", ${inbound.toAddress}, ${inbound.fromAddress}, reply."text", reply."reason", 'pending', 'pending', marked."id", ${inbound.correlationId}, reply."createdAt"::timestamp, reply."createdAt"::timestamp
+      FROM marked CROSS JOIN unnest(${replies.map((reply) => reply.id)}::text[], ${replies.map((reply) => reply.text)}::text[], ${replies.map((reply) => reply.reason)}::text[], ${replies.map((reply) => reply.createdAt)}::text[]) AS reply("id", "text", "reason", "createdAt")
+      RETURNING "id"
+    ), links AS (
+      INSERT INTO "InteractionItem" ("id", "interactionId", "itemType", "itemId", "action", "createdAt")
+      SELECT link."id", link."interactionId", link."itemType"::"InteractionItemType", link."itemId", link."action", ${handledAt}::timestamp
+      FROM marked CROSS JOIN unnest(${links.map((link) => link.id)}::text[], ${links.map((link) => link.interactionId)}::text[], ${links.map((link) => link.itemType)}::text[], ${links.map((link) => link.itemId)}::text[], ${links.map((link) => link.action)}::text[]) AS link("id", "interactionId", "itemType", "itemId", "action")
+      ON CONFLICT ("interactionId", "itemType", "itemId", "action") DO NOTHING
+    )
+    SELECT EXISTS (SELECT 1 FROM marked) AS "marked"`;
+  const [result] = z.array(outcomeRow).parse(rows);
+  if (!result?.marked) throw new TurnAlreadyHandledError(inbound.id);
   return replies.map((reply) => reply.id);
 }
 
@@ -168,6 +208,8 @@ export interface OutboundForDelivery {
   reason: string | null;
   deliveryStatus: DeliveryStatus | null;
   correlationId: string | null;
+  /** The recipient has opted out of service messages on the channel (as of the read). */
+  recipientOptedOut: boolean;
 }
 
 /** How far along a message is; a status never replaces one of a higher rank. */
@@ -204,16 +246,22 @@ async function advanceDeliveryStatus(db: DbClient, interactionId: string, status
   return updated.count > 0;
 }
 
-/** The provider accepted the message: remember its id and status (one UPDATE when the status moves forward). */
+/**
+ * The provider accepted the message: remember its id and count the attempt, and move the status
+ * forward unless a status callback got there first with a later one (one UPDATE).
+ */
 export async function recordProviderAcceptance(db: DbClient, interactionId: string, providerMessageId: string, status: DeliveryStatus): Promise<void> {
-  const forward = await db.interaction.updateMany({
-    where: { id: interactionId, OR: [{ deliveryStatus: null }, { deliveryStatus: { in: statusesBelow(status) } }] },
-    data: { providerMessageId, deliveryAttempts: { increment: 1 }, deliveryStatus: status, status: interactionStatusFor(status) },
-  });
-  // A status callback got there first with a later status: keep it, record only the id.
-  if (forward.count === 0) {
-    await db.interaction.update({ where: { id: interactionId }, data: { providerMessageId, deliveryAttempts: { increment: 1 } } });
-  }
+  const below = statusesBelow(status);
+  const forward = Prisma.sql`("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY(${below}::text[]))`;
+  const updated = await db.$executeRaw`
+    UPDATE "Interaction" SET
+      "providerMessageId" = ${providerMessageId},
+      "deliveryAttempts" = "deliveryAttempts" + 1,
+      "deliveryStatus" = CASE WHEN ${forward} THEN ${status}::"DeliveryStatus" ELSE "deliveryStatus" END,
+      "status" = CASE WHEN ${forward} THEN ${interactionStatusFor(status)}::"InteractionStatus" ELSE "status" END,
+      "updatedAt" = ${new Date().toISOString()}::timestamp
+    WHERE "id" = ${interactionId}`;
+  if (updated === 0) throw new Error(`Outbound interaction ${interactionId} not found`);
 }
 
 export async function recordDeliveryFailure(db: DbClient, interactionId: string, errorCode: string, final: boolean): Promise<void> {
@@ -221,27 +269,32 @@ export async function recordDeliveryFailure(db: DbClient, interactionId: string,
   if (final) await advanceDeliveryStatus(db, interactionId, 'failed', errorCode);
 }
 
+const receiptRow = z.object({ applied: z.boolean(), known: z.boolean() });
+
 /**
  * Applies a provider's status callback. It finds the message by our interaction id (carried in
  * the callback URL, so it works even before the provider's id was recorded) or by provider id.
+ * One statement: a conditional UPDATE, and a look that tells "stale" from "unknown".
  */
 export async function applyDeliveryReceipt(db: DbClient, channel: Channel, receipt: DeliveryReceipt): Promise<'applied' | 'stale' | 'unknown'> {
   const target = receipt.interactionId
-    ? { id: receipt.interactionId, OR: [{ providerMessageId: null }, { providerMessageId: receipt.providerMessageId }] }
-    : { channel, providerMessageId: receipt.providerMessageId };
-  // One conditional UPDATE in the usual case; a second look only tells "stale" from "unknown".
-  const applied = await db.interaction.updateMany({
-    where: { AND: [target, { direction: 'outbound' }, { OR: [{ deliveryStatus: null }, { deliveryStatus: { in: statusesBelow(receipt.status) } }] }] },
-    data: {
-      providerMessageId: receipt.providerMessageId,
-      deliveryStatus: receipt.status,
-      status: interactionStatusFor(receipt.status),
-      ...(receipt.errorCode ? { deliveryErrorCode: receipt.errorCode } : {}),
-    },
-  });
-  if (applied.count > 0) return 'applied';
-  const known = await db.interaction.count({ where: { AND: [target, { direction: 'outbound' }] } });
-  return known > 0 ? 'stale' : 'unknown';
+    ? Prisma.sql`"id" = ${receipt.interactionId} AND ("providerMessageId" IS NULL OR "providerMessageId" = ${receipt.providerMessageId})`
+    : Prisma.sql`"channel" = ${channel}::"Channel" AND "providerMessageId" = ${receipt.providerMessageId}`;
+  const rows = await db.$queryRaw`
+    WITH applied AS (
+      UPDATE "Interaction" SET
+        "providerMessageId" = ${receipt.providerMessageId},
+        "deliveryStatus" = ${receipt.status}::"DeliveryStatus",
+        "status" = ${interactionStatusFor(receipt.status)}::"InteractionStatus",
+        "deliveryErrorCode" = COALESCE(${receipt.errorCode ?? null}, "deliveryErrorCode"),
+        "updatedAt" = ${new Date().toISOString()}::timestamp
+      WHERE ${target} AND "direction" = 'outbound' AND ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY(${statusesBelow(receipt.status)}::text[]))
+      RETURNING "id"
+    )
+    SELECT EXISTS (SELECT 1 FROM applied) AS "applied", EXISTS (SELECT 1 FROM "Interaction" WHERE ${target} AND "direction" = 'outbound') AS "known"`;
+  const [result] = z.array(receiptRow).parse(rows);
+  if (result?.applied) return 'applied';
+  return result?.known ? 'stale' : 'unknown';
 }
 
 /** Inbound messages stored but never handled (their job was lost, e.g. Redis was down). */
@@ -298,12 +351,30 @@ export async function getCustomerTimeline(db: DbClient, customerId: string, quer
   }));
 }
 
-/** A conversation's outbound messages not yet handed to the provider, oldest first. */
+const outboundForDeliveryRow = z.object({
+  id: z.string(),
+  channel: z.enum(Channel),
+  fromAddress: z.string(),
+  toAddress: z.string(),
+  text: z.string(),
+  reason: z.string().nullable(),
+  deliveryStatus: z.enum(DeliveryStatus).nullable(),
+  correlationId: z.string().nullable(),
+  recipientOptedOut: z.boolean(),
+});
+
+/**
+ * A conversation's outbound messages not yet handed to the provider, oldest first, each with the
+ * recipient's opt-out status on its channel (read in the same query).
+ */
 export async function listPendingOutbound(db: DbClient, conversationId: string, limit = 50): Promise<OutboundForDelivery[]> {
-  return db.interaction.findMany({
-    where: { conversationId, direction: 'outbound', deliveryStatus: 'pending' },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    take: limit,
-    select: { id: true, channel: true, fromAddress: true, toAddress: true, text: true, reason: true, deliveryStatus: true, correlationId: true },
-  });
+  const rows = await db.$queryRaw`
+    SELECT i."id", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."reason", i."deliveryStatus"::text AS "deliveryStatus", i."correlationId",
+      COALESCE(consent."status" = 'revoked', false) AS "recipientOptedOut"
+    FROM "Interaction" i
+    LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."toAddress" AND consent."purpose" = 'service'
+    WHERE i."conversationId" = ${conversationId} AND i."direction" = 'outbound' AND i."deliveryStatus" = 'pending'
+    ORDER BY i."createdAt" ASC, i."id" ASC
+    LIMIT ${limit}`;
+  return z.array(outboundForDeliveryRow).parse(rows);
 }
