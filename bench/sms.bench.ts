@@ -24,6 +24,7 @@ import {
 } from './bench-env.ts';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER, type RunResult, type Target } from './protocol.ts';
 import { ms, table } from './stats.ts';
+import { startWorkerProcesses } from './worker-processes.ts';
 
 // `npm run bench`: SMS throughput and latency of the whole path — signed webhook, intake, turn,
 // reply through the official twilio client, status callbacks — against a bare Express + one
@@ -55,6 +56,12 @@ const options = z
     TURN_CONCURRENCY: z.string().optional(),
     DELIVERY_CONCURRENCY: z.string().optional(),
     DATABASE_POOL_SIZE: z.string().optional(),
+    /**
+     * 0 (default): one process runs everything. N > 0: this process runs ROLE=api (webhooks and
+     * callbacks only) and N child processes run ROLE=worker, the split deployment the README
+     * describes. Service CPU figures then cover the api process only.
+     */
+    BENCH_WORKERS: z.coerce.number().int().min(0).max(8).default(0),
   })
   .parse(process.env);
 
@@ -126,9 +133,10 @@ async function main(): Promise<void> {
     cleanups.push(() => load.stop());
 
     const port = await freePort();
-    const config = loadConfig({
-      NODE_ENV: 'development',
+    const split = options.BENCH_WORKERS > 0;
+    const serviceEnv: Record<string, string> = {
       PORT: String(port),
+      NODE_ENV: 'development',
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'silent',
       DATABASE_URL: options.BENCH_DATABASE === 'pglite' ? 'pglite://memory' : database.url,
@@ -138,10 +146,12 @@ async function main(): Promise<void> {
       TWILIO_AUTH_TOKEN: BENCH_AUTH_TOKEN,
       TWILIO_PHONE_NUMBER: BENCH_OUR_NUMBER,
       TWILIO_API_BASE_URL: load.standInUrl,
-      TURN_CONCURRENCY: options.TURN_CONCURRENCY,
-      DELIVERY_CONCURRENCY: options.DELIVERY_CONCURRENCY,
-      DATABASE_POOL_SIZE: options.DATABASE_POOL_SIZE,
-    });
+    };
+    for (const name of ['TURN_CONCURRENCY', 'DELIVERY_CONCURRENCY', 'DATABASE_POOL_SIZE'] as const) {
+      const value = options[name];
+      if (value !== undefined) serviceEnv[name] = value;
+    }
+    const config = loadConfig({ ...serviceEnv, ROLE: split ? 'api' : 'all' });
     const traced = options.BENCH_TRACE_QUERIES === '1' && options.BENCH_DATABASE === 'postgres' ? await openTracedDatabase(database.url, config.database.poolSize) : undefined;
     if (traced) cleanups.push(() => traced.db.close());
     const service = await startService(config, { logger: createLogger('silent'), host: '127.0.0.1', database: traced?.db });
@@ -153,6 +163,13 @@ async function main(): Promise<void> {
     };
     cleanups.push(closeService);
 
+    if (split) {
+      // Workers log warnings and errors to this terminal; their database must be PostgreSQL.
+      if (options.BENCH_DATABASE !== 'postgres') throw new Error('BENCH_WORKERS needs BENCH_DATABASE=postgres (PGlite is for one process)');
+      const workers = await startWorkerProcesses(options.BENCH_WORKERS, { ...serviceEnv, LOG_LEVEL: 'warn' });
+      cleanups.push(() => workers.stop());
+      log(`split deployment: this process runs ROLE=api; ${workers.count} ROLE=worker process(es) run the turns and deliveries (service CPU below is the api process only)`);
+    }
     await seedDemoData(service.db.prisma);
     await addBenchCustomers(service.db.prisma, options.BENCH_SENDERS);
     const senders = await listCustomerPhones(service.db.prisma);
