@@ -138,6 +138,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
     workerRedis.disconnect();
     throw new StartupError(`Cannot listen on PORT=${config.http.port}: ${error instanceof Error ? error.message : String(error)}`);
   });
+  // Longer than load balancers' idle timeout (60 s on common ones), so the server never closes a
+  // kept-alive connection just as the balancer reuses it (that race drops requests).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const port = listeningPort(server);
   localUrl = `http://127.0.0.1:${port}`;
   if (config.http.port === 0 && config.http.publicBaseUrl === `http://localhost:0`) publicBaseUrl = `http://localhost:${port}`;

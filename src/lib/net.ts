@@ -7,10 +7,21 @@ export function listeningPort(server: Server): number {
   throw new Error('The server is not listening on a TCP port');
 }
 
-/** Closes a server and its idle keep-alive connections. */
-export function closeServer(server: Server): Promise<void> {
+/**
+ * Stops accepting connections, lets requests in flight finish, and closes each kept-alive
+ * connection as soon as it is idle (Node only closes the ones idle at the moment of close()).
+ * Connections still busy after `graceMs` are cut.
+ */
+export function closeServer(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close((error) => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      if (error) reject(error);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }
