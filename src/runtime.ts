@@ -21,10 +21,10 @@ import { OpenAiRecognizer } from './nlu/openai.recognizer.ts';
 import type { Recognizer } from './nlu/recognizer.ts';
 import { checkRedis, createRedis } from './queues/connections.ts';
 import { ConversationLock } from './queues/conversation-lock.ts';
-import { createDeliveryProcessor, createImmediateDelivery, DELIVERY_QUEUE } from './queues/delivery.processor.ts';
+import { createDeliveryProcessor, createImmediateDelivery } from './queues/delivery.processor.ts';
 import { OutboxRelay } from './queues/outbox-relay.ts';
 import { QueueHub } from './queues/queue-hub.ts';
-import { createTurnProcessor, TURN_QUEUE } from './queues/turn.processor.ts';
+import { createTurnProcessor } from './queues/turn.processor.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -121,7 +121,6 @@ export async function startService(config: Config, options: StartOptions = {}): 
           ourNumber: config.twilio.phoneNumber,
           publicBaseUrl: () => publicBaseUrl,
           localUrl: () => localUrl,
-          sandbox: standIn.state,
           operatorName: config.operator.name,
         }),
       );
@@ -180,8 +179,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
       enqueueDelivery: (conversationId, replyIds, correlationId, attemptsUsed) => queues.enqueueDelivery(conversationId, replyIds, correlationId, attemptsUsed),
     });
     const deliveryProcessor = createDeliveryProcessor(deliveryDeps);
-    queues.startWorker(TURN_QUEUE, turnProcessor, config.turns.concurrency, () => metrics.turnFailures.inc());
-    queues.startWorker(DELIVERY_QUEUE, deliveryProcessor, config.delivery.concurrency);
+    queues.startWorker(queues.turns, turnProcessor, config.turns.concurrency, () => metrics.turnFailures.inc());
+    queues.startWorker(queues.deliveries, deliveryProcessor, config.delivery.concurrency);
     relay.start();
   }
 

@@ -5,7 +5,6 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { invalidRequest } from '../api/error-handler.ts';
 import { toE164 } from '../lib/phone.ts';
 import { fakeSid, postSignedForm } from './twilio-signing.ts';
-import type { TwilioStandInState } from './twilio-standin.ts';
 
 export interface DemoRoutesOptions {
   prisma: PrismaClient;
@@ -16,7 +15,6 @@ export interface DemoRoutesOptions {
   publicBaseUrl: () => string;
   /** Where this process listens, to post the webhook over real HTTP. */
   localUrl: () => string;
-  sandbox: TwilioStandInState;
   operatorName: string;
 }
 
@@ -58,7 +56,7 @@ export function demoRoutes(options: DemoRoutesOptions): Router {
     if (!body.success) throw invalidRequest(body.error, 'message');
     const params = { MessageSid: fakeSid('SM'), AccountSid: options.accountSid, From: body.data.from, To: options.ourNumber, Body: body.data.text };
     const response = await postSignedForm(options.authToken, `${options.localUrl()}/twilio/sms`, params, `${options.publicBaseUrl()}/twilio/sms`);
-    res.status(response.ok ? 202 : response.status).json({ messageSid: params.MessageSid, webhookStatus: response.status, after: options.sandbox.messages.length - 1 });
+    res.status(response.ok ? 202 : response.status).json({ messageSid: params.MessageSid, webhookStatus: response.status });
   });
 
   return router;

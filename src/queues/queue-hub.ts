@@ -74,8 +74,9 @@ export class QueueHub {
     );
   }
 
-  startWorker<T>(queueName: string, processor: Processor<T>, concurrency: number, onFailed?: () => void): void {
-    const queue = queueName === TURN_QUEUE ? this.turns : this.deliveries;
+  /** Processes `queue` (one of this hub's) in this process. */
+  startWorker<T>(queue: Queue<T>, processor: Processor<T>, concurrency: number, onFailed?: () => void): void {
+    const queueName = queue.name;
     const start = () => {
       const worker = new Worker<T>(queueName, processor, {
         connection: this.options.worker,

@@ -28,10 +28,11 @@ describe('understanding', () => {
     expect(second).toBeDefined();
 
     const followUp = await say(ALEX, '2');
+    expect(followUp).not.toMatch(/reply 1 or 2|didn't understand/);
     if (second === 'ticket.create') expect(followUp).toMatch(/Which service is affected/);
-    else expect(followUp).not.toMatch(/didn't understand/);
+    // The answer's turn is recorded as the request it chose.
     const inbound = await env.database.db.prisma.interaction.findFirstOrThrow({ where: { fromAddress: ALEX, text: '2' } });
-    expect(inbound.reason).toBe(second === 'ticket.create' ? 'ticket.create' : expect.any(String));
+    expect(inbound.reason).toBe(second);
     await say(ALEX, 'start over');
   });
 
