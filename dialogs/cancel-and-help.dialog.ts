@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder-core';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { Intent } from '../src/nlu/recognizer.ts';
 import { getTurnInfo } from './turn-info.ts';
 import type { BotServices, BotSettings } from './services.ts';
 import { contactText, helpText } from './wording.ts';
@@ -8,12 +9,33 @@ import { contactText, helpText } from './wording.ts';
 // is not one of them.
 const START_OVER = /^\s*(never ?mind|nevermind|start over|restart|forget (it|that)|cancel (that|this|it|request)|stop (that|this)|quit this|reset)\s*[.!]*\s*$/i;
 
-/** Base of every dialog that asks questions: "help", "start over" and "agent" work at any step. */
+// A new request this sure of itself, and this long, replaces the one in progress.
+const SWITCH_CONFIDENCE = 0.85;
+const SWITCH_MIN_WORDS = 3;
+const TASK_INTENTS: readonly Intent[] = [
+  'order.create',
+  'order.status',
+  'ticket.create',
+  'ticket.status',
+  'bill.inquiry',
+  'bill.dispute',
+  'profile.view',
+  'profile.update',
+  'product.info',
+  'service.cancel',
+];
+
+/**
+ * Base of every dialog that asks questions: "help", "start over" and "agent" work at any step,
+ * and a clear new request ("what's my bill?" while asked which plan) replaces the one in progress.
+ */
 export class CancelAndHelpDialog extends ComponentDialog {
   constructor(
     id: string,
     protected readonly services: BotServices,
     protected readonly settings: BotSettings,
+    /** The requests this dialog itself serves: answers that sound like them do not switch away. */
+    private readonly ownIntents: readonly Intent[] = [],
   ) {
     super(id);
   }
@@ -39,6 +61,13 @@ export class CancelAndHelpDialog extends ComponentDialog {
     }
     if (intent === 'agent.request') {
       await requestAgent(innerDc.context, this.services, this.settings);
+      return innerDc.cancelAllDialogs();
+    }
+    const { confidence } = info.recognition;
+    const words = text.trim().split(/\s+/).length;
+    if (TASK_INTENTS.includes(intent) && !this.ownIntents.includes(intent) && confidence >= SWITCH_CONFIDENCE && words >= SWITCH_MIN_WORDS) {
+      // src/bot runs the main dialog again on this message once the stack is empty.
+      info.reroute = true;
       return innerDc.cancelAllDialogs();
     }
     return undefined;

@@ -3,8 +3,7 @@ import { INTENTS, type Intent, type Recognition } from '../src/nlu/recognizer.ts
 import { CLARIFY_DIALOG, INTENT_TOPICS, type ClarifyOptions } from './clarify.dialog.ts';
 import { OFFER_AGENT_DIALOG } from './offer-agent.dialog.ts';
 import type { BotServices, BotSettings } from './services.ts';
-import { TICKET_STATUS_DIALOG, type TicketStatusOptions } from './ticket-status.dialog.ts';
-import { SYMPTOM, TROUBLE_TICKET_DIALOG, type TroubleTicketOptions } from './trouble-ticket.dialog.ts';
+import type { IntentRoute } from './intent-route.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { requestAgent } from './cancel-and-help.dialog.ts';
 import { contactText, helpText } from './wording.ts';
@@ -19,25 +18,28 @@ const MIN_ALTERNATIVE = 0.1;
 // Misunderstandings in a row after which a person is offered.
 const OFFER_AGENT_AFTER = 2;
 
-// Requests whose conversations arrive in later releases: the bot says so and where to go.
-const NOT_YET_BY_TEXT: Partial<Record<Recognition['intent'], string>> = {
-  'order.create': 'place an order',
-  'order.status': 'check an order',
-  'bill.inquiry': 'go through your bill',
-  'bill.dispute': 'dispute a charge',
-  'profile.view': 'show your details',
-  'profile.update': 'change your details',
-  'product.info': 'go through our offers',
-  'service.cancel': 'cancel a service',
-};
+/** Ends a sign-in dialog: the request to carry on with once the visitor is verified. */
+export interface ResumeRequest {
+  intent: Intent;
+  recognition: Recognition;
+}
+
+/** Starts the sign-in of an anonymous visitor (web chat) before a request that needs a customer. */
+export interface SignInOptions {
+  resume: ResumeRequest;
+}
 
 /** Routes each new request to its dialog and answers small talk; child dialogs handle the rest. */
 export class MainDialog extends ComponentDialog {
   constructor(
     private readonly services: BotServices,
     private readonly settings: BotSettings,
-    /** The child dialogs: trouble ticket, ticket status, clarify, offer agent. */
+    /** Every child dialog: the routed ones, clarify, offer agent, sign-in. */
     children: Dialog[],
+    /** Which dialog serves which request. */
+    private readonly routes: readonly IntentRoute[],
+    /** The dialog that verifies an anonymous visitor on a channel without a phone number; ends with the ResumeRequest, or nothing. */
+    private readonly signInDialogId?: string,
   ) {
     super(MAIN_DIALOG);
     for (const child of children) this.addDialog(child);
@@ -50,16 +52,12 @@ export class MainDialog extends ComponentDialog {
     const info = getTurnInfo(step.context);
     const { recognition } = info;
     const understood = recognition.confidence >= MIN_CONFIDENCE && recognition.intent !== 'none';
-    if (!info.customer && !(understood && ['help', 'thanks', 'goodbye'].includes(recognition.intent))) {
-      info.reason = 'customer.unknown';
-      await step.context.sendActivity(
-        `Hi, this is ${this.settings.operatorName}. We couldn't match this number to an account, so I can't help by text. Please ${contactText(this.settings)}.`,
-      );
-      return step.endDialog();
+    if (!info.customer && info.channel === 'sms' && !(understood && this.servesAnyone(recognition.intent))) {
+      return this.unknownNumber(step);
     }
     if (understood) {
       info.memory.misunderstood = 0;
-      return this.routeIntent(step, recognition.intent);
+      return this.routeIntent(step, recognition.intent, recognition);
     }
     const pair = likeliestRequests(recognition);
     if (pair) {
@@ -69,12 +67,29 @@ export class MainDialog extends ComponentDialog {
     return this.notUnderstood(step);
   }
 
-  /** After a clarifying question: routes the request the customer picked. */
+  /** After a clarifying question or a sign-in: routes the request the customer picked or started with. */
   private async clarifiedStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const info = getTurnInfo(step.context);
+    const resumed = resumeRequestOf(step.result);
+    if (resumed && info.customer) return this.routeIntent(step, resumed.intent, resumed.recognition);
     const chosen = INTENTS.find((intent) => intent === step.result);
     if (!chosen) return step.next();
-    getTurnInfo(step.context).memory.misunderstood = 0;
-    return this.routeIntent(step, chosen);
+    info.memory.misunderstood = 0;
+    return this.routeIntent(step, chosen, info.recognition);
+  }
+
+  /** Whether an unidentified sender may make this request (help, offers, small talk). */
+  private servesAnyone(intent: Intent): boolean {
+    if (['greeting', 'help', 'thanks', 'goodbye'].includes(intent)) return true;
+    return this.routes.some((route) => route.intents.includes(intent) && route.audience === 'anyone');
+  }
+
+  private async unknownNumber(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    getTurnInfo(step.context).reason = 'customer.unknown';
+    await step.context.sendActivity(
+      `Hi, this is ${this.settings.operatorName}. We couldn't match this number to an account, so I can't help with that by text. Please ${contactText(this.settings)}.`,
+    );
+    return step.endDialog();
   }
 
   /** One more message the bot could not place; after a few in a row, a person is offered. */
@@ -90,24 +105,20 @@ export class MainDialog extends ComponentDialog {
     return step.endDialog();
   }
 
-  private async routeIntent(step: WaterfallStepContext, intent: Intent): Promise<DialogTurnResult> {
+  private async routeIntent(step: WaterfallStepContext, intent: Intent, recognition: Recognition): Promise<DialogTurnResult> {
     const info = getTurnInfo(step.context);
-    const { recognition } = info;
     info.reason = intent;
     const say = (text: string) => step.context.sendActivity(text);
+    const route = this.routes.find((candidate) => candidate.intents.includes(intent));
+    if (route) {
+      if (route.audience === 'customer' && !info.customer) {
+        if (info.channel === 'sms' || !this.signInDialogId) return this.unknownNumber(step);
+        const options: SignInOptions = { resume: { intent, recognition } };
+        return step.beginDialog(this.signInDialogId, options);
+      }
+      return step.beginDialog(route.dialogId, route.options?.(recognition, info) ?? {});
+    }
     switch (intent) {
-      case 'ticket.create': {
-        const options: TroubleTicketOptions = {
-          serviceType: serviceTypeOf(entityValue(recognition, 'serviceType')),
-          issueStartedAt: entityValue(recognition, 'date'),
-          description: SYMPTOM.test(recognition.text) ? recognition.text : undefined,
-        };
-        return step.beginDialog(TROUBLE_TICKET_DIALOG, options);
-      }
-      case 'ticket.status': {
-        const options: TicketStatusOptions = { reference: entityValue(recognition, 'ticketRef') };
-        return step.beginDialog(TICKET_STATUS_DIALOG, options);
-      }
       case 'greeting':
         await say(`Hi ${info.customer?.givenName ?? 'there'}! ${helpText(this.settings)}`);
         return step.endDialog();
@@ -127,12 +138,8 @@ export class MainDialog extends ComponentDialog {
       case 'deny':
         await say('Sorry, I lost track of what we were talking about. What can I help you with?');
         return step.endDialog();
-      default: {
-        const task = NOT_YET_BY_TEXT[intent];
-        if (!task) return this.notUnderstood(step);
-        await say(`I can't ${task} by text yet. Please ${contactText(this.settings)}.`);
-        return step.endDialog();
-      }
+      default:
+        return this.notUnderstood(step);
     }
   }
 
@@ -148,12 +155,23 @@ function likeliestRequests(recognition: Recognition): [Intent, Intent] | undefin
   return first && second ? [first.intent, second.intent] : undefined;
 }
 
-function entityValue(recognition: Recognition, type: string): string | undefined {
-  return recognition.entities.find((entity) => entity.type === type)?.value;
+function resumeRequestOf(value: unknown): ResumeRequest | undefined {
+  if (typeof value !== 'object' || value === null || !('intent' in value) || !('recognition' in value)) return undefined;
+  const intent = INTENTS.find((candidate) => candidate === value.intent);
+  const recognition = value.recognition;
+  if (!intent || typeof recognition !== 'object' || recognition === null || !('text' in recognition)) return undefined;
+  return { intent, recognition: recognitionOf(recognition) };
 }
 
-const SERVICE_TYPES = ['internet', 'mobile', 'tv', 'landline'] as const;
+/** A recognition read back from dialog state (plain JSON). */
+function recognitionOf(value: object): Recognition {
+  const text = 'text' in value && typeof value.text === 'string' ? value.text : '';
+  const intent = 'intent' in value ? INTENTS.find((candidate) => candidate === value.intent) ?? 'none' : 'none';
+  const confidence = 'confidence' in value && typeof value.confidence === 'number' ? value.confidence : 0;
+  const entities = 'entities' in value && Array.isArray(value.entities) ? value.entities.filter(isEntity) : [];
+  return { text, intent, confidence, entities };
+}
 
-function serviceTypeOf(value: string | undefined): (typeof SERVICE_TYPES)[number] | undefined {
-  return SERVICE_TYPES.find((type) => type === value);
+function isEntity(value: unknown): value is Recognition['entities'][number] {
+  return typeof value === 'object' && value !== null && 'type' in value && 'value' in value && typeof value.value === 'string';
 }

@@ -1,9 +1,14 @@
+import type { AdjustmentPolicySettings, VerificationSettings } from '../src/config.ts';
 import type { ServiceType } from '../src/generated/prisma/client.ts';
+import type { BillingServices } from './services/billing.ts';
+import type { IdentityServices } from './services/identity.ts';
+import type { OrderServices } from './services/orders.ts';
+import type { ProfileServices } from './services/profile.ts';
 import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
 import type { OpenTroubleTicketRequest, TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
 
-/** The domain services dialogs may call; src/bot binds them to the database. */
-export interface BotServices {
+/** The domain services dialogs may call; src/bot binds them to the database. One interface per area. */
+export interface BotServices extends OrderServices, BillingServices, ProfileServices, IdentityServices {
   listActiveServices(customerId: string): Promise<SubscribedService[]>;
   openTroubleTicket(request: OpenTroubleTicketRequest): Promise<{ ticket: TicketView; created: boolean }>;
   findCustomerTicket(customerId: string, number: number): Promise<TicketView | null>;
@@ -19,6 +24,8 @@ export interface BotSettings {
   supportUrl: string;
   /** IANA time zone for dates in replies. */
   timeZone: string;
+  adjustments: AdjustmentPolicySettings;
+  verification: VerificationSettings;
 }
 
 export type { ServiceType };

@@ -1,11 +1,19 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { describeTicketStatus, isOpen, parseTicketReference, type TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
+import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { formatDay, formatDayTime, SERVICE_NAMES } from './wording.ts';
 
 export const TICKET_STATUS_DIALOG = 'ticketStatusDialog';
+
+export const TICKET_STATUS_ROUTE: IntentRoute = {
+  intents: ['ticket.status'],
+  dialogId: TICKET_STATUS_DIALOG,
+  audience: 'customer',
+  options: (recognition): TicketStatusOptions => ({ reference: entityValue(recognition, 'ticketRef') }),
+};
 const STEPS = 'ticketStatusSteps';
 
 export interface TicketStatusOptions {

@@ -1,12 +1,25 @@
 import { TextPrompt, WaterfallDialog, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
+import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import type { Entity } from '../src/nlu/recognizer.ts';
 import { contactText, formatDay, formatDayTime, SERVICE_NAMES } from './wording.ts';
 
 export const TROUBLE_TICKET_DIALOG = 'troubleTicketDialog';
+
+export const TROUBLE_TICKET_ROUTE: IntentRoute = {
+  intents: ['ticket.create'],
+  dialogId: TROUBLE_TICKET_DIALOG,
+  audience: 'customer',
+  options: (recognition): TroubleTicketOptions => ({
+    serviceType: SERVICE_TYPES.find((type) => type === entityValue(recognition, 'serviceType')),
+    issueStartedAt: entityValue(recognition, 'date'),
+    description: SYMPTOM.test(recognition.text) ? recognition.text : undefined,
+  }),
+};
+const SERVICE_TYPES: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'landline'];
 const STEPS = 'troubleTicketSteps';
 const SERVICE_PROMPT = 'troubleTicketServicePrompt';
 const SINCE_PROMPT = 'troubleTicketSincePrompt';
@@ -36,7 +49,7 @@ interface TicketDraft extends TroubleTicketOptions {
 /** Fault report: which service, since when, what is wrong, confirm, then a TMF621 trouble ticket. */
 export class TroubleTicketDialog extends CancelAndHelpDialog {
   constructor(services: BotServices, settings: BotSettings) {
-    super(TROUBLE_TICKET_DIALOG, services, settings);
+    super(TROUBLE_TICKET_DIALOG, services, settings, TROUBLE_TICKET_ROUTE.intents);
     this.addDialog(new TextPrompt(SERVICE_PROMPT, (prompt) => this.validateService(prompt)));
     this.addDialog(new TextPrompt(SINCE_PROMPT, (prompt) => this.validateSince(prompt)));
     this.addDialog(new TextPrompt(DESCRIPTION_PROMPT, async (prompt) => (prompt.recognized.value ?? '').trim().length >= 2));

@@ -18,6 +18,8 @@ export interface TurnInfo {
   /** Filled by dialogs: what the turn was about, and the records it created or read. */
   reason: string | null;
   links: InteractionLink[];
+  /** Set by a dialog that gave way to a new request: the message is routed again from the top. */
+  reroute?: boolean;
 }
 
 export interface ConversationMemory {

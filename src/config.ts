@@ -5,6 +5,8 @@ import { z } from 'zod';
 const DEV_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 const DEV_TWILIO_AUTH_TOKEN = 'dev-auth-token-not-secret';
 const DEV_TWILIO_PHONE_NUMBER = '+15550000000';
+// Development only (production requires WEBCHAT_TOKEN_SECRET): shared by every local instance.
+const DEV_WEBCHAT_TOKEN_SECRET = 'dev-webchat-token-secret-not-secret-0123456789';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -57,6 +59,36 @@ const envSchema = z.object({
   /** Development only: serve staff APIs (e.g. /api/customers/:id/interactions) without sign-in. */
   DEV_OPEN_STAFF_API: booleanFlag.default(false),
 
+  /** Bill credits the bot approves by itself: up to this amount each (decimal, in the bill's currency). Default 25.00. */
+  ADJUSTMENT_AUTO_APPROVE_LIMIT: z.string().regex(/^\d{1,7}(\.\d{1,2})?$/, 'must be an amount such as 25.00').default('25.00'),
+  /** At most this many approved-by-the-bot credits per customer per period. Default 2. */
+  ADJUSTMENT_AUTO_APPROVE_PER_PERIOD: z.coerce.number().int().min(0).max(100).default(2),
+  /** The period for the count above, in days. Default 90. */
+  ADJUSTMENT_PERIOD_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Credits above this amount need a one-time code even from the number on file. Default 10.00. */
+  ADJUSTMENT_OTP_THRESHOLD: z.string().regex(/^\d{1,7}(\.\d{1,2})?$/, 'must be an amount such as 10.00').default('10.00'),
+
+  /** One-time codes: lifetime in seconds (default 300), wrong tries allowed (default 3), codes per number per hour (default 5). */
+  OTP_TTL_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  OTP_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  OTP_MAX_PER_HOUR: z.coerce.number().int().min(1).max(100).default(5),
+  /** How long a verification by code lasts in a conversation, in minutes. Default 30. */
+  OTP_VERIFIED_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+
+  /** Signs the Direct Line tokens the service issues to web chat clients. Required in production; share it between instances. */
+  WEBCHAT_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Lifetime of a Direct Line token in seconds (refresh before it ends). Default 1800. */
+  WEBCHAT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1800),
+  /** Verifies user tokens (HS256 JWTs with the customer id in `sub`) from the operator's website. Unset: that sign-in is off. */
+  WEBCHAT_USER_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Origins allowed to call the Direct Line API from a browser, comma-separated. Default: PUBLIC_BASE_URL only. */
+  WEBCHAT_ALLOWED_ORIGINS: z.string().optional(),
+  /** Longest web chat message in characters. Default 2000. */
+  WEBCHAT_MAX_MESSAGE_LENGTH: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Web chat messages allowed per conversation per minute (default 20) and requests per IP per minute (default 300). */
+  WEBCHAT_RATE_PER_CONVERSATION: z.coerce.number().int().min(1).default(20),
+  WEBCHAT_RATE_PER_IP: z.coerce.number().int().min(1).default(300),
+
   /** Conversation turns run at once per process (different conversations). Default 16. */
   TURN_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
   /** Outbound messages delivered at once per process. Default 16. */
@@ -93,6 +125,33 @@ export interface Config {
   turns: { concurrency: number };
   delivery: { concurrency: number; attempts: number; backoffMs: number };
   outbox: { intervalMs: number };
+  adjustments: AdjustmentPolicySettings;
+  verification: VerificationSettings;
+  webchat: {
+    tokenSecret: string;
+    tokenTtlSeconds: number;
+    userTokenSecret: string | undefined;
+    allowedOrigins: string[];
+    maxMessageLength: number;
+    ratePerConversation: number;
+    ratePerIp: number;
+  };
+}
+
+/** When the bot may approve a bill credit by itself. Amounts are decimal strings, never floats. */
+export interface AdjustmentPolicySettings {
+  autoApproveLimit: string;
+  autoApprovePerPeriod: number;
+  periodDays: number;
+  /** Above this amount the customer confirms with a one-time code. */
+  otpThreshold: string;
+}
+
+export interface VerificationSettings {
+  codeTtlSeconds: number;
+  maxAttempts: number;
+  maxPerHour: number;
+  verifiedMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +189,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && !e.PUBLIC_BASE_URL) {
     problems.push('PUBLIC_BASE_URL is required in production (Twilio signs requests with it)');
   }
+  if (production && !e.WEBCHAT_TOKEN_SECRET) {
+    problems.push('WEBCHAT_TOKEN_SECRET is required in production (it signs web chat tokens; use the same value on every instance)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -155,5 +217,26 @@ export function loadConfig(env: Env = process.env): Config {
     turns: { concurrency: e.TURN_CONCURRENCY },
     delivery: { concurrency: e.DELIVERY_CONCURRENCY, attempts: e.DELIVERY_ATTEMPTS, backoffMs: e.DELIVERY_BACKOFF_MS },
     outbox: { intervalMs: e.OUTBOX_INTERVAL_MS },
+    adjustments: {
+      autoApproveLimit: e.ADJUSTMENT_AUTO_APPROVE_LIMIT,
+      autoApprovePerPeriod: e.ADJUSTMENT_AUTO_APPROVE_PER_PERIOD,
+      periodDays: e.ADJUSTMENT_PERIOD_DAYS,
+      otpThreshold: e.ADJUSTMENT_OTP_THRESHOLD,
+    },
+    verification: {
+      codeTtlSeconds: e.OTP_TTL_SECONDS,
+      maxAttempts: e.OTP_MAX_ATTEMPTS,
+      maxPerHour: e.OTP_MAX_PER_HOUR,
+      verifiedMinutes: e.OTP_VERIFIED_MINUTES,
+    },
+    webchat: {
+      tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? DEV_WEBCHAT_TOKEN_SECRET,
+      tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
+      userTokenSecret: e.WEBCHAT_USER_TOKEN_SECRET,
+      allowedOrigins: (e.WEBCHAT_ALLOWED_ORIGINS ?? publicBaseUrl).split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter((origin) => origin.length > 0),
+      maxMessageLength: e.WEBCHAT_MAX_MESSAGE_LENGTH,
+      ratePerConversation: e.WEBCHAT_RATE_PER_CONVERSATION,
+      ratePerIp: e.WEBCHAT_RATE_PER_IP,
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { customerRoutes } from './api/customers.routes.ts';
 import { errorHandler, notFoundHandler } from './api/error-handler.ts';
 import { healthRoutes } from './api/health.routes.ts';
+import type { BotSettings } from '../dialogs/services.ts';
 import { createBotServices } from './bot/bot-services.ts';
 import { createConversationBot } from './bot/conversation-bot.ts';
 import { createSmsSender } from './channels/sms/sms.channel.ts';
@@ -147,12 +148,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const apiBaseUrl = config.twilio.sandbox ? `${publicBaseUrl}/dev/twilio` : config.twilio.apiBaseUrl;
 
   if (runsWorkers) {
-    const bot = createConversationBot(prisma, await createRecognizer(config, db, logger), createBotServices(prisma), {
+    const botSettings: BotSettings = {
       operatorName: config.operator.name,
       supportPhone: config.operator.supportPhone,
       supportUrl: config.operator.supportUrl,
       timeZone: config.operator.timeZone,
-    });
+      adjustments: config.adjustments,
+      verification: config.verification,
+    };
+    const bot = createConversationBot(prisma, await createRecognizer(config, db, logger), createBotServices(prisma, botSettings), botSettings);
     const sms = createSmsSender({
       accountSid: config.twilio.accountSid,
       authToken: config.twilio.authToken,

@@ -1,12 +1,20 @@
-import type { BotServices } from '../../dialogs/services.ts';
+import type { BotServices, BotSettings } from '../../dialogs/services.ts';
+import { createBillingServices } from './services/billing.ts';
+import { createIdentityServices } from './services/identity.ts';
+import { createOrderServices } from './services/orders.ts';
+import { createProfileServices } from './services/profile.ts';
 import { recordAuditEvent } from '../domain/audit/audit.service.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
 import { findCustomerTicket, listRecentTickets, openTroubleTicket } from '../domain/tickets/trouble-tickets.service.ts';
 import type { DbClient } from '../lib/db-types.ts';
 
 /** The domain services dialogs use, bound to a database. */
-export function createBotServices(db: DbClient): BotServices {
+export function createBotServices(db: DbClient, settings: BotSettings): BotServices {
   return {
+    ...createOrderServices(db, settings),
+    ...createBillingServices(db, settings),
+    ...createProfileServices(db, settings),
+    ...createIdentityServices(db, settings),
     listActiveServices: (customerId) => listActiveServices(db, customerId),
     openTroubleTicket: (request) => openTroubleTicket(db, request),
     findCustomerTicket: (customerId, number) => findCustomerTicket(db, customerId, number),

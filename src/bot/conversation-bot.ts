@@ -1,9 +1,10 @@
 import { ConversationState } from 'botbuilder-core';
-import { runDialog, type DialogState } from 'botbuilder-dialogs';
+import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/main.dialog.ts';
 import type { BotServices, BotSettings } from '../../dialogs/services.ts';
-import { TicketStatusDialog } from '../../dialogs/ticket-status.dialog.ts';
-import { TroubleTicketDialog } from '../../dialogs/trouble-ticket.dialog.ts';
+import type { IntentRoute } from '../../dialogs/intent-route.ts';
+import { TICKET_STATUS_ROUTE, TicketStatusDialog } from '../../dialogs/ticket-status.dialog.ts';
+import { TROUBLE_TICKET_ROUTE, TroubleTicketDialog } from '../../dialogs/trouble-ticket.dialog.ts';
 import { setTurnInfo, type ConversationMemory, type TurnInfo } from '../../dialogs/turn-info.ts';
 import { ClarifyDialog } from '../../dialogs/clarify.dialog.ts';
 import { OfferAgentDialog } from '../../dialogs/offer-agent.dialog.ts';
@@ -30,12 +31,20 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
   adapter.onTurnError = async (_context, error) => {
     throw error;
   };
-  const mainDialog = new MainDialog(services, settings, [
-    new TroubleTicketDialog(services, settings),
-    new TicketStatusDialog(services, settings),
-    new ClarifyDialog(services, settings),
-    new OfferAgentDialog(services, settings),
-  ]);
+  // One line per conversation the bot can hold: its dialog and the requests that start it.
+  const routed: Array<{ dialog: Dialog; routes: IntentRoute[] }> = [
+    { dialog: new TroubleTicketDialog(services, settings), routes: [TROUBLE_TICKET_ROUTE] },
+    { dialog: new TicketStatusDialog(services, settings), routes: [TICKET_STATUS_ROUTE] },
+  ];
+  // Verifies an anonymous web chat visitor before a request that needs a customer.
+  const signIn: Dialog | undefined = signInDialog(services, settings);
+  const mainDialog = new MainDialog(
+    services,
+    settings,
+    [...routed.map((entry) => entry.dialog), new ClarifyDialog(services, settings), new OfferAgentDialog(services, settings), ...(signIn ? [signIn] : [])],
+    routed.flatMap((entry) => entry.routes),
+    signIn?.id,
+  );
 
   return {
     async runTurn(message, customer) {
@@ -72,6 +81,11 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
           info.memory = await memory.get(context, { misunderstood: 0 });
           setTurnInfo(context, info);
           await runDialog(mainDialog, context, dialogState);
+          if (info.reroute) {
+            // A dialog gave way to a new request: route this message again, once.
+            info.reroute = false;
+            await runDialog(mainDialog, context, dialogState);
+          }
           await conversationState.saveChanges(context);
         },
       );
@@ -80,10 +94,17 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
         storage,
         outcome: {
           reason,
-          replies: sent.flatMap((activity) => (activity.text ? [{ text: activity.text, reason }] : [])),
+          replies: sent.flatMap((activity) =>
+            activity.text ? [{ text: activity.text, reason, suggestedActions: (activity.suggestedActions?.actions ?? []).map((action) => String(action.value ?? action.title)) }] : [],
+          ),
           links: info.links,
         },
       };
     },
   };
+}
+
+/** The identity helper replaces this with the sign-in dialog (phone number on file + one-time code). */
+function signInDialog(_services: BotServices, _settings: BotSettings): Dialog | undefined {
+  return undefined;
 }

@@ -31,6 +31,8 @@ export interface OutboundMessage {
   from: string;
   to: string;
   text: string;
+  /** Quick replies: a channel with buttons shows them, SMS numbers them after the text. */
+  suggestedActions?: string[];
 }
 
 export interface DeliveryReceipt {

@@ -108,7 +108,7 @@ async function deliverOne(deps: DeliveryProcessorDeps, message: OutboundForDeliv
     return false;
   }
   try {
-    const result = await sender.deliver({ interactionId: message.id, from: message.fromAddress, to: message.toAddress, text: message.text });
+    const result = await sender.deliver({ interactionId: message.id, from: message.fromAddress, to: message.toAddress, text: message.text, suggestedActions: message.suggestedActions });
     await recordProviderAcceptance(deps.prisma, message.id, result.providerMessageId, result.status);
     deps.metrics.messagesOut.inc({ channel: message.channel });
     log.info({ providerMessageId: result.providerMessageId }, 'handed to provider');

@@ -118,7 +118,7 @@ export function createSmsSender(options: SmsSenderOptions): OutboundSender {
         const sent = await client.messages.create({
           to: message.to,
           from: message.from,
-          body: message.text,
+          body: smsBody(message.text, message.suggestedActions ?? []),
           statusCallback: options.statusCallbackUrl(message.interactionId),
         });
         const status = z.enum(deliveryStatuses).safeParse(sent.status);
@@ -140,4 +140,10 @@ function classifyTwilioError(error: unknown): Error {
     }
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** SMS has no buttons: quick replies become numbered options after the text ("1) Yes 2) No"). */
+export function smsBody(text: string, suggestedActions: string[]): string {
+  if (suggestedActions.length === 0) return text;
+  return `${text} ${suggestedActions.map((action, index) => `${index + 1}) ${action}`).join(' ')}`;
 }

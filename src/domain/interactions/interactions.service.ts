@@ -135,6 +135,8 @@ export interface OutboundDraft {
   text: string;
   /** What the reply is about (the dialog or keyword that produced it). */
   reason: string;
+  /** Quick replies offered with it: buttons on web chat, numbered options on SMS. */
+  suggestedActions?: string[];
 }
 
 export interface InteractionLink {
@@ -172,6 +174,7 @@ export async function recordTurnOutcome(tx: DbClient, inbound: InboundTurnMessag
     id: randomUUID(),
     text: reply.text,
     reason: reply.reason,
+    actions: JSON.stringify(reply.suggestedActions ?? []),
     // Distinct timestamps keep the timeline in the order the bot spoke.
     createdAt: new Date(now + index).toISOString(),
   }));
@@ -183,9 +186,10 @@ export async function recordTurnOutcome(tx: DbClient, inbound: InboundTurnMessag
       WHERE "id" = ${inbound.id} AND "status" = 'received'
       RETURNING "id"
     ), replies AS (
-      INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "reason", "status", "deliveryStatus", "inReplyToId", "correlationId", "createdAt", "updatedAt")
-      SELECT reply."id", ${inbound.conversationId}, ${inbound.customerId}, 'outbound', ${inbound.channel}::"Channel", ${inbound.toAddress}, ${inbound.fromAddress}, reply."text", reply."reason", 'pending', 'pending', marked."id", ${inbound.correlationId}, reply."createdAt"::timestamp, reply."createdAt"::timestamp
-      FROM marked CROSS JOIN unnest(${replies.map((reply) => reply.id)}::text[], ${replies.map((reply) => reply.text)}::text[], ${replies.map((reply) => reply.reason)}::text[], ${replies.map((reply) => reply.createdAt)}::text[]) AS reply("id", "text", "reason", "createdAt")
+      INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "reason", "suggestedActions", "status", "deliveryStatus", "inReplyToId", "correlationId", "createdAt", "updatedAt")
+      SELECT reply."id", ${inbound.conversationId}, ${inbound.customerId}, 'outbound', ${inbound.channel}::"Channel", ${inbound.toAddress}, ${inbound.fromAddress}, reply."text", reply."reason",
+        ARRAY(SELECT json_array_elements_text(reply."actions"::json)), 'pending', 'pending', marked."id", ${inbound.correlationId}, reply."createdAt"::timestamp, reply."createdAt"::timestamp
+      FROM marked CROSS JOIN unnest(${replies.map((reply) => reply.id)}::text[], ${replies.map((reply) => reply.text)}::text[], ${replies.map((reply) => reply.reason)}::text[], ${replies.map((reply) => reply.actions)}::text[], ${replies.map((reply) => reply.createdAt)}::text[]) AS reply("id", "text", "reason", "actions", "createdAt")
       RETURNING "id"
     ), links AS (
       INSERT INTO "InteractionItem" ("id", "interactionId", "itemType", "itemId", "action", "createdAt")
@@ -206,6 +210,7 @@ export interface OutboundForDelivery {
   toAddress: string;
   text: string;
   reason: string | null;
+  suggestedActions: string[];
   deliveryStatus: DeliveryStatus | null;
   correlationId: string | null;
   /** The recipient has opted out of service messages on the channel (as of the read). */
@@ -358,6 +363,7 @@ const outboundForDeliveryRow = z.object({
   toAddress: z.string(),
   text: z.string(),
   reason: z.string().nullable(),
+  suggestedActions: z.array(z.string()).nullable().transform((actions) => actions ?? []),
   deliveryStatus: z.enum(DeliveryStatus).nullable(),
   correlationId: z.string().nullable(),
   recipientOptedOut: z.boolean(),
@@ -369,7 +375,7 @@ const outboundForDeliveryRow = z.object({
  */
 export async function listPendingOutbound(db: DbClient, conversationId: string, limit = 50): Promise<OutboundForDelivery[]> {
   const rows = await db.$queryRaw`
-    SELECT i."id", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."reason", i."deliveryStatus"::text AS "deliveryStatus", i."correlationId",
+    SELECT i."id", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."reason", i."suggestedActions", i."deliveryStatus"::text AS "deliveryStatus", i."correlationId",
       COALESCE(consent."status" = 'revoked', false) AS "recipientOptedOut"
     FROM "Interaction" i
     LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."toAddress" AND consent."purpose" = 'service'

@@ -1,0 +1,3 @@
+/** The orders domain services dialogs may call; src/bot/services/orders.ts binds them to the database. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface OrderServices {}

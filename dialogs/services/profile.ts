@@ -1,0 +1,3 @@
+/** The profile domain services dialogs may call; src/bot/services/profile.ts binds them to the database. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ProfileServices {}
