@@ -26,6 +26,10 @@ export interface DemoOffering {
   readonly keywords: readonly string[];
   /** For add-ons: the base offering codes they can be added to. */
   readonly compatibleWith: readonly string[];
+  /** Offering codes a customer cannot hold together with this one (listed on both sides). */
+  readonly incompatibleWith?: readonly string[];
+  /** Postcodes (Customer.serviceArea) where it is sold; absent means everywhere. */
+  readonly availableAreas?: readonly string[];
 }
 
 export interface DemoPostalAddress {
@@ -131,6 +135,8 @@ export const DEMO_STAFF_PASSWORD = 'demo-password';
 const FIBER_CODES = ['FIBER-300', 'FIBER-1G', 'FIBER-2G'] as const;
 const MOBILE_CODES = ['MOBILE-ESSENTIALS', 'MOBILE-UNLIMITED', 'MOBILE-UNLIMITED-PLUS'] as const;
 const TV_CODES = ['TV-BASIC', 'TV-MAX'] as const;
+/** Where Fiber 2 Gig is sold (every demo customer who has it lives in one of them). */
+export const MULTI_GIG_AREAS = ['94107', '94110', '94122', '94612', '94704'] as const;
 
 export const DEMO_OFFERINGS: readonly DemoOffering[] = [
   {
@@ -144,6 +150,8 @@ export const DEMO_OFFERINGS: readonly DemoOffering[] = [
     commitmentMonths: 0,
     keywords: ['fiber', 'internet', 'broadband', 'wifi', '300', 'basic internet'],
     compatibleWith: [],
+    // Fiber 300 runs on shared (CGNAT) addressing: no fixed public IP on it.
+    incompatibleWith: ['ADDON-STATIC-IP'],
   },
   {
     code: 'FIBER-1G',
@@ -169,6 +177,8 @@ export const DEMO_OFFERINGS: readonly DemoOffering[] = [
     commitmentMonths: 12,
     keywords: ['fiber', 'internet', 'broadband', '2 gig', 'multi-gig', 'fastest', 'gaming'],
     compatibleWith: [],
+    // Multi-gig needs upgraded street cabinets: sold only where they are.
+    availableAreas: [...MULTI_GIG_AREAS],
   },
   {
     code: 'MOBILE-ESSENTIALS',
@@ -193,6 +203,8 @@ export const DEMO_OFFERINGS: readonly DemoOffering[] = [
     commitmentMonths: 0,
     keywords: ['mobile', 'cell', 'unlimited', 'unlimited data', '5g', 'hotspot'],
     compatibleWith: [],
+    // Unlimited data already: a data pack makes no sense on it.
+    incompatibleWith: ['ADDON-EXTRA-DATA-10GB'],
   },
   {
     code: 'MOBILE-UNLIMITED-PLUS',
@@ -206,6 +218,7 @@ export const DEMO_OFFERINGS: readonly DemoOffering[] = [
     commitmentMonths: 0,
     keywords: ['mobile', 'unlimited', 'premium', 'plus', 'roaming', 'travel', 'hotspot', '5g'],
     compatibleWith: [],
+    incompatibleWith: ['ADDON-EXTRA-DATA-10GB'],
   },
   {
     code: 'TV-BASIC',
@@ -218,6 +231,8 @@ export const DEMO_OFFERINGS: readonly DemoOffering[] = [
     commitmentMonths: 0,
     keywords: ['tv', 'television', 'channels', 'cable', 'basic tv', 'local channels'],
     compatibleWith: [],
+    // One TV package per set-top box: moving between them is a plan change.
+    incompatibleWith: ['TV-MAX'],
   },
   {
     code: 'TV-MAX',
@@ -230,6 +245,7 @@ export const DEMO_OFFERINGS: readonly DemoOffering[] = [
     commitmentMonths: 0,
     keywords: ['tv', 'television', 'channels', 'cable', '4k', 'dvr', 'premium tv', 'max'],
     compatibleWith: [],
+    incompatibleWith: ['TV-BASIC'],
   },
   {
     code: 'HOME-PHONE',
@@ -290,6 +306,7 @@ export const DEMO_OFFERINGS: readonly DemoOffering[] = [
     commitmentMonths: 0,
     keywords: ['static ip', 'fixed ip', 'ip address', 'server', 'hosting', 'business'],
     compatibleWith: ['FIBER-1G', 'FIBER-2G'],
+    incompatibleWith: ['FIBER-300'],
   },
   {
     code: 'ADDON-INTL-CALLING',
@@ -314,6 +331,7 @@ export const DEMO_OFFERINGS: readonly DemoOffering[] = [
     commitmentMonths: 0,
     keywords: ['extra data', 'more data', 'data', '10gb', 'data pack', 'top up'],
     compatibleWith: ['MOBILE-ESSENTIALS'],
+    incompatibleWith: ['MOBILE-UNLIMITED', 'MOBILE-UNLIMITED-PLUS'],
   },
   {
     code: 'ADDON-DEVICE-PROTECT',

@@ -81,6 +81,8 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedSummary> {
           commitmentMonths: offering.commitmentMonths,
           keywords: [...offering.keywords],
           compatibleWith: [...offering.compatibleWith],
+          incompatibleWith: [...(offering.incompatibleWith ?? [])],
+          availableAreas: [...(offering.availableAreas ?? [])],
         })),
         skipDuplicates: true,
       });
