@@ -2,11 +2,14 @@ import type { Channel, ServiceType, TicketSeverity, TroubleTicketStatus } from '
 import type { DbClient } from '../../lib/db-types.ts';
 import { isUniqueViolation } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
+import { deriveSeverity } from './severity.ts';
 
 export interface TicketView {
   id: string;
   reference: string;
   serviceType: ServiceType;
+  /** "fault" for a ticket of its own, "outage" for a customer linked to a known network outage. */
+  ticketType: string;
   status: TroubleTicketStatus;
   severity: TicketSeverity;
   description: string;
@@ -42,19 +45,11 @@ export function parseTicketReference(text: string): number | undefined {
   return match?.[1] ? Number(match[1]) : undefined;
 }
 
-/** Service down completely is major; degraded service is minor. */
-export function deriveSeverity(description: string): TicketSeverity {
-  const text = description.toLowerCase();
-  if (/\b(down|dead|no (service|signal|internet|connection|dial ?tone|picture)|not working|doesn'?t work|won'?t work|outage|cannot|can'?t (connect|call|get online))\b/.test(text)) {
-    return 'major';
-  }
-  return 'minor';
-}
-
-const ticketSelect = {
+export const ticketSelect = {
   id: true,
   number: true,
   serviceType: true,
+  ticketType: true,
   status: true,
   severity: true,
   description: true,
@@ -63,7 +58,7 @@ const ticketSelect = {
   statusChangeDate: true,
 } as const;
 
-function toView(ticket: { number: number } & Omit<TicketView, 'reference'>): TicketView {
+export function toTicketView(ticket: { number: number } & Omit<TicketView, 'reference'>): TicketView {
   const { number, ...rest } = ticket;
   return { ...rest, reference: formatTicketReference(number) };
 }
@@ -71,9 +66,9 @@ function toView(ticket: { number: number } & Omit<TicketView, 'reference'>): Tic
 /** Opens a TMF621 trouble ticket, or returns the one this idempotency key already opened. */
 export async function openTroubleTicket(db: DbClient, request: OpenTroubleTicketRequest): Promise<{ ticket: TicketView; created: boolean }> {
   const existing = await db.troubleTicket.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: ticketSelect });
-  if (existing) return { ticket: toView(existing), created: false };
+  if (existing) return { ticket: toTicketView(existing), created: false };
 
-  const severity = deriveSeverity(request.description);
+  const severity = deriveSeverity(request.serviceType, request.description);
   const now = new Date();
   try {
     const ticket = await db.troubleTicket.create({
@@ -101,19 +96,19 @@ export async function openTroubleTicket(db: DbClient, request: OpenTroubleTicket
       details: { serviceType: request.serviceType, severity, channel: request.channel },
       correlationId: request.correlationId,
     });
-    return { ticket: toView(ticket), created: true };
+    return { ticket: toTicketView(ticket), created: true };
   } catch (error) {
     // Two attempts raced on the same key: the other one won, so answer with its ticket.
     if (!isUniqueViolation(error)) throw error;
     const raced = await db.troubleTicket.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey }, select: ticketSelect });
-    return { ticket: toView(raced), created: false };
+    return { ticket: toTicketView(raced), created: false };
   }
 }
 
 /** The customer's own ticket with this number; another customer's ticket is never returned. */
 export async function findCustomerTicket(db: DbClient, customerId: string, number: number): Promise<TicketView | null> {
   const ticket = await db.troubleTicket.findFirst({ where: { number, customerId }, select: ticketSelect });
-  return ticket ? toView(ticket) : null;
+  return ticket ? toTicketView(ticket) : null;
 }
 
 /** The customer's tickets, open ones first, newest first. */
@@ -126,7 +121,7 @@ export async function listRecentTickets(db: DbClient, customerId: string, limit 
   });
   const open = tickets.filter((ticket) => isOpen(ticket.status));
   const rest = tickets.filter((ticket) => !isOpen(ticket.status));
-  return [...open, ...rest].slice(0, limit).map(toView);
+  return [...open, ...rest].slice(0, limit).map(toTicketView);
 }
 
 export function isOpen(status: TroubleTicketStatus): boolean {
