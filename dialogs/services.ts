@@ -4,15 +4,13 @@ import type { BillingServices } from './services/billing.ts';
 import type { IdentityServices } from './services/identity.ts';
 import type { OrderServices } from './services/orders.ts';
 import type { ProfileServices } from './services/profile.ts';
+import type { RetentionServices } from './services/retention.ts';
+import type { TicketServices } from './services/tickets.ts';
 import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
-import type { OpenTroubleTicketRequest, TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
 
 /** The domain services dialogs may call; src/bot binds them to the database. One interface per area. */
-export interface BotServices extends OrderServices, BillingServices, ProfileServices, IdentityServices {
+export interface BotServices extends OrderServices, BillingServices, ProfileServices, IdentityServices, TicketServices, RetentionServices {
   listActiveServices(customerId: string): Promise<SubscribedService[]>;
-  openTroubleTicket(request: OpenTroubleTicketRequest): Promise<{ ticket: TicketView; created: boolean }>;
-  findCustomerTicket(customerId: string, number: number): Promise<TicketView | null>;
-  listRecentTickets(customerId: string): Promise<TicketView[]>;
   /** Records that the customer asked for a person; the handoff itself comes with the agent console. */
   recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string }): Promise<void>;
 }

@@ -3,9 +3,10 @@ import { createBillingServices } from './services/billing.ts';
 import { createIdentityServices } from './services/identity.ts';
 import { createOrderServices } from './services/orders.ts';
 import { createProfileServices } from './services/profile.ts';
+import { createRetentionServices } from './services/retention.ts';
+import { createTicketServices } from './services/tickets.ts';
 import { recordAuditEvent } from '../domain/audit/audit.service.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
-import { findCustomerTicket, listRecentTickets, openTroubleTicket } from '../domain/tickets/trouble-tickets.service.ts';
 import type { DbClient } from '../lib/db-types.ts';
 
 /** The domain services dialogs use, bound to a database. */
@@ -15,10 +16,9 @@ export function createBotServices(db: DbClient, settings: BotSettings): BotServi
     ...createBillingServices(db, settings),
     ...createProfileServices(db, settings),
     ...createIdentityServices(db, settings),
+    ...createTicketServices(db, settings),
+    ...createRetentionServices(db, settings),
     listActiveServices: (customerId) => listActiveServices(db, customerId),
-    openTroubleTicket: (request) => openTroubleTicket(db, request),
-    findCustomerTicket: (customerId, number) => findCustomerTicket(db, customerId, number),
-    listRecentTickets: (customerId) => listRecentTickets(db, customerId),
     recordAgentRequest: ({ customerId, conversationInboundId, correlationId }) =>
       recordAuditEvent(db, {
         actorType: customerId ? 'customer' : 'system',
