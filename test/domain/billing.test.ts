@@ -5,6 +5,7 @@ import { compareBills, groupCharges } from '../../src/domain/billing/bill-explan
 import { findCustomerBill, findLatestBill, findPreviousBill, getBalance, nextBillDate, parseBillReference } from '../../src/domain/billing/bills.service.ts';
 import { matchCharge } from '../../src/domain/billing/charge-matching.ts';
 import { centsToDecimal } from '../../src/domain/billing/money.ts';
+import { Prisma } from '../../src/generated/prisma/client.ts';
 import { seedDemoData } from '../../src/domain/demo/seed.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
@@ -78,8 +79,8 @@ describe('bills', () => {
     const now = new Date();
     const balance = await getBalance(prisma(), samId, now);
     const unpaid = await prisma().bill.findMany({ where: { account: { customerId: samId }, state: { in: ['sent', 'partiallyPaid'] } } });
-    const expected = unpaid.reduce((sum, bill) => sum.plus(bill.amountDue), unpaid[0]?.amountDue.minus(unpaid[0].amountDue) ?? null);
-    expect(balance.owed).toBe(expected ? expected.toFixed(2) : '0.00');
+    const expected = unpaid.reduce((sum, bill) => sum.plus(bill.amountDue), new Prisma.Decimal(0));
+    expect(balance.owed).toBe(expected.toFixed(2));
     expect(balance.unpaid.every((bill) => bill.overdue === bill.dueDate < now)).toBe(true);
     expect(balance.nextBillDate?.getUTCDate()).toBe(15);
   });
