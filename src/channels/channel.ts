@@ -24,6 +24,11 @@ export interface InboundMessage {
   to: string;
   text: string;
   receivedAt: Date;
+  /**
+   * The customer the channel verified itself (web chat: a signed user token). Unset: the gateway
+   * identifies the sender (by phone number, or as the customer the conversation is signed in as).
+   */
+  customerId?: string | null;
 }
 
 export interface OutboundMessage {

@@ -7,7 +7,8 @@ export type AppErrorType =
   | 'not_found'
   | 'conflict'
   | 'unavailable'
-  | 'not_allowed';
+  | 'not_allowed'
+  | 'rate_limited';
 
 export class AppError extends Error {
   constructor(
@@ -30,5 +31,6 @@ export const HTTP_STATUS: Record<AppErrorType, number> = {
   not_found: 404,
   conflict: 409,
   not_allowed: 422,
+  rate_limited: 429,
   unavailable: 503,
 };
