@@ -12,6 +12,60 @@ const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+const DURATION_UNITS_MS = new Map([['ms', 1], ['s', 1000], ['m', 60_000], ['h', 3_600_000], ['d', 86_400_000]]);
+
+/** A duration such as 1500ms, 90s, 30m, 4h or 2d, in milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'must be a duration such as 1500ms, 90s, 30m, 4h or 2d')
+  .transform((text) => {
+    const [, amount = '0', unit = 'ms'] = /^(\d+)(ms|s|m|h|d)$/.exec(text) ?? [];
+    return Number(amount) * (DURATION_UNITS_MS.get(unit) ?? 1);
+  })
+  .pipe(z.number().int().min(1, 'must be longer than 0'));
+
+/** A local time of day, HH:MM, as minutes after midnight. */
+const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day such as 21:00')
+  .transform((text) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5)));
+
+const NETWORK_STEPS = ['reserve', 'provision', 'activate', 'test', 'release', 'deactivate', 'linetest'] as const;
+export type NetworkStepName = (typeof NETWORK_STEPS)[number];
+const SERVICE_TYPES = ['internet', 'mobile', 'tv', 'landline'] as const;
+
+/** "200" (every step) or "provision=300,activate=200" (the rest take 0 ms). */
+const latencySpec = z.string().transform((text, context): Partial<Record<NetworkStepName | 'default', number>> => {
+  const spec: Partial<Record<NetworkStepName | 'default', number>> = {};
+  for (const part of text.split(',').map((piece) => piece.trim()).filter((piece) => piece.length > 0)) {
+    const match = /^(?:([a-z]+)=)?(\d{1,6})$/.exec(part);
+    const step = NETWORK_STEPS.find((name) => name === match?.[1]);
+    if (!match?.[2] || (match[1] !== undefined && !step)) {
+      context.addIssue({ code: 'custom', message: `"${part}" is not a latency: use 200 or ${NETWORK_STEPS.join('|')}=<ms>` });
+      continue;
+    }
+    spec[step ?? 'default'] = Number(match[2]);
+  }
+  return spec;
+});
+
+/** "provision:transient=0.1,activate.tv:permanent=1,linetest:fault=0.5" */
+const failureSpec = z.string().transform((text, context): NetworkFailureRule[] => {
+  const rules: NetworkFailureRule[] = [];
+  for (const part of text.split(',').map((piece) => piece.trim()).filter((piece) => piece.length > 0)) {
+    const match = /^([a-z]+)(?:\.([a-z]+))?:(transient|permanent|fault)=(0(?:\.\d+)?|1(?:\.0+)?)$/.exec(part);
+    const step = NETWORK_STEPS.find((name) => name === match?.[1]);
+    const serviceType = SERVICE_TYPES.find((type) => type === match?.[2]);
+    const kind = match?.[3] === 'transient' || match?.[3] === 'permanent' || match?.[3] === 'fault' ? match[3] : undefined;
+    if (!match || !step || !kind || (match[2] !== undefined && !serviceType) || (kind === 'fault' && step !== 'linetest')) {
+      context.addIssue({ code: 'custom', message: `"${part}" is not a failure rule: use <step>[.<serviceType>]:<transient|permanent>=<0..1> (fault only for linetest)` });
+      continue;
+    }
+    rules.push({ step, serviceType, kind, rate: Number(match[4]) });
+  }
+  return rules;
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** HTTP port. Default 3000. */
@@ -99,6 +153,46 @@ const envSchema = z.object({
   DELIVERY_BACKOFF_MS: z.coerce.number().int().min(1).default(1000),
   /** How often the outbox relay looks for stored work with no job (Redis was down). Default 2000 ms. */
   OUTBOX_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+
+  /** Where orders are activated and lines tested: the built-in simulator (default) or an HTTP API at NETWORK_BASE_URL. */
+  NETWORK_MODE: z.enum(['simulator', 'http']).default('simulator'),
+  NETWORK_BASE_URL: z.url().optional(),
+  /** Sent to NETWORK_BASE_URL as a bearer token, when set. */
+  NETWORK_API_TOKEN: z.string().min(1).optional(),
+  /** Timeout of one network request in ms. Default 10000. */
+  NETWORK_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(10_000),
+  /** Immediate retries of a timed-out or 5xx network request, before the job's own retries. Default 2. */
+  NETWORK_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Simulator: outcomes depend only on this seed, the step and the request's idempotency key. */
+  NETWORK_SIM_SEED: z.string().min(1).default('telcobot'),
+  /** Simulator latency in ms: one number for every step, or per step ("provision=300,activate=200"). Default 50. */
+  NETWORK_SIM_LATENCY_MS: latencySpec.prefault('50'),
+  /** Simulator failure rates per step, optionally per service type. Default "provision:transient=0.1,linetest:fault=0.5". */
+  NETWORK_SIM_FAILURES: failureSpec.prefault('provision:transient=0.1,linetest:fault=0.5'),
+  /** Simulator: a transient failure clears after this many failed attempts of the same request. Default 2. */
+  NETWORK_SIM_TRANSIENT_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(2),
+
+  /** Time to resolve a trouble ticket, by severity. Defaults 4h, 24h, 72h. */
+  SLA_CRITICAL: duration.default(4 * 3_600_000),
+  SLA_MAJOR: duration.default(24 * 3_600_000),
+  SLA_MINOR: duration.default(72 * 3_600_000),
+  /** The SLA warning goes out when this share of the time (percent) is used. Default 75. */
+  SLA_WARNING_PERCENT: z.coerce.number().int().min(1).max(99).default(75),
+  /** How long a resolved ticket waits for the customer to confirm before it closes. Default 48h. */
+  RESOLUTION_CONFIRMATION_TIMEOUT: duration.default(48 * 3_600_000),
+  /** Quiet hours, local time in OPERATOR_TIME_ZONE: non-urgent texts wait until they end. Equal times: none. Defaults 21:00, 08:00. */
+  QUIET_HOURS_START: timeOfDay.default(21 * 60),
+  QUIET_HOURS_END: timeOfDay.default(8 * 60),
+
+  /** Fulfillment, assurance and adjustment jobs: attempts (default 8) and first retry delay in ms, doubling (default 2000). */
+  TRACKING_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  TRACKING_BACKOFF_MS: z.coerce.number().int().min(1).default(2000),
+  /** How often the database is swept for requests without a job (new orders and tickets, approved credits). Default 15000 ms. */
+  TRACKING_SWEEP_MS: z.coerce.number().int().min(100).default(15_000),
+  /** A crashed process's tracking jobs are taken up again after this long without its heartbeat. Default 30000 ms. */
+  TRACKING_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Tracking jobs run at once per process. Default 8. */
+  TRACKING_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -125,6 +219,11 @@ export interface Config {
   turns: { concurrency: number };
   delivery: { concurrency: number; attempts: number; backoffMs: number };
   outbox: { intervalMs: number };
+  network: NetworkSettings;
+  sla: SlaSettings;
+  /** Minutes after local midnight; null when there are none. */
+  quietHours: { startMinute: number; endMinute: number } | null;
+  tracking: { attempts: number; backoffMs: number; sweepMs: number; lockMs: number; concurrency: number };
   adjustments: AdjustmentPolicySettings;
   verification: VerificationSettings;
   webchat: {
@@ -145,6 +244,33 @@ export interface AdjustmentPolicySettings {
   periodDays: number;
   /** Above this amount the customer confirms with a one-time code. */
   otpThreshold: string;
+}
+
+/** One simulated failure rule: `step` (for `serviceType`, or any) fails this share of requests. */
+export interface NetworkFailureRule {
+  step: NetworkStepName;
+  serviceType: 'internet' | 'mobile' | 'tv' | 'landline' | undefined;
+  /** transient (retried), permanent, or for line tests a fault found on the line. */
+  kind: 'transient' | 'permanent' | 'fault';
+  rate: number;
+}
+
+export interface NetworkSettings {
+  mode: 'simulator' | 'http';
+  http: { baseUrl: string | undefined; apiToken: string | undefined; timeoutMs: number; retries: number };
+  simulator: {
+    seed: string;
+    latencyMs: Partial<Record<NetworkStepName | 'default', number>>;
+    failures: NetworkFailureRule[];
+    transientAttempts: number;
+  };
+}
+
+/** Durations in milliseconds. */
+export interface SlaSettings {
+  bySeverity: { critical: number; major: number; minor: number };
+  warningPercent: number;
+  confirmationTimeoutMs: number;
 }
 
 export interface VerificationSettings {
@@ -192,6 +318,9 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && !e.WEBCHAT_TOKEN_SECRET) {
     problems.push('WEBCHAT_TOKEN_SECRET is required in production (it signs web chat tokens; use the same value on every instance)');
   }
+  if (e.NETWORK_MODE === 'http' && !e.NETWORK_BASE_URL) {
+    problems.push('NETWORK_BASE_URL is required when NETWORK_MODE=http');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -217,6 +346,29 @@ export function loadConfig(env: Env = process.env): Config {
     turns: { concurrency: e.TURN_CONCURRENCY },
     delivery: { concurrency: e.DELIVERY_CONCURRENCY, attempts: e.DELIVERY_ATTEMPTS, backoffMs: e.DELIVERY_BACKOFF_MS },
     outbox: { intervalMs: e.OUTBOX_INTERVAL_MS },
+    network: {
+      mode: e.NETWORK_MODE,
+      http: { baseUrl: e.NETWORK_BASE_URL?.replace(/\/+$/, ''), apiToken: e.NETWORK_API_TOKEN, timeoutMs: e.NETWORK_TIMEOUT_MS, retries: e.NETWORK_RETRIES },
+      simulator: {
+        seed: e.NETWORK_SIM_SEED,
+        latencyMs: e.NETWORK_SIM_LATENCY_MS,
+        failures: e.NETWORK_SIM_FAILURES,
+        transientAttempts: e.NETWORK_SIM_TRANSIENT_ATTEMPTS,
+      },
+    },
+    sla: {
+      bySeverity: { critical: e.SLA_CRITICAL, major: e.SLA_MAJOR, minor: e.SLA_MINOR },
+      warningPercent: e.SLA_WARNING_PERCENT,
+      confirmationTimeoutMs: e.RESOLUTION_CONFIRMATION_TIMEOUT,
+    },
+    quietHours: e.QUIET_HOURS_START === e.QUIET_HOURS_END ? null : { startMinute: e.QUIET_HOURS_START, endMinute: e.QUIET_HOURS_END },
+    tracking: {
+      attempts: e.TRACKING_ATTEMPTS,
+      backoffMs: e.TRACKING_BACKOFF_MS,
+      sweepMs: e.TRACKING_SWEEP_MS,
+      lockMs: e.TRACKING_LOCK_MS,
+      concurrency: e.TRACKING_CONCURRENCY,
+    },
     adjustments: {
       autoApproveLimit: e.ADJUSTMENT_AUTO_APPROVE_LIMIT,
       autoApprovePerPeriod: e.ADJUSTMENT_AUTO_APPROVE_PER_PERIOD,
