@@ -62,6 +62,10 @@ export class TicketStatusDialog extends CancelAndHelpDialog {
 
   private describe(ticket: TicketView): string {
     const opened = `opened ${formatDay(ticket.createdAt, this.settings)}`;
+    if (ticket.ticketType === 'outage' && isOpen(ticket.status)) {
+      const restore = ticket.expectedResolutionDate ? ` Expected fix: ${formatDayTime(ticket.expectedResolutionDate, this.settings)}.` : '';
+      return `${ticket.reference} (${SERVICE_NAMES[ticket.serviceType]}, ${opened}): linked to the network outage in your area; crews are working on it.${restore}`;
+    }
     const eta =
       isOpen(ticket.status) && ticket.expectedResolutionDate ? ` Expected fix by ${formatDayTime(ticket.expectedResolutionDate, this.settings)}.` : '';
     return `${ticket.reference} (${SERVICE_NAMES[ticket.serviceType]}, ${opened}): ${describeTicketStatus(ticket.status)}.${eta}`;

@@ -1,6 +1,9 @@
+import type { TurnContext } from 'botbuilder-core';
 import { TextPrompt, WaterfallDialog, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
+import { readSelfHelpAnswer, selfHelpStepFor, type SelfHelpAnswer } from '../src/domain/tickets/self-help.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
+import { pickChoice, withChoices } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
@@ -23,8 +26,12 @@ const SERVICE_TYPES: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'land
 const STEPS = 'troubleTicketSteps';
 const SERVICE_PROMPT = 'troubleTicketServicePrompt';
 const SINCE_PROMPT = 'troubleTicketSincePrompt';
+const SELF_HELP_PROMPT = 'troubleTicketSelfHelpPrompt';
 const DESCRIPTION_PROMPT = 'troubleTicketDescriptionPrompt';
 const CONFIRM_PROMPT = 'troubleTicketConfirmPrompt';
+const YES_NO = ['Yes', 'No'];
+const SELF_HELP_CHOICES = ['Yes, fixed', 'No', 'Skip'];
+const SELF_HELP_ANSWERS: readonly SelfHelpAnswer[] = ['fixed', 'notFixed', 'skipped'];
 
 /** Words that describe what is wrong, so the customer's first message can serve as the description. */
 export const SYMPTOM = /\b(down|not working|doesn'?t work|isn'?t working|won'?t|no (internet|signal|service|connection|dial ?tone|picture|sound)|dropp\w*|disconnect\w*|cutting out|buffering|slow|outage|broken|dead|ded|can'?t|cant|frozen|pixelat\w*|intermittent|offline|stopped|static|noise|error)\b/i;
@@ -44,19 +51,26 @@ interface TicketDraft extends TroubleTicketOptions {
   service?: SubscribedService;
   /** The services offered in the question, kept in dialog state for the answer's turn. */
   choices?: SubscribedService[];
+  /** The self-help step offered, if any. */
+  selfHelpCode?: string;
 }
 
-/** Fault report: which service, since when, what is wrong, confirm, then a TMF621 trouble ticket. */
+/**
+ * Fault report: which service; a known outage in the customer's area links them to it instead;
+ * one self-help step; since when, what is wrong, confirm, then a TMF621 trouble ticket.
+ */
 export class TroubleTicketDialog extends CancelAndHelpDialog {
   constructor(services: BotServices, settings: BotSettings) {
     super(TROUBLE_TICKET_DIALOG, services, settings, TROUBLE_TICKET_ROUTE.intents);
     this.addDialog(new TextPrompt(SERVICE_PROMPT, (prompt) => this.validateService(prompt)));
+    this.addDialog(new TextPrompt(SELF_HELP_PROMPT, async (prompt) => selfHelpAnswer(prompt.recognized.value ?? '') !== undefined));
     this.addDialog(new TextPrompt(SINCE_PROMPT, (prompt) => this.validateSince(prompt)));
     this.addDialog(new TextPrompt(DESCRIPTION_PROMPT, async (prompt) => (prompt.recognized.value ?? '').trim().length >= 2));
-    this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (prompt) => ['affirm', 'deny'].includes(getTurnInfo(prompt.context).recognition.intent)));
+    this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (prompt) => yesOrNo(prompt.context) !== undefined));
     this.addDialog(
       new WaterfallDialog<TicketDraft>(STEPS, [
         this.serviceStep.bind(this),
+        this.outageStep.bind(this),
         this.sinceStep.bind(this),
         this.descriptionStep.bind(this),
         this.confirmStep.bind(this),
@@ -84,16 +98,59 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     const choices = named.length > 1 ? named : services;
     step.options.choices = choices;
     return step.prompt(SERVICE_PROMPT, {
-      prompt: `Sorry to hear that. Which service is affected? ${choiceList(choices)}`,
-      retryPrompt: `Please reply with a number: ${choiceList(choices)}`,
+      prompt: withChoices('Sorry to hear that. Which service is affected?', choices.map(choiceLabel)),
+      retryPrompt: withChoices('Please reply with a number or the name of the service.', choices.map(choiceLabel)),
       validations: choices,
     });
   }
 
-  /** Since when: skipped when the first message said ("since yesterday"). */
-  private async sinceStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
+  /**
+   * A known outage in the customer's area: links them to it instead of opening a ticket of its
+   * own. Otherwise offers the service's self-help step, where it usually helps.
+   */
+  private async outageStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
+    const info = getTurnInfo(step.context);
     if (typeof step.result === 'string') {
-      step.options.service = chosenService(step.result, getTurnInfo(step.context).recognition.entities, step.options.choices ?? []);
+      step.options.service = chosenService(step.result, info.recognition.entities, step.options.choices ?? []);
+    }
+    const { service, description, issueStartedAt } = step.options;
+    if (!info.customer || !service) return step.endDialog();
+    const outage = await this.services.findActiveOutage(info.customer.id, service.serviceType);
+    if (outage) {
+      const { ticket, created } = await this.services.linkCustomerToOutage({
+        customerId: info.customer.id,
+        outageId: outage.id,
+        productId: service.productId,
+        description: description ?? null,
+        issueStartedAt: issueStartedAt ? new Date(issueStartedAt) : null,
+        channel: info.channel,
+        correlationId: info.correlationId,
+      });
+      info.reason = 'ticket.create.outage';
+      info.links.push({ itemType: 'troubleTicket', itemId: ticket.id, action: created ? 'created' : 'viewed' });
+      const eta = outage.expectedRestoreAt ? ` Expected fix: ${formatDayTime(outage.expectedRestoreAt, this.settings)}.` : '';
+      await step.context.sendActivity(
+        created
+          ? `There's a known outage in your area: ${outage.description}${eta} I've linked you to it as ${ticket.reference}; no need to report it again, we'll let you know when it's restored.`
+          : `You're already linked to the outage in your area as ${ticket.reference}: ${outage.description}${eta} We'll let you know when it's restored.`,
+      );
+      return step.endDialog(ticket.reference);
+    }
+    const selfHelp = selfHelpStepFor(service.serviceType, description);
+    if (!selfHelp) return step.next();
+    step.options.selfHelpCode = selfHelp.code;
+    return step.prompt(SELF_HELP_PROMPT, {
+      prompt: withChoices(`Before I open a ticket: ${selfHelp.instruction} Did that fix it?`, SELF_HELP_CHOICES),
+      retryPrompt: withChoices('Is it working now? Reply YES if it is, NO if not, or SKIP.', SELF_HELP_CHOICES),
+    });
+  }
+
+  /** Since when: skipped when the first message said ("since yesterday"). Ends here if self-help fixed it. */
+  private async sinceStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
+    if (typeof step.result === 'string' && selfHelpAnswer(step.result) === 'fixed') {
+      getTurnInfo(step.context).reason = `ticket.create.selfHelpFixed.${step.options.selfHelpCode ?? 'step'}`;
+      await step.context.sendActivity("Great, glad it's working again. I haven't opened a ticket; text me anytime if it happens again.");
+      return step.endDialog();
     }
     if (step.options.issueStartedAt !== undefined) return step.next();
     return step.prompt(SINCE_PROMPT, {
@@ -118,8 +175,8 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     const { service, issueStartedAt, description } = step.options;
     const since = issueStartedAt ? ` since ${formatDay(new Date(issueStartedAt), this.settings)}` : '';
     return step.prompt(CONFIRM_PROMPT, {
-      prompt: `I'll open a fault ticket for your ${serviceName(service)}: "${clip(description ?? '', 80)}"${since}. Shall I go ahead? (yes/no)`,
-      retryPrompt: 'Please reply YES to open the ticket or NO to drop it.',
+      prompt: withChoices(`I'll open a fault ticket for your ${serviceName(service)}: "${clip(description ?? '', 80)}"${since}. Shall I go ahead?`, YES_NO),
+      retryPrompt: withChoices('Please reply YES to open the ticket or NO to drop it.', YES_NO),
     });
   }
 
@@ -127,7 +184,7 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
   private async openTicketStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
     const info = getTurnInfo(step.context);
     const { service, issueStartedAt, description } = step.options;
-    if (info.recognition.intent !== 'affirm' || !info.customer || !service) {
+    if (yesOrNo(step.context) !== 'yes' || !info.customer || !service) {
       info.reason = 'ticket.create.declined';
       await step.context.sendActivity("OK, I haven't opened a ticket. Text me anytime if it's still not right.");
       return step.endDialog();
@@ -169,12 +226,27 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
   }
 }
 
-/** The service an answer picks: by its number in the list, or by name ("the tv"). */
+/** The service an answer picks: by its number or words of its label, or by name ("the tv"). */
 function chosenService(answer: string, entities: Entity[], choices: SubscribedService[]): SubscribedService | undefined {
-  const number = /^\s*(\d{1,2})\s*[.)]?\s*$/.exec(answer);
-  if (number?.[1]) return choices[Number(number[1]) - 1];
+  const picked = pickChoice(answer, choices.map(choiceLabel));
+  if (picked !== undefined) return choices[picked];
   const named = entities.find((entity) => entity.type === 'serviceType');
   return choices.find((service) => service.serviceType === named?.value);
+}
+
+/** What an answer to "did that fix it?" means: a choice by number or text, or the customer's own words. */
+function selfHelpAnswer(answer: string): SelfHelpAnswer | undefined {
+  const picked = pickChoice(answer, SELF_HELP_CHOICES);
+  return picked !== undefined ? SELF_HELP_ANSWERS[picked] : readSelfHelpAnswer(answer);
+}
+
+/** A yes or no to a confirmation: the recognised intent, or the choice's number or text. */
+function yesOrNo(context: TurnContext): 'yes' | 'no' | undefined {
+  const info = getTurnInfo(context);
+  if (info.recognition.intent === 'affirm') return 'yes';
+  if (info.recognition.intent === 'deny') return 'no';
+  const picked = pickChoice(context.activity.text ?? '', YES_NO);
+  return picked === 0 ? 'yes' : picked === 1 ? 'no' : undefined;
 }
 
 function servicesIn(value: unknown): SubscribedService[] {
@@ -185,8 +257,8 @@ function isSubscribedService(value: unknown): value is SubscribedService {
   return typeof value === 'object' && value !== null && 'productId' in value && 'serviceType' in value;
 }
 
-function choiceList(services: SubscribedService[]): string {
-  return services.map((service, index) => `${index + 1}) ${capitalise(SERVICE_NAMES[service.serviceType])} - ${service.offeringName}`).join(' ');
+function choiceLabel(service: SubscribedService): string {
+  return `${capitalise(SERVICE_NAMES[service.serviceType])} - ${service.offeringName}`;
 }
 
 function serviceName(service: SubscribedService | undefined): string {

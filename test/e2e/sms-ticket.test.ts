@@ -18,10 +18,14 @@ afterAll(async () => {
 const say = (from: string, text: string, count = 1) => env.converse(from, text, count);
 
 describe('fault report by SMS', () => {
-  it('opens a ticket from one message with service and date, after a yes', async () => {
-    const [confirm] = await say(ALEX, 'my internet has been down since yesterday');
+  it('opens a ticket from one message with service and date, after the self-help step and a yes', async () => {
+    const [selfHelp] = await say(ALEX, 'my internet has been down since yesterday');
+    expect(selfHelp).toMatch(/restarting the router/i);
+    expect(selfHelp).toMatch(/Did that fix it\? 1\) Yes, fixed 2\) No 3\) Skip$/);
+
+    const [confirm] = await say(ALEX, 'skip');
     expect(confirm).toMatch(/open a fault ticket for your internet/i);
-    expect(confirm).toMatch(/yes\/no/i);
+    expect(confirm).toMatch(/Shall I go ahead\? 1\) Yes 2\) No$/);
 
     const [done] = await say(ALEX, 'yes');
     const reference = /TT-\d+/.exec(done ?? '')?.[0];
@@ -46,14 +50,16 @@ describe('fault report by SMS', () => {
 
   it('asks for what is missing: which service, since when, then confirms', async () => {
     const [which] = await say(ALEX, 'my service is not working');
-    expect(which).toMatch(/which service is affected/i);
-    expect(which).toMatch(/1\) Internet/);
-    expect(which).toMatch(/3\) TV/);
+    expect(which).toMatch(/which service is affected\? 1\) Internet - Fiber 1 Gig 2\) Mobile - Mobile Unlimited 3\) TV - TV Max$/i);
 
     const [retry] = await say(ALEX, 'banana');
     expect(retry).toMatch(/reply with a number/i);
+    expect(retry).toMatch(/1\) Internet/);
 
-    const [since] = await say(ALEX, '3');
+    const [selfHelp] = await say(ALEX, '3');
+    expect(selfHelp).toMatch(/restarting the TV box/i);
+
+    const [since] = await say(ALEX, 'no');
     expect(since).toMatch(/since when has your TV/i);
 
     const [confirm] = await say(ALEX, 'this morning');
@@ -65,8 +71,8 @@ describe('fault report by SMS', () => {
   });
 
   it('skips the service question for a customer with one service and lets them start over', async () => {
-    const [since] = await say(SAM, 'my phone keeps dropping calls');
-    expect(since).toMatch(/since when has your mobile/i);
+    const [selfHelp] = await say(SAM, 'my phone keeps dropping calls');
+    expect(selfHelp).toMatch(/restarting your phone/i);
     const [dropped] = await say(SAM, 'never mind');
     expect(dropped).toMatch(/dropped that/i);
     const [help] = await say(SAM, 'hello');
@@ -130,5 +136,113 @@ describe('fault report by SMS', () => {
     const unknown = await fetch(`${env.service.url}/api/customers/00000000-0000-4000-8000-000000000000/interactions`);
     expect(unknown.status).toBe(404);
     expect((await readError(unknown)).code).toBe('customer_not_found');
+  });
+});
+
+const phoneOf = (number: number) => `+1555123${String(number).padStart(4, '0')}`;
+
+describe('a fault inside a known outage', () => {
+  // Customers 3 (internet and mobile) and 27 (internet only) live in 94110, the demo outage area.
+  const OUTAGE_CUSTOMER = phoneOf(3);
+  const ONE_SERVICE_NEIGHBOUR = phoneOf(27);
+
+  it('links the customer to the outage instead of opening a ticket, and a second report to the same ticket', async () => {
+    const { prisma } = env.database.db;
+    const outage = await prisma.outage.findFirstOrThrow({ where: { area: '94110', serviceType: 'internet', status: 'active' } });
+
+    const [linked] = await say(OUTAGE_CUSTOMER, 'my internet is down');
+    expect(linked).toMatch(/known outage in your area: Fiber cable cut near Valencia Street/);
+    expect(linked).toMatch(/Expected fix: /);
+    const reference = /TT-\d+/.exec(linked ?? '')?.[0];
+    expect(reference).toBeDefined();
+
+    const ticket = await prisma.troubleTicket.findUniqueOrThrow({ where: { number: Number(reference?.slice(3)) }, include: { statusChanges: true } });
+    expect(ticket).toMatchObject({ outageId: outage.id, status: 'held', ticketType: 'outage', serviceType: 'internet', description: 'my internet is down' });
+    expect(ticket.expectedResolutionDate?.getTime()).toBe(outage.expectedRestoreAt?.getTime());
+    expect(ticket.statusChanges.map((change) => change.status)).toEqual(['held']);
+    expect(ticket.statusChangeReason).toMatch(/outage/);
+
+    const [again] = await say(OUTAGE_CUSTOMER, 'the internet is still not working');
+    expect(again).toMatch(new RegExp(`already linked to the outage in your area as ${reference}`));
+    const tickets = await prisma.troubleTicket.findMany({ where: { customer: { contactMedia: { some: { phoneNumber: OUTAGE_CUSTOMER } } } } });
+    expect(tickets.map((t) => t.id)).toEqual([ticket.id]);
+
+    // Both messages are linked to the one ticket in the contact log.
+    const links = await prisma.interactionItem.findMany({ where: { itemType: 'troubleTicket', itemId: ticket.id }, include: { interaction: true } });
+    expect(links.filter((link) => link.interaction.direction === 'inbound').map((link) => [link.interaction.text, link.action])).toEqual(
+      expect.arrayContaining([
+        ['my internet is down', 'created'],
+        ['the internet is still not working', 'viewed'],
+      ]),
+    );
+    const audit = await prisma.auditEvent.findMany({ where: { entityType: 'troubleTicket', entityId: ticket.id } });
+    expect(audit.map((event) => event.action)).toEqual(['troubleTicket.linkToOutage']);
+
+    const [status] = await say(OUTAGE_CUSTOMER, "what's the status of my ticket");
+    expect(status).toMatch(new RegExp(`${reference} \\(internet, opened .*\\): linked to the network outage in your area`));
+  });
+
+  it('links every affected customer, and a fault on another service in the area is handled as usual', async () => {
+    const { prisma } = env.database.db;
+    const [linked] = await say(ONE_SERVICE_NEIGHBOUR, 'no internet since this morning');
+    expect(linked).toMatch(/known outage in your area/);
+    const outage = await prisma.outage.findFirstOrThrow({ where: { area: '94110' }, include: { tickets: true } });
+    expect(outage.tickets).toHaveLength(2);
+    expect(outage.tickets.every((ticket) => ticket.status === 'held' && ticket.ticketType === 'outage')).toBe(true);
+
+    const [selfHelp] = await say(OUTAGE_CUSTOMER, 'my mobile has no signal');
+    expect(selfHelp).toMatch(/restarting your phone/i);
+    const [dropped] = await say(OUTAGE_CUSTOMER, 'never mind');
+    expect(dropped).toMatch(/dropped that/);
+    expect(await prisma.troubleTicket.count({ where: { ticketType: 'fault', customer: { contactMedia: { some: { phoneNumber: OUTAGE_CUSTOMER } } } } })).toBe(0);
+  });
+});
+
+describe('the self-help step', () => {
+  it('opens no ticket when it fixed the problem, and records why', async () => {
+    const customer = phoneOf(12); // mobile only
+    const [selfHelp] = await say(customer, 'my phone has no signal');
+    expect(selfHelp).toMatch(/airplane mode/);
+    const [retry] = await say(customer, 'hmm');
+    expect(retry).toMatch(/Is it working now\? Reply YES/);
+    const [glad] = await say(customer, 'yes it works now');
+    expect(glad).toMatch(/glad it's working again\. I haven't opened a ticket/);
+
+    const { prisma } = env.database.db;
+    expect(await prisma.troubleTicket.count({ where: { customer: { contactMedia: { some: { phoneNumber: customer } } } } })).toBe(0);
+    const answer = await prisma.interaction.findFirstOrThrow({ where: { text: 'yes it works now', conversation: { externalId: customer } } });
+    expect(answer.reason).toBe('ticket.create.selfHelpFixed.restart-phone');
+  });
+
+  // Any of these carries on with the report; the next question is "since when".
+  it.each([
+    { customer: phoneOf(41), answer: 'skip' },
+    { customer: phoneOf(17), answer: 'already did' },
+    { customer: phoneOf(15), answer: 'no' },
+    { customer: phoneOf(23), answer: '2' },
+  ])('carries on to a ticket after "$answer"', async ({ customer, answer }) => {
+    const [selfHelp] = await say(customer, 'my service is not working');
+    expect(selfHelp).toMatch(/Did that fix it\?/);
+    const [since] = await say(customer, answer);
+    expect(since).toMatch(/since when/i);
+    const [confirm] = await say(customer, 'yesterday');
+    expect(confirm).toMatch(/Shall I go ahead\?/);
+    const [done] = await say(customer, '1');
+    expect(done).toMatch(/Your ticket is TT-\d+/);
+    const ticket = await env.database.db.prisma.troubleTicket.findFirstOrThrow({ where: { customer: { contactMedia: { some: { phoneNumber: customer } } } } });
+    expect(ticket).toMatchObject({ status: 'acknowledged', ticketType: 'fault', severity: 'major', outageId: null });
+  });
+
+  it('is not offered when the customer already restarted, and a dead home phone is critical', async () => {
+    const customer = phoneOf(42); // home phone only
+    const [since] = await say(customer, "I unplugged and restarted everything but there's no dial tone on my home phone");
+    expect(since).toMatch(/since when has your home phone/i);
+    const [confirm] = await say(customer, 'since this morning');
+    expect(confirm).toMatch(/fault ticket for your home phone/);
+    await say(customer, 'yes');
+    const ticket = await env.database.db.prisma.troubleTicket.findFirstOrThrow({ where: { customer: { contactMedia: { some: { phoneNumber: customer } } } } });
+    expect(ticket.severity).toBe('critical');
+    const hoursToFix = ((ticket.expectedResolutionDate?.getTime() ?? 0) - ticket.createdAt.getTime()) / 3_600_000;
+    expect(Math.round(hoursToFix)).toBe(4);
   });
 });
