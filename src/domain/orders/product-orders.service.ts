@@ -1,0 +1,261 @@
+import type { Channel, OrderItemAction, Prisma, ProductOrderState, ServiceType } from '../../generated/prisma/client.ts';
+import { isUniqueViolation, type DbClient } from '../../lib/db-types.ts';
+import { recordAuditEvent } from '../audit/audit.service.ts';
+import { listActiveOfferings, findOffering } from '../catalog/catalog.service.ts';
+import { decideEligibility, type Eligibility, type OrderIntent } from '../catalog/eligibility.ts';
+import { loadCustomerHoldings, OPEN_ORDER_STATES } from './customer-holdings.ts';
+import { formatOrderReference } from './order-reference.ts';
+
+// TMF622 product orders taken in a conversation. An order is created `acknowledged` with its
+// items priced from the catalog at the time of ordering; moving it through provisioning
+// (fulfilment) comes later, so until then it stays acknowledged and the customer is told that
+// the team will check and schedule it.
+
+export type Ineligible = Extract<Eligibility, { eligible: false }>;
+
+export interface OrderItemView {
+  action: OrderItemAction;
+  offeringCode: string;
+  offeringName: string;
+  serviceType: ServiceType;
+  state: ProductOrderState;
+  /** Decimal strings, as charged when the order was placed. */
+  recurringPrice: string;
+  oneTimePrice: string;
+  /** The product a `modify` item changes. */
+  productId: string | null;
+}
+
+export interface OrderView {
+  id: string;
+  reference: string;
+  state: ProductOrderState;
+  category: string;
+  description: string | null;
+  channel: Channel;
+  createdAt: Date;
+  expectedCompletionDate: Date | null;
+  completionDate: Date | null;
+  currency: string;
+  items: OrderItemView[];
+}
+
+export interface PlaceProductOrderRequest {
+  customerId: string;
+  offeringCode: string;
+  intent?: OrderIntent | undefined;
+  channel: Channel;
+  /** The same key places the same order: a retried turn never places a second one. */
+  idempotencyKey: string;
+  correlationId?: string | undefined;
+  now?: Date | undefined;
+}
+
+export type PlaceOrderOutcome =
+  | { status: 'created' | 'existing'; order: OrderView }
+  | { status: 'refused'; refusal: Ineligible }
+  | { status: 'unknownOffering' };
+
+/**
+ * Days from ordering to completion: a new service needs a visit or a delivery (fiber install,
+ * set-top box, SIM by post); a plan change or an add-on is switched on remotely, except internet
+ * add-ons, which may ship a device.
+ */
+export const LEAD_DAYS: Readonly<Record<ServiceType, { newService: number; change: number }>> = {
+  internet: { newService: 7, change: 2 },
+  mobile: { newService: 2, change: 1 },
+  tv: { newService: 5, change: 1 },
+  landline: { newService: 5, change: 1 },
+};
+
+const DAY_MS = 86_400_000;
+
+const orderSelect = {
+  id: true,
+  number: true,
+  state: true,
+  category: true,
+  description: true,
+  channel: true,
+  createdAt: true,
+  expectedCompletionDate: true,
+  completionDate: true,
+  items: {
+    orderBy: { createdAt: 'asc' },
+    select: {
+      action: true,
+      state: true,
+      recurringPrice: true,
+      oneTimePrice: true,
+      productId: true,
+      offering: { select: { code: true, name: true, serviceType: true, currency: true } },
+    },
+  },
+} as const satisfies Prisma.ProductOrderSelect;
+
+type OrderRow = Prisma.ProductOrderGetPayload<{ select: typeof orderSelect }>;
+
+function toView(row: OrderRow): OrderView {
+  const { number, items, ...order } = row;
+  return {
+    ...order,
+    reference: formatOrderReference(number),
+    currency: items[0]?.offering.currency ?? 'USD',
+    items: items.map((item) => ({
+      action: item.action,
+      offeringCode: item.offering.code,
+      offeringName: item.offering.name,
+      serviceType: item.offering.serviceType,
+      state: item.state,
+      recurringPrice: item.recurringPrice.toFixed(2),
+      oneTimePrice: item.oneTimePrice.toFixed(2),
+      productId: item.productId,
+    })),
+  };
+}
+
+/** Whether the customer may order the offering now, and as what (see src/domain/catalog/eligibility.ts). */
+export async function checkOrderEligibility(db: DbClient, customerId: string, offeringCode: string, intent: OrderIntent, now: Date): Promise<Eligibility | null> {
+  const [holdings, catalog] = await Promise.all([loadCustomerHoldings(db, customerId, now), listActiveOfferings(db)]);
+  const offering = catalog.find((entry) => entry.code === offeringCode) ?? (await findOffering(db, offeringCode));
+  if (!holdings || !offering) return null;
+  return decideEligibility(offering, holdings, catalog, intent);
+}
+
+/**
+ * Places a TMF622 product order for one offering, after checking eligibility again (the
+ * conversation may be minutes old), or returns the order this idempotency key already placed.
+ */
+export async function placeProductOrder(db: DbClient, request: PlaceProductOrderRequest): Promise<PlaceOrderOutcome> {
+  const existing = await db.productOrder.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: orderSelect });
+  if (existing) return { status: 'existing', order: toView(existing) };
+  try {
+    return await inTransaction(db, (tx) => createOrder(tx, request));
+  } catch (error) {
+    // Two attempts raced on the same key: the other one won, so answer with its order.
+    if (!isUniqueViolation(error)) throw error;
+    const raced = await db.productOrder.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey }, select: orderSelect });
+    return { status: 'existing', order: toView(raced) };
+  }
+}
+
+async function createOrder(tx: DbClient, request: PlaceProductOrderRequest): Promise<PlaceOrderOutcome> {
+  const now = request.now ?? new Date();
+  // One order decision at a time per customer, so two conversations cannot both order the same thing.
+  await tx.$executeRaw`SELECT 1 FROM "Customer" WHERE "id" = ${request.customerId} FOR UPDATE`;
+  const offering = await tx.productOffering.findUnique({
+    where: { code: request.offeringCode },
+    select: { id: true, name: true, serviceType: true, isAddOn: true, recurringPrice: true, oneTimePrice: true },
+  });
+  if (!offering) return { status: 'unknownOffering' };
+  const eligibility = await checkOrderEligibility(tx, request.customerId, request.offeringCode, request.intent ?? {}, now);
+  if (!eligibility) return { status: 'unknownOffering' };
+  if (!eligibility.eligible) return { status: 'refused', refusal: eligibility };
+
+  const kind = eligibility.action === 'modify' || offering.isAddOn ? 'change' : 'newService';
+  const days = LEAD_DAYS[offering.serviceType][kind];
+  const description =
+    eligibility.action === 'modify' && eligibility.replaces
+      ? `Change ${eligibility.replaces.offeringName} to ${offering.name}`
+      : request.intent?.newLine && offering.serviceType === 'mobile'
+        ? `New mobile line on ${offering.name}`
+        : `Add ${offering.name}`;
+  const order = await tx.productOrder.create({
+    data: {
+      customerId: request.customerId,
+      accountId: eligibility.accountId,
+      state: 'acknowledged',
+      category: eligibility.category,
+      description,
+      channel: request.channel,
+      expectedCompletionDate: new Date(now.getTime() + days * DAY_MS),
+      idempotencyKey: request.idempotencyKey,
+      items: {
+        create: [
+          {
+            action: eligibility.action,
+            offeringId: offering.id,
+            productId: eligibility.replaces?.productId ?? null,
+            state: 'acknowledged',
+            quantity: 1,
+            // Prices copied from the catalog: later price changes do not touch this order.
+            recurringPrice: offering.recurringPrice,
+            oneTimePrice: offering.oneTimePrice,
+          },
+        ],
+      },
+    },
+    select: orderSelect,
+  });
+  await recordAuditEvent(tx, {
+    actorType: 'customer',
+    actorId: request.customerId,
+    action: 'productOrder.create',
+    entityType: 'productOrder',
+    entityId: order.id,
+    details: {
+      reference: formatOrderReference(order.number),
+      offeringCode: request.offeringCode,
+      action: eligibility.action,
+      category: eligibility.category,
+      recurringPrice: offering.recurringPrice.toFixed(2),
+      oneTimePrice: offering.oneTimePrice.toFixed(2),
+      channel: request.channel,
+    },
+    correlationId: request.correlationId,
+  });
+  return { status: 'created', order: toView(order) };
+}
+
+/** The customer's own order with this number; another customer's order is never returned. */
+export async function findCustomerOrder(db: DbClient, customerId: string, number: number): Promise<OrderView | null> {
+  const order = await db.productOrder.findFirst({ where: { number, customerId }, select: orderSelect });
+  return order ? toView(order) : null;
+}
+
+/** The customer's latest orders, those still in progress first, newest first. */
+export async function listRecentOrders(db: DbClient, customerId: string, limit = 3): Promise<OrderView[]> {
+  const orders = await db.productOrder.findMany({ where: { customerId }, orderBy: { createdAt: 'desc' }, take: 20, select: orderSelect });
+  const open = orders.filter((order) => isOrderOpen(order.state));
+  const rest = orders.filter((order) => !isOrderOpen(order.state));
+  return [...open, ...rest].slice(0, limit).map(toView);
+}
+
+export function isOrderOpen(state: ProductOrderState): boolean {
+  return OPEN_ORDER_STATES.includes(state);
+}
+
+/** An order's (or an item's) TMF622 state in words a customer understands. */
+export function describeOrderState(state: ProductOrderState): string {
+  switch (state) {
+    case 'draft':
+      return 'not submitted yet';
+    case 'acknowledged':
+      return 'received; our team will check it and schedule the work';
+    case 'pending':
+      return 'waiting for something from you';
+    case 'held':
+      return 'on hold while we sort out a problem';
+    case 'inProgress':
+      return 'being set up';
+    case 'completed':
+      return 'done';
+    case 'partial':
+      return 'partly done';
+    case 'failed':
+      return 'could not be completed';
+    case 'rejected':
+      return 'could not be accepted';
+    case 'assessingCancellation':
+      return 'being checked for cancellation';
+    case 'pendingCancellation':
+      return 'being cancelled';
+    case 'cancelled':
+      return 'cancelled';
+  }
+}
+
+/** Runs `work` in a transaction of its own, or in the caller's when `db` already is one. */
+async function inTransaction<T>(db: DbClient, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return '$transaction' in db ? db.$transaction(work) : work(db);
+}
