@@ -7,6 +7,8 @@ const DEV_TWILIO_AUTH_TOKEN = 'dev-auth-token-not-secret';
 const DEV_TWILIO_PHONE_NUMBER = '+15550000000';
 // Development only (production requires WEBCHAT_TOKEN_SECRET): shared by every local instance.
 const DEV_WEBCHAT_TOKEN_SECRET = 'dev-webchat-token-secret-not-secret-0123456789';
+// Development only: what the demo page signs its demo customers' user tokens with.
+const DEV_WEBCHAT_USER_TOKEN_SECRET = 'dev-webchat-user-token-secret-not-secret-012345';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -133,7 +135,7 @@ const envSchema = z.object({
   WEBCHAT_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Lifetime of a Direct Line token in seconds (refresh before it ends). Default 1800. */
   WEBCHAT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1800),
-  /** Verifies user tokens (HS256 JWTs with the customer id in `sub`) from the operator's website. Unset: that sign-in is off. */
+  /** Verifies user tokens (HS256 JWTs with the customer id in `sub`) from the operator's website. Unset: off in production, a fixed development secret otherwise (the demo page signs with it). */
   WEBCHAT_USER_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Origins allowed to call the Direct Line API from a browser, comma-separated. Default: PUBLIC_BASE_URL only. */
   WEBCHAT_ALLOWED_ORIGINS: z.string().optional(),
@@ -384,7 +386,7 @@ export function loadConfig(env: Env = process.env): Config {
     webchat: {
       tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? DEV_WEBCHAT_TOKEN_SECRET,
       tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
-      userTokenSecret: e.WEBCHAT_USER_TOKEN_SECRET,
+      userTokenSecret: e.WEBCHAT_USER_TOKEN_SECRET ?? (production ? undefined : DEV_WEBCHAT_USER_TOKEN_SECRET),
       allowedOrigins: (e.WEBCHAT_ALLOWED_ORIGINS ?? publicBaseUrl).split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter((origin) => origin.length > 0),
       maxMessageLength: e.WEBCHAT_MAX_MESSAGE_LENGTH,
       ratePerConversation: e.WEBCHAT_RATE_PER_CONVERSATION,
