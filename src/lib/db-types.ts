@@ -7,3 +7,8 @@ export type DbClient = PrismaClient | Prisma.TransactionClient;
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 'P2002';
 }
+
+/** Runs `work` in a new transaction, or in the caller's when `db` already is one. */
+export async function inTransaction<T>(db: DbClient, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return '$transaction' in db ? db.$transaction(work) : work(db);
+}

@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VerificationSettings } from '../../src/config.ts';
+import { seedDemoData, demoRecordId } from '../../src/domain/demo/seed.ts';
+import {
+  checkVerificationCode,
+  codeMatches,
+  hashCode,
+  isVerifiedInConversation,
+  issueVerificationCode,
+  looksLikeCode,
+  signInConversation,
+  type VerificationDeps,
+} from '../../src/domain/identity/verification.service.ts';
+import { notificationId, notifyCustomer, type NotificationOutbox } from '../../src/domain/notifications/notifications.service.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+// One-time codes against a real database: hashing, expiry, tries, supersession, rate limit,
+// idempotency and the same answers for numbers on no account.
+
+const ALEX = '+15551230001';
+const SAM = '+15551230002';
+const UNKNOWN = '+15559990000';
+const OUR_NUMBER = '+15557770000';
+const settings: VerificationSettings = { codeTtlSeconds: 300, maxAttempts: 3, maxPerHour: 5, verifiedMinutes: 30 };
+
+let database: TestDatabase;
+const dispatched: string[] = [];
+const outbox: NotificationOutbox = {
+  smsFrom: OUR_NUMBER,
+  deliverSoon: async (_conversationId, interactionId) => {
+    dispatched.push(interactionId);
+  },
+};
+const deps: VerificationDeps = { settings, outbox, operatorName: 'Northwind Telecom' };
+const alexId = demoRecordId('customer', ALEX);
+const samId = demoRecordId('customer', SAM);
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDemoData(database.db.prisma);
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+const db = () => database.db.prisma;
+
+/** Issues a code to a customer in a fresh conversation and returns it as texted. */
+async function issue(target: { customerId: string } | { phone: string }, conversationId = randomUUID(), now = new Date(), key = randomUUID()) {
+  const result = await issueVerificationCode(db(), deps, target, { conversationId, purpose: 'test', idempotencyKey: key, now });
+  const challenge = result.status === 'sent' ? await db().verificationChallenge.findUniqueOrThrow({ where: { id: result.challengeId } }) : undefined;
+  const texted = challenge ? await db().interaction.findUnique({ where: { id: notificationId(`verification-code-${challenge.id}`) } }) : null;
+  const code = texted ? /\b(\d{6})\b/.exec(texted.text)?.[1] : undefined;
+  return { result, challenge, texted, code, conversationId, key };
+}
+
+const check = (conversationId: string, answer: string, now = new Date()) => checkVerificationCode(db(), deps, { conversationId, answer, now });
+
+describe('code hashing', () => {
+  it('keeps only a salted hash and compares answers in any spacing', async () => {
+    const hash = await hashCode('123456');
+    expect(hash).not.toContain('123456');
+    expect(await hashCode('123456')).not.toBe(hash);
+    expect(await codeMatches('123456', hash)).toBe(true);
+    expect(await codeMatches('123 456', hash)).toBe(true);
+    expect(await codeMatches('123457', hash)).toBe(false);
+    expect(await codeMatches('123456', 'garbage')).toBe(false);
+  });
+
+  it.each([
+    ['123456', true],
+    ['123 456', true],
+    ['123-456.', true],
+    ['12345', false],
+    ['1234567', false],
+    ['my code is 123456', false],
+    ['resend', false],
+  ])('"%s" looks like a code: %s', (answer, expected) => {
+    expect(looksLikeCode(answer)).toBe(expected);
+  });
+});
+
+describe('one-time codes', () => {
+  it('texts a 6-digit code to the number on file, stores only its hash, and audits without it', async () => {
+    const before = dispatched.length;
+    const { result, challenge, texted, code } = await issue({ customerId: alexId });
+    expect(result.status).toBe('sent');
+    expect(code).toMatch(/^\d{6}$/);
+    expect(challenge?.address).toBe(ALEX);
+    expect(challenge?.customerId).toBe(alexId);
+    expect(challenge?.status).toBe('pending');
+    expect(challenge?.codeHash).not.toContain(code ?? 'x');
+    expect((challenge?.expiresAt.getTime() ?? 0) - (challenge?.createdAt.getTime() ?? 0)).toBe(300_000);
+    // On Alex's SMS conversation, from our number, waiting for delivery, and handed to the queue.
+    const conversation = await db().conversation.findUniqueOrThrow({ where: { id: texted?.conversationId ?? '' } });
+    expect([conversation.channel, conversation.externalId, conversation.customerId]).toEqual(['sms', ALEX, alexId]);
+    expect([texted?.direction, texted?.fromAddress, texted?.status, texted?.deliveryStatus, texted?.customerId]).toEqual(['outbound', OUR_NUMBER, 'pending', 'pending', alexId]);
+    expect(dispatched.slice(before)).toEqual([texted?.id]);
+    const audit = await db().auditEvent.findMany({ where: { entityId: challenge?.id } });
+    expect(audit.map((event) => event.action)).toEqual(['verification.issued']);
+    expect(JSON.stringify(audit)).not.toContain(code ?? 'x');
+  });
+
+  it('verifies the right code after a wrong one, and the conversation stays verified for the window', async () => {
+    const now = new Date();
+    const { conversationId, code, challenge, texted } = await issue({ customerId: samId }, randomUUID(), now);
+    // Delivered: the contact log may now forget the code.
+    await db().interaction.update({ where: { id: texted?.id ?? '' }, data: { deliveryStatus: 'delivered' } });
+    expect(await check(conversationId, wrongCode(code), now)).toEqual({ status: 'wrong', attemptsLeft: 2 });
+    expect(await check(conversationId, code ?? '', now)).toEqual({ status: 'verified', customerId: samId });
+    // A retried turn with the same answer gets the same answer.
+    expect(await check(conversationId, code ?? '', now)).toEqual({ status: 'verified', customerId: samId });
+    const stored = await db().verificationChallenge.findUniqueOrThrow({ where: { id: challenge?.id ?? '' } });
+    expect([stored.status, stored.attempts]).toEqual(['verified', 1]);
+    const later = new Date(now.getTime() + 29 * 60_000);
+    const tooLate = new Date(now.getTime() + 31 * 60_000);
+    expect(await isVerifiedInConversation(db(), settings, { conversationId, customerId: samId, now: later })).toBe(true);
+    expect(await isVerifiedInConversation(db(), settings, { conversationId, customerId: samId, now: tooLate })).toBe(false);
+    expect(await isVerifiedInConversation(db(), settings, { conversationId, customerId: alexId, now: later })).toBe(false);
+    expect(await isVerifiedInConversation(db(), settings, { conversationId: randomUUID(), customerId: samId, now: later })).toBe(false);
+    const redacted = await db().interaction.findUniqueOrThrow({ where: { id: texted?.id ?? '' } });
+    expect(redacted.text).not.toContain(code ?? 'x');
+    const actions = await db().auditEvent.findMany({ where: { entityId: challenge?.id }, orderBy: { at: 'asc' } });
+    expect(actions.map((event) => event.action)).toEqual(['verification.issued', 'verification.verified']);
+  });
+
+  it('fails the code after too many wrong answers; the right one no longer works', async () => {
+    const { conversationId, code, challenge } = await issue({ customerId: alexId });
+    expect(await check(conversationId, wrongCode(code))).toEqual({ status: 'wrong', attemptsLeft: 2 });
+    expect(await check(conversationId, wrongCode(code))).toEqual({ status: 'wrong', attemptsLeft: 1 });
+    expect(await check(conversationId, wrongCode(code))).toEqual({ status: 'failed' });
+    expect(await check(conversationId, code ?? '')).toEqual({ status: 'failed' });
+    const stored = await db().verificationChallenge.findUniqueOrThrow({ where: { id: challenge?.id ?? '' } });
+    expect([stored.status, stored.attempts]).toEqual(['failed', 3]);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: challenge?.id, action: 'verification.failed' } });
+    expect(audit.details).toMatchObject({ reason: 'attempts' });
+  });
+
+  it('expires the code after its lifetime', async () => {
+    const now = new Date();
+    const { conversationId, code, challenge } = await issue({ customerId: alexId }, randomUUID(), now);
+    expect(await check(conversationId, code ?? '', new Date(now.getTime() + 301_000))).toEqual({ status: 'expired' });
+    expect((await db().verificationChallenge.findUniqueOrThrow({ where: { id: challenge?.id ?? '' } })).status).toBe('expired');
+  });
+
+  it('lets a new code supersede the pending one', async () => {
+    const first = await issue({ customerId: alexId });
+    const second = await issue({ customerId: alexId }, first.conversationId);
+    expect(second.code).not.toBeUndefined();
+    expect((await db().verificationChallenge.findUniqueOrThrow({ where: { id: first.challenge?.id ?? '' } })).status).toBe('expired');
+    if (first.code !== second.code) expect(await check(first.conversationId, first.code ?? '')).toEqual({ status: 'wrong', attemptsLeft: 2 });
+    expect(await check(first.conversationId, second.code ?? '')).toEqual({ status: 'verified', customerId: alexId });
+  });
+
+  it('issues nothing new for a retried turn (same idempotency key)', async () => {
+    const before = dispatched.length;
+    const conversationId = randomUUID();
+    const key = `otp-${randomUUID()}`;
+    const first = await issue({ customerId: samId }, conversationId, new Date(), key);
+    const again = await issue({ customerId: samId }, conversationId, new Date(), key);
+    expect(again.result).toEqual(first.result);
+    expect(await db().verificationChallenge.count({ where: { conversationId } })).toBe(1);
+    expect(dispatched.length - before).toBe(1);
+    expect(await check(conversationId, first.code ?? '')).toEqual({ status: 'verified', customerId: samId });
+  });
+
+  it('allows at most maxPerHour codes per number per hour', async () => {
+    const customerId = demoRecordId('customer', '+15551230007');
+    const now = new Date();
+    for (let sent = 0; sent < settings.maxPerHour; sent++) expect((await issue({ customerId }, randomUUID(), now)).result.status).toBe('sent');
+    expect((await issue({ customerId }, randomUUID(), now)).result).toEqual({ status: 'rateLimited' });
+    // An hour later the number may have codes again.
+    expect((await issue({ customerId }, randomUUID(), new Date(now.getTime() + 3_600_001))).result.status).toBe('sent');
+  });
+
+  it('answers a number on no account exactly like a real one, texts nothing, and never verifies', async () => {
+    const interactionsBefore = await db().interaction.count();
+    const dispatchedBefore = dispatched.length;
+    const known = await issue({ phone: SAM });
+    const unknown = await issue({ phone: UNKNOWN });
+    expect(unknown.result.status).toBe('sent');
+    expect(Object.keys(unknown.result).sort()).toEqual(Object.keys(known.result).sort());
+    expect(unknown.challenge?.customerId).toBeNull();
+    expect(unknown.challenge?.address).toBe(UNKNOWN);
+    // Only Sam's code went out.
+    expect((await db().interaction.count()) - interactionsBefore).toBe(1);
+    expect(dispatched.length - dispatchedBefore).toBe(1);
+    expect(await db().conversation.count({ where: { externalId: UNKNOWN } })).toBe(0);
+    // Any answer fails the same way as a wrong code for a real number.
+    const knownWrong = await check(known.conversationId, wrongCode(known.code));
+    for (const answer of ['000000', '123456', '999999']) {
+      const result = await check(unknown.conversationId, answer);
+      if (result.status === 'wrong') expect(Object.keys(result)).toEqual(Object.keys(knownWrong));
+      else expect(result).toEqual({ status: 'failed' });
+    }
+    expect((await db().verificationChallenge.findUniqueOrThrow({ where: { id: unknown.challenge?.id ?? '' } })).status).toBe('failed');
+    // Codes to unknown numbers count against the hourly limit like any other.
+    for (let sent = 1; sent < settings.maxPerHour; sent++) await issue({ phone: UNKNOWN });
+    expect((await issue({ phone: UNKNOWN })).result).toEqual({ status: 'rateLimited' });
+  });
+
+  it('signs a conversation in only after its code verified that customer', async () => {
+    const phone = '+15551230003';
+    const customerId = demoRecordId('customer', phone);
+    const conversation = await db().conversation.create({ data: { channel: 'webchat', externalId: `dl-${randomUUID()}` } });
+    const request = { conversationId: conversation.id, customerId, now: new Date() };
+    expect(await signInConversation(db(), settings, request)).toBeNull();
+    const { code } = await issue({ phone }, conversation.id);
+    expect(await check(conversation.id, code ?? '')).toEqual({ status: 'verified', customerId });
+    expect(await signInConversation(db(), settings, { ...request, now: new Date() })).toMatchObject({ id: customerId });
+    expect((await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).customerId).toBe(customerId);
+    expect(await db().auditEvent.count({ where: { action: 'conversation.signedIn', entityId: conversation.id } })).toBe(1);
+  });
+});
+
+describe('customer notifications', () => {
+  it('texts the preferred number on file once per idempotency key', async () => {
+    const before = dispatched.length;
+    const key = `test-${randomUUID()}`;
+    const request = { customerId: samId, text: 'Your order ORD-1 is on its way.', reason: 'order.progress', idempotencyKey: key };
+    const first = await notifyCustomer(db(), outbox, request);
+    const second = await notifyCustomer(db(), outbox, request);
+    expect(first).toMatchObject({ id: notificationId(key), phone: SAM, created: true });
+    expect(second).toMatchObject({ id: notificationId(key), created: false });
+    expect(dispatched.length - before).toBe(1);
+    const stored = await db().interaction.findUniqueOrThrow({ where: { id: notificationId(key) } });
+    expect([stored.channel, stored.toAddress, stored.reason, stored.text]).toEqual(['sms', SAM, 'order.progress', request.text]);
+  });
+
+  it('sends nothing to a number that is not the customer’s', async () => {
+    expect(await notifyCustomer(db(), outbox, { customerId: samId, phone: ALEX, text: 'x', reason: 'test', idempotencyKey: randomUUID() })).toBeNull();
+  });
+});
+
+/** A code that is not this one. */
+function wrongCode(code: string | undefined): string {
+  return code === '000000' ? '111111' : '000000';
+}
