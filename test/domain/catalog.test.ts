@@ -7,7 +7,7 @@ import { DEMO_OFFERINGS, demoOffering } from '../../src/domain/demo/demo-data.ts
 // The catalog rules on the demo catalog, without a database: finding the offering a customer
 // means, whether they may order it, and which offers fit them.
 
-const catalog: EligibilityOffering[] = DEMO_OFFERINGS.map((offering) => ({
+const catalog: Array<EligibilityOffering & { keywords: string[] }> = DEMO_OFFERINGS.map((offering) => ({
   ...offering,
   keywords: [...offering.keywords],
   lifecycleStatus: 'active',
@@ -15,7 +15,7 @@ const catalog: EligibilityOffering[] = DEMO_OFFERINGS.map((offering) => ({
   incompatibleWith: [...(offering.incompatibleWith ?? [])],
   availableAreas: [...(offering.availableAreas ?? [])],
 }));
-const search = new OfferingSearch(catalog.map((offering) => ({ ...offering, keywords: [...offering.keywords] })));
+const search = new OfferingSearch(catalog);
 
 describe('finding the offering a customer means', () => {
   it.each([

@@ -143,6 +143,9 @@ async function createOrder(tx: DbClient, request: PlaceProductOrderRequest): Pro
   const now = request.now ?? new Date();
   // One order decision at a time per customer, so two conversations cannot both order the same thing.
   await tx.$executeRaw`SELECT 1 FROM "Customer" WHERE "id" = ${request.customerId} FOR UPDATE`;
+  // The same request may have placed its order while this one waited for the lock.
+  const placed = await tx.productOrder.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: orderSelect });
+  if (placed) return { status: 'existing', order: toView(placed) };
   const offering = await tx.productOffering.findUnique({
     where: { code: request.offeringCode },
     select: { id: true, name: true, serviceType: true, isAddOn: true, recurringPrice: true, oneTimePrice: true },
