@@ -8,10 +8,13 @@ import { createBotServices } from './bot/bot-services.ts';
 import { createConversationBot } from './bot/conversation-bot.ts';
 import { createSmsSender } from './channels/sms/sms.channel.ts';
 import { smsRoutes } from './channels/sms/sms.routes.ts';
+import type { InboundMessage } from './channels/channel.ts';
+import { createWebchatChannel } from './channels/webchat/webchat.ts';
 import type { Config } from './config.ts';
 import { checkDatabase, openDatabase, type Database } from './db/client.ts';
 import { demoRoutes } from './dev/demo.routes.ts';
 import { twilioStandInRouter, type TwilioStandInState } from './dev/twilio-standin.ts';
+import { webchatDemoRoutes } from './dev/webchat-demo.routes.ts';
 import { applyDeliveryReceipt } from './domain/interactions/interactions.service.ts';
 import { acceptInboundMessage } from './gateway/intake.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
@@ -26,6 +29,7 @@ import { createDeliveryProcessor, createImmediateDelivery } from './queues/deliv
 import { OutboxRelay } from './queues/outbox-relay.ts';
 import { QueueHub } from './queues/queue-hub.ts';
 import { createTurnProcessor } from './queues/turn.processor.ts';
+import { webchatAssetRoutes } from './web/webchat-assets.routes.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -73,6 +77,21 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const relay = new OutboxRelay(prisma, queues, logger, config.outbox.intervalMs);
   const runsApi = config.role !== 'worker';
   const runsWorkers = config.role !== 'api';
+  const webchat = createWebchatChannel({
+    settings: config.webchat,
+    redisPrefix: config.redis.prefix,
+    redis: producer,
+    createSubscriber: () => createRedis(config.redis.url, 'worker'),
+    prisma,
+    operatorName: config.operator.name,
+    logger,
+  });
+  /** Every channel's inbound messages go through the gateway here. */
+  const acceptMessage = async (message: InboundMessage) => {
+    const result = await acceptInboundMessage({ prisma, logger, enqueueTurn: (job) => queues.enqueueTurn(job) }, message);
+    (result.duplicate ? metrics.duplicatesIn : metrics.messagesIn).inc({ channel: message.channel });
+    return result;
+  };
 
   // The public URL is only known after listening when the port is chosen by the system (tests).
   let publicBaseUrl = config.http.publicBaseUrl;
@@ -97,18 +116,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
         authToken: config.twilio.authToken,
         publicBaseUrl: () => publicBaseUrl,
         validateSignatures: config.twilio.validateSignatures,
-        accept: async (message) => {
-          const result = await acceptInboundMessage(
-            { prisma, logger, enqueueTurn: (job) => queues.enqueueTurn(job) },
-            message,
-          );
-          (result.duplicate ? metrics.duplicatesIn : metrics.messagesIn).inc({ channel: message.channel });
-          return result;
-        },
+        accept: acceptMessage,
         applyReceipt: (receipt) => applyDeliveryReceipt(prisma, 'sms', receipt),
         onRejected: (reason) => metrics.webhookRejections.inc({ reason }),
       }),
     );
+    app.use(webchat.routes(acceptMessage));
+    app.use(webchatAssetRoutes());
     app.use(customerRoutes(prisma, config.devOpenStaffApi));
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
@@ -125,6 +139,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
           operatorName: config.operator.name,
         }),
       );
+      app.use(webchatDemoRoutes({ prisma, operatorName: config.operator.name, userTokenSecret: config.webchat.userTokenSecret }));
     }
   }
   app.use(notFoundHandler);
@@ -142,6 +157,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // kept-alive connection just as the balancer reuses it (that race drops requests).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // WebSockets: the Direct Line stream (on API instances); any other upgrade is refused.
+  server.on('upgrade', (req, socket, head) => {
+    if (!(runsApi && webchat.handleUpgrade(req, socket, head))) socket.destroy();
+  });
   const port = listeningPort(server);
   localUrl = `http://127.0.0.1:${port}`;
   if (config.http.port === 0 && config.http.publicBaseUrl === `http://localhost:0`) publicBaseUrl = `http://localhost:${port}`;
@@ -165,7 +184,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     });
     const deliveryDeps = {
       prisma,
-      senders: { sms },
+      senders: { sms, webchat: webchat.sender },
       lock: new ConversationLock(workerRedis, `${config.redis.prefix}:delivery`),
       logger,
       metrics,
@@ -177,6 +196,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
         operator: config.operator,
         logger,
         onTurnHandled: (channel, seconds) => metrics.turnSeconds.observe({ channel }, seconds),
+        onTurnStarted: (message) => {
+          if (message.channel !== 'webchat') return;
+          webchat.announceTyping(message.fromAddress).catch((error: unknown) => logger.debug({ err: error }, 'typing indicator not sent'));
+        },
       },
       lock: new ConversationLock(workerRedis, `${config.redis.prefix}:turn`),
       deliverNow: createImmediateDelivery({ ...deliveryDeps, attempts: config.delivery.attempts }),
@@ -203,6 +226,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     sandbox,
     close() {
       closing ??= (async () => {
+        // Web chat streams first: they are long-lived and would hold the server's close.
+        await webchat.close();
         await closeServer(server);
         await relay.stop();
         await queues.close();

@@ -26,13 +26,13 @@ const sendBody = z.object({
 });
 
 /**
- * The try-it page and its helpers. Mounted only when no Twilio account is configured (the
+ * The SMS try-it page (/try/sms) and its helpers. Mounted only when no Twilio account is configured (the
  * sandbox): messages go through the real signed webhook, replies come back from the stand-in.
  */
 export function demoRoutes(options: DemoRoutesOptions): Router {
   const router = Router();
 
-  router.get('/', (_req, res) => {
+  router.get('/try/sms', (_req, res) => {
     res.type('html').send(PAGE.replaceAll('{{operatorName}}', escapeHtml(options.operatorName)));
   });
 

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { InboundMessage } from '../channels/channel.ts';
 import { findCustomerIdByPhone } from '../domain/customers/customers.service.ts';
 import { storeInboundMessage } from '../domain/interactions/interactions.service.ts';
+import { findConversationCustomerId } from '../domain/interactions/conversations.service.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface IntakeDeps {
@@ -24,7 +25,7 @@ export interface IntakeResult {
  * provider's id), then enqueue its turn. Returns once the message is safe in the database.
  */
 export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMessage): Promise<IntakeResult> {
-  const customerId = message.channel === 'sms' ? await findCustomerIdByPhone(deps.prisma, message.from) : null;
+  const customerId = await identifyCustomer(deps.prisma, message);
   const correlationId = randomUUID();
   const { interaction, duplicate } = await storeInboundMessage(deps.prisma, message, customerId, correlationId);
   const log = deps.logger.child({ correlationId: interaction.correlationId, interactionId: interaction.id });
@@ -40,4 +41,13 @@ export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMes
     log.warn({ err: error }, 'turn not enqueued (queue unavailable); the outbox relay will retry');
     return { interactionId: interaction.id, duplicate: false, enqueued: false };
   }
+}
+
+/**
+ * Who sent the message: on SMS the customer with that phone number; elsewhere the customer the
+ * channel verified (a signed web chat user token) or the conversation belongs to (signed in).
+ */
+async function identifyCustomer(prisma: PrismaClient, message: InboundMessage): Promise<string | null> {
+  if (message.channel === 'sms') return findCustomerIdByPhone(prisma, message.from);
+  return message.customerId ?? findConversationCustomerId(prisma, message.channel, message.from);
 }

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { ConversationBot } from '../bot/conversation-bot.ts';
 import { recordOptIn, recordOptOut } from '../domain/consent/consent.service.ts';
-import { listPendingTurns, recordTurnOutcome, type PendingTurn, type TurnOutcome } from '../domain/interactions/interactions.service.ts';
+import { listPendingTurns, recordTurnOutcome, type InboundTurnMessage, type PendingTurn, type TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { Logger } from '../lib/logger.ts';
 import { classifySmsKeyword } from './sms-keywords.ts';
 
@@ -18,6 +18,8 @@ export interface TurnDeps {
   logger: Logger;
   /** Called once per handled message with how long its turn took. */
   onTurnHandled?: (channel: string, seconds: number) => void;
+  /** Called as the bot starts on a message (web chat shows "typing"); must not throw. */
+  onTurnStarted?: (message: InboundTurnMessage) => void;
 }
 
 /** Replies that must reach a number even after it opted out (the confirmation, and HELP). */
@@ -73,6 +75,7 @@ async function handleOneTurn(deps: TurnDeps, turn: PendingTurn): Promise<{ reply
     return { replyIds: await recordTurnOutcome(deps.prisma, message, { reason: 'consent.optedOut', replies: [], links: [] }), consentChanged: false };
   }
 
+  deps.onTurnStarted?.(message);
   const { outcome, storage } = await deps.bot.runTurn(message, turn.customer);
   log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
   // recordTurnOutcome is one atomic statement: a transaction is needed only to add state writes.

@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxEnv, type SandboxEnv } from '../support/sandbox.ts';
 
-// The try-it page at `/` in a real browser, against the service in sandbox mode (no Twilio
+// The SMS try-it page at `/try/sms` in a real browser, against the service in sandbox mode (no Twilio
 // account): the page posts through the real signed SMS webhook and polls the built-in stand-in.
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -73,7 +73,7 @@ async function openPage(): Promise<Page> {
     const { pathname } = new URL(response.url());
     if (response.status() >= 400 && pathname !== '/favicon.ico') pageProblems.push(`${response.status()} ${pathname}`);
   });
-  const response = await page.goto(`${env.service.url}/`);
+  const response = await page.goto(`${env.service.url}/try/sms`);
   expect(response?.status()).toBe(200);
   await page.locator('#customer option').first().waitFor({ state: 'attached' });
   // The page ignores replies sent before it loaded; wait until it polls from its own start.

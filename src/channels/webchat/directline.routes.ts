@@ -1,0 +1,188 @@
+import express, { Router, type Request } from 'express';
+import { z } from 'zod';
+import { invalidRequest } from '../../api/error-handler.ts';
+import { getCustomer } from '../../domain/customers/customers.service.ts';
+import { openConversation } from '../../domain/interactions/conversations.service.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { InboundMessage } from '../channel.ts';
+import { WATERMARK, type ActivityStore } from './activity-store.ts';
+import { newConversationId, newDirectLineUserId, type ConversationGrant, type DirectLineTokens } from './directline-tokens.ts';
+import { RateLimitedError, type WebchatGuard } from './webchat-guard.ts';
+import { inboundActivityId, incomingActivitySchema, toEchoActivity, toInboundMessage, type WebchatBot } from './webchat.channel.ts';
+
+// The Direct Line 3.0 REST API (learn.microsoft.com, "Direct Line API 3.0 reference"), served
+// by the product so Microsoft's Web Chat and DirectLineJS work against it unchanged. Posting a
+// message follows the webhook rule: verify, parse, store (and echo), enqueue, acknowledge.
+
+export const DIRECT_LINE_BASE = '/v3/directline';
+
+export interface DirectLineRoutesOptions {
+  prisma: PrismaClient;
+  tokens: DirectLineTokens;
+  store: ActivityStore;
+  guard: WebchatGuard;
+  bot: WebchatBot;
+  maxMessageLength: number;
+  /** The gateway: stores the message and enqueues its turn. */
+  accept: (message: InboundMessage) => Promise<{ interactionId: string; duplicate: boolean }>;
+  logger: Logger;
+}
+
+const watermarkQuery = z.object({
+  // DirectLineJS sends an empty watermark before it has one; Microsoft's streamUrl uses "-".
+  watermark: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' || value === '-' ? undefined : value))
+    .refine((value) => value === undefined || WATERMARK.test(value), 'must be a watermark this service issued'),
+});
+
+const conversationParams = z.object({ conversationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'is not a conversation id') });
+
+export function directLineRoutes(options: DirectLineRoutesOptions): Router {
+  const { tokens, store, guard, bot } = options;
+  const router = Router();
+  // Room for the longest message allowed plus the activity around it.
+  const json = express.json({ limit: Math.max(16_384, options.maxMessageLength * 4 + 8192), type: ['application/json', 'application/*+json'] });
+
+  router.use(DIRECT_LINE_BASE, guard.cors(), guard.ipLimit());
+
+  /** The bearer token of the request: a Direct Line token, or (for generate) a user token. */
+  function bearer(req: Request): string | undefined {
+    const header = req.get('authorization');
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    return match?.[1];
+  }
+
+  async function grantOf(req: Request): Promise<ConversationGrant> {
+    const token = bearer(req);
+    if (!token) {
+      throw new AppError('unauthorized', 'missing_token', 'Send a Direct Line token as "Authorization: Bearer <token>". Get one from POST /v3/directline/tokens/generate.');
+    }
+    return tokens.verify(token);
+  }
+
+  /** The grant, checked to be for the conversation in the path. */
+  async function conversationGrant(req: Request): Promise<ConversationGrant> {
+    const params = conversationParams.safeParse(req.params);
+    if (!params.success) throw new AppError('not_found', 'conversation_not_found', 'No such conversation.');
+    const grant = await grantOf(req);
+    if (grant.conversationId !== params.data.conversationId) {
+      throw new AppError('forbidden', 'token_conversation_mismatch', 'This token belongs to another conversation; each token works only for the conversation it was issued for.');
+    }
+    return grant;
+  }
+
+  function watermarkOf(req: Request): string | undefined {
+    const query = watermarkQuery.safeParse(req.query);
+    if (!query.success) throw invalidRequest(query.error, 'watermark');
+    return query.data.watermark;
+  }
+
+  async function streamUrl(req: Request, grant: ConversationGrant, watermark: string | undefined): Promise<string> {
+    const scheme = req.protocol === 'https' ? 'wss' : 'ws';
+    const query = new URLSearchParams({ ...(watermark ? { watermark } : {}), t: await tokens.issueStreamToken(grant) });
+    return `${scheme}://${req.get('host') ?? 'localhost'}${DIRECT_LINE_BASE}/conversations/${grant.conversationId}/stream?${query.toString()}`;
+  }
+
+  function expiresIn(grant: ConversationGrant): number {
+    return Math.max(0, Math.floor((grant.expiresAt.getTime() - Date.now()) / 1000));
+  }
+
+  /**
+   * A token for a new conversation. Anonymous without credentials; with "Authorization: Bearer
+   * <user token>" (signed by the operator's website) the conversation belongs to that customer.
+   */
+  router.post(`${DIRECT_LINE_BASE}/tokens/generate`, json, async (req, res) => {
+    const userToken = bearer(req);
+    let customerId: string | null = null;
+    if (userToken) {
+      customerId = await tokens.verifyUserToken(userToken);
+      if (!(await getCustomer(options.prisma, customerId))) {
+        throw new AppError('forbidden', 'unknown_customer', 'The user token names no customer of this operator.');
+      }
+    }
+    const conversationId = newConversationId();
+    const issued = await tokens.issue({ conversationId, userId: newDirectLineUserId(), customerId });
+    res.status(200).json({ conversationId, token: issued.token, expires_in: issued.expiresIn });
+  });
+
+  /** The same grant with a new expiry. */
+  router.post(`${DIRECT_LINE_BASE}/tokens/refresh`, json, async (req, res) => {
+    const grant = await grantOf(req);
+    const issued = await tokens.issue(grant);
+    res.status(200).json({ conversationId: grant.conversationId, token: issued.token, expires_in: issued.expiresIn });
+  });
+
+  /** Starts the token's conversation: 201 the first time, 200 when it was started before. */
+  router.post(`${DIRECT_LINE_BASE}/conversations`, json, async (req, res) => {
+    const grant = await grantOf(req);
+    const { created } = await openConversation(options.prisma, { channel: 'webchat', externalId: grant.conversationId, serviceAddress: bot.id, customerId: grant.customerId });
+    res.status(created ? 201 : 200).json({
+      conversationId: grant.conversationId,
+      token: bearer(req),
+      expires_in: expiresIn(grant),
+      streamUrl: await streamUrl(req, grant, undefined),
+    });
+  });
+
+  /** Reconnect: a new streamUrl that resumes after `watermark`. */
+  router.get(`${DIRECT_LINE_BASE}/conversations/:conversationId`, async (req, res) => {
+    const grant = await conversationGrant(req);
+    const watermark = watermarkOf(req);
+    res.json({ conversationId: grant.conversationId, token: bearer(req), expires_in: expiresIn(grant), streamUrl: await streamUrl(req, grant, watermark) });
+  });
+
+  /** Polling: the activities after `watermark`. */
+  router.get(`${DIRECT_LINE_BASE}/conversations/:conversationId/activities`, async (req, res) => {
+    const grant = await conversationGrant(req);
+    const set = await store.read(grant.conversationId, watermarkOf(req));
+    res.json({ activities: set.activities, ...(set.watermark ? { watermark: set.watermark } : {}) });
+  });
+
+  router.post(`${DIRECT_LINE_BASE}/conversations/:conversationId/activities`, json, async (req, res) => {
+    const grant = await conversationGrant(req);
+    const parsed = incomingActivitySchema.safeParse(req.body);
+    if (!parsed.success) throw invalidRequest(parsed.error, 'activity');
+    const activity = parsed.data;
+    const activityId = inboundActivityId(grant.conversationId, activity);
+    // Typing and events from the client are acknowledged; the bot acts on messages only.
+    if (activity.type === 'typing' || activity.type === 'event') {
+      res.json({ id: activityId });
+      return;
+    }
+    if (activity.type !== 'message') {
+      throw new AppError('invalid_request', 'unsupported_activity', `Activities of type "${activity.type}" are not supported here; send messages.`);
+    }
+    if (activity.attachments && activity.attachments.length > 0) throw attachmentsRefused();
+    const text = (activity.text ?? '').trim();
+    if (text.length === 0) throw new AppError('invalid_request', 'empty_message', 'The message has no text.');
+    if (text.length > options.maxMessageLength) {
+      throw new AppError('invalid_request', 'message_too_long', `The message is ${text.length} characters long; at most ${options.maxMessageLength} are accepted.`);
+    }
+    try {
+      await guard.limitConversation(grant.conversationId);
+    } catch (error) {
+      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
+    const receivedAt = new Date();
+    // The echo goes first, so the reply (published by the turn) always comes after it.
+    await store.publish(grant.conversationId, toEchoActivity(activityId, activity, text, grant, bot, receivedAt));
+    await options.accept(toInboundMessage(activityId, text, grant, bot, receivedAt));
+    res.json({ id: activityId });
+  });
+
+  router.post(`${DIRECT_LINE_BASE}/conversations/:conversationId/upload`, async (req) => {
+    await conversationGrant(req);
+    throw attachmentsRefused();
+  });
+
+  return router;
+}
+
+function attachmentsRefused(): AppError {
+  return new AppError('invalid_request', 'attachments_not_supported', 'Files and attachments cannot be sent in this chat; please describe it in words.');
+}

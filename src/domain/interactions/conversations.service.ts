@@ -1,0 +1,27 @@
+import type { Channel } from '../../generated/prisma/enums.ts';
+import type { DbClient } from '../../lib/db-types.ts';
+
+// Conversations that are opened before their first message (web chat starts one explicitly),
+// and who they belong to. On SMS a conversation is created by its first message instead.
+
+export interface ConversationOpening {
+  channel: Channel;
+  /** The customer's address on the channel (the Direct Line conversation id on web chat). */
+  externalId: string;
+  /** Our address on the channel. */
+  serviceAddress: string;
+  /** The customer a signed token identified, or null (an anonymous visitor, until they sign in). */
+  customerId: string | null;
+}
+
+/** Creates the conversation unless it exists; `created` tells which (one statement). */
+export async function openConversation(db: DbClient, opening: ConversationOpening): Promise<{ created: boolean }> {
+  const { count } = await db.conversation.createMany({ data: [opening], skipDuplicates: true });
+  return { created: count > 0 };
+}
+
+/** The customer a conversation belongs to (opened or signed in as), or null. */
+export async function findConversationCustomerId(db: DbClient, channel: Channel, externalId: string): Promise<string | null> {
+  const conversation = await db.conversation.findUnique({ where: { channel_externalId: { channel, externalId } }, select: { customerId: true } });
+  return conversation?.customerId ?? null;
+}
