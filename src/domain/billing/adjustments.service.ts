@@ -59,6 +59,9 @@ export type AdjustmentOutcome =
   | { kind: 'amountTooHigh'; available: string }
   | { kind: 'invalidAmount' };
 
+/** How soon the billing team decides a pending adjustment: what the customer is told to expect. */
+export const PENDING_REVIEW_BUSINESS_DAYS = 2;
+
 const ADJUSTMENT_REFERENCE = /^ADJ[-\s#]?(\d{1,9})$/i;
 
 export function formatAdjustmentReference(number: number): string {

@@ -69,10 +69,10 @@ export function compareBills(current: BillView, previous: BillView): BillCompari
     if (!recurringNow.has(key)) changes.push({ kind: 'endedProduct', name: before.name, cents: -before.cents });
   }
   for (const charge of current.charges.filter((line) => line.chargeType === 'oneTime')) {
-    changes.push({ kind: 'oneTimeFee', name: charge.description, cents: toCents(charge.amount) });
+    changes.push({ kind: 'oneTimeFee', name: chargeName(charge), cents: toCents(charge.amount) });
   }
   for (const charge of previous.charges.filter((line) => line.chargeType === 'oneTime')) {
-    changes.push({ kind: 'oneTimeFee', name: charge.description, cents: -toCents(charge.amount) });
+    changes.push({ kind: 'oneTimeFee', name: chargeName(charge), cents: -toCents(charge.amount) });
   }
   const usageNow = current.charges.filter((charge) => charge.chargeType === 'usage');
   const usageBefore = previous.charges.filter((charge) => charge.chargeType === 'usage');

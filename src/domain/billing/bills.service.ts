@@ -57,6 +57,9 @@ const BILL_REFERENCE = /^INV[-\s#]?(\d{1,9})$/i;
 // Bills still owed. A part-paid bill counts in full: payments are not recorded yet.
 const UNPAID_STATES: readonly BillState[] = ['sent', 'partiallyPaid'];
 
+// Customers see issued bills only: a `new` bill is still being filled (next cycle's credits and charges).
+const ISSUED = { state: { not: 'new' } } as const;
+
 const CHARGE_ORDER: Record<ChargeType, number> = { recurring: 0, oneTime: 1, usage: 2, credit: 3, tax: 4 };
 
 export function formatBillReference(number: number): string {
@@ -111,7 +114,7 @@ function toSummary(row: SummaryRow): BillSummary {
 function toView(row: BillRow): BillView {
   const { charges, ...bill } = row;
   const views = [...charges]
-    .sort((a, b) => CHARGE_ORDER[a.chargeType] - CHARGE_ORDER[b.chargeType] || a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id))
+    .sort((a, b) => CHARGE_ORDER[a.chargeType] - CHARGE_ORDER[b.chargeType] || a.createdAt.getTime() - b.createdAt.getTime() || a.description.localeCompare(b.description) || a.id.localeCompare(b.id))
     .map(
       (charge): ChargeView => ({
         id: charge.id,
@@ -128,20 +131,20 @@ function toView(row: BillRow): BillView {
 
 /** The customer's own bill with this number; another customer's bill is never returned. */
 export async function findCustomerBill(db: DbClient, customerId: string, number: number): Promise<BillView | null> {
-  const bill = await db.bill.findFirst({ where: { number, account: { customerId } }, select: billSelect });
+  const bill = await db.bill.findFirst({ where: { number, account: { customerId }, ...ISSUED }, select: billSelect });
   return bill ? toView(bill) : null;
 }
 
 /** The customer's most recent bill. */
 export async function findLatestBill(db: DbClient, customerId: string): Promise<BillView | null> {
-  const bill = await db.bill.findFirst({ where: { account: { customerId } }, orderBy: [{ billDate: 'desc' }, { number: 'desc' }], select: billSelect });
+  const bill = await db.bill.findFirst({ where: { account: { customerId }, ...ISSUED }, orderBy: [{ billDate: 'desc' }, { number: 'desc' }], select: billSelect });
   return bill ? toView(bill) : null;
 }
 
 /** The bill before this one on the same account. */
 export async function findPreviousBill(db: DbClient, bill: BillSummary): Promise<BillView | null> {
   const previous = await db.bill.findFirst({
-    where: { accountId: bill.accountId, billDate: { lt: bill.billDate } },
+    where: { accountId: bill.accountId, billDate: { lt: bill.billDate }, ...ISSUED },
     orderBy: [{ billDate: 'desc' }, { number: 'desc' }],
     select: billSelect,
   });
@@ -154,14 +157,14 @@ export async function findPreviousBill(db: DbClient, bill: BillSummary): Promise
  */
 export async function findCustomerBillForPeriod(db: DbClient, customerId: string, from: Date, to: Date): Promise<BillView | null> {
   const dated = await db.bill.findFirst({
-    where: { account: { customerId }, billDate: { gte: from, lte: to } },
+    where: { account: { customerId }, billDate: { gte: from, lte: to }, ...ISSUED },
     orderBy: [{ billDate: 'desc' }, { number: 'desc' }],
     select: billSelect,
   });
   if (dated) return toView(dated);
   const middle = new Date((from.getTime() + to.getTime()) / 2);
   const covering = await db.bill.findFirst({
-    where: { account: { customerId }, periodStart: { lte: middle }, periodEnd: { gte: middle } },
+    where: { account: { customerId }, periodStart: { lte: middle }, periodEnd: { gte: middle }, ...ISSUED },
     orderBy: [{ billDate: 'desc' }, { number: 'desc' }],
     select: billSelect,
   });
@@ -171,7 +174,7 @@ export async function findCustomerBillForPeriod(db: DbClient, customerId: string
 /** The customer's latest bills, newest first. */
 export async function listRecentBills(db: DbClient, customerId: string, limit = 3): Promise<BillSummary[]> {
   const bills = await db.bill.findMany({
-    where: { account: { customerId } },
+    where: { account: { customerId }, ...ISSUED },
     orderBy: [{ billDate: 'desc' }, { number: 'desc' }],
     take: limit,
     select: summarySelect,
@@ -183,7 +186,7 @@ export async function listRecentBills(db: DbClient, customerId: string, limit = 
 export async function getBalance(db: DbClient, customerId: string, now: Date): Promise<BalanceView> {
   const [unpaidRows, latestRow, account] = await Promise.all([
     db.bill.findMany({ where: { account: { customerId }, state: { in: [...UNPAID_STATES] } }, orderBy: [{ billDate: 'asc' }, { number: 'asc' }], select: summarySelect }),
-    db.bill.findFirst({ where: { account: { customerId } }, orderBy: [{ billDate: 'desc' }, { number: 'desc' }], select: summarySelect }),
+    db.bill.findFirst({ where: { account: { customerId }, ...ISSUED }, orderBy: [{ billDate: 'desc' }, { number: 'desc' }], select: summarySelect }),
     db.account.findFirst({ where: { customerId }, orderBy: { createdAt: 'asc' }, select: { billCycleDay: true } }),
   ]);
   const unpaid = unpaidRows.map((row): UnpaidBill => ({ ...toSummary(row), overdue: row.dueDate.getTime() < now.getTime() }));

@@ -26,7 +26,9 @@ const NOISE = new Set(
     'charge charges charged charging bill billed billing invoice dispute disputing disputed wrong incorrect refund credit ' +
     'want wanna would like please can could you your there here what why how which one ones thing something amount ' +
     'money dollars dollar bucks usd paid pay never not no didn\'t didnt did don\'t dont use used using have has had ' +
-    'with from at by about all whole full last month monthly this latest current same just get got some any'
+    'with from at by about all whole full last month monthly this latest current same just get got some any ' +
+    'inv adj previous recent week year recognise recognize know understand weird strange odd unknown mystery random ' +
+    'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec'
   ).split(/\s+/),
 );
 
