@@ -4,6 +4,7 @@ import { MainDialog } from '../../dialogs/main.dialog.ts';
 import type { BotServices, BotSettings } from '../../dialogs/services.ts';
 import type { IntentRoute } from '../../dialogs/intent-route.ts';
 import { TICKET_STATUS_ROUTE, TicketStatusDialog } from '../../dialogs/ticket-status.dialog.ts';
+import { BILL_INQUIRY_ROUTE, BillInquiryDialog } from '../../dialogs/bill-inquiry.dialog.ts';
 import { TROUBLE_TICKET_ROUTE, TroubleTicketDialog } from '../../dialogs/trouble-ticket.dialog.ts';
 import { setTurnInfo, type ConversationMemory, type TurnInfo } from '../../dialogs/turn-info.ts';
 import { ClarifyDialog } from '../../dialogs/clarify.dialog.ts';
@@ -35,6 +36,7 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
   const routed: Array<{ dialog: Dialog; routes: IntentRoute[] }> = [
     { dialog: new TroubleTicketDialog(services, settings), routes: [TROUBLE_TICKET_ROUTE] },
     { dialog: new TicketStatusDialog(services, settings), routes: [TICKET_STATUS_ROUTE] },
+    { dialog: new BillInquiryDialog(services, settings), routes: [BILL_INQUIRY_ROUTE] },
   ];
   // Verifies an anonymous web chat visitor before a request that needs a customer.
   const signIn: Dialog | undefined = signInDialog(services, settings);
