@@ -3,6 +3,7 @@ import { runDialog, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import { MainDialog } from '../../dialogs/main.dialog.ts';
 import type { BotServices, BotSettings } from '../../dialogs/services.ts';
 import type { IntentRoute } from '../../dialogs/intent-route.ts';
+import { CANCEL_SERVICE_ROUTE, CancelServiceDialog } from '../../dialogs/cancel-service.dialog.ts';
 import { TICKET_STATUS_ROUTE, TicketStatusDialog } from '../../dialogs/ticket-status.dialog.ts';
 import { BILL_INQUIRY_ROUTE, BillInquiryDialog } from '../../dialogs/bill-inquiry.dialog.ts';
 import { TROUBLE_TICKET_ROUTE, TroubleTicketDialog } from '../../dialogs/trouble-ticket.dialog.ts';
@@ -36,6 +37,7 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
   const routed: Array<{ dialog: Dialog; routes: IntentRoute[] }> = [
     { dialog: new TroubleTicketDialog(services, settings), routes: [TROUBLE_TICKET_ROUTE] },
     { dialog: new TicketStatusDialog(services, settings), routes: [TICKET_STATUS_ROUTE] },
+    { dialog: new CancelServiceDialog(services, settings), routes: [CANCEL_SERVICE_ROUTE] },
     { dialog: new BillInquiryDialog(services, settings), routes: [BILL_INQUIRY_ROUTE] },
   ];
   // Verifies an anonymous web chat visitor before a request that needs a customer.

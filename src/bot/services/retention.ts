@@ -3,6 +3,7 @@ import type { BotSettings } from '../../../dialogs/services.ts';
 import {
   acceptRetentionOffer,
   declineRetentionOffer,
+  findOpenCancellation,
   findRetentionOffer,
   recordChurnSignal,
   requestServiceCancellation,
@@ -16,6 +17,7 @@ export function createRetentionServices(db: DbClient, _settings: BotSettings): R
     recordChurnSignal: (request) => recordChurnSignal(db, request),
     declineRetentionOffer: (signalId) => declineRetentionOffer(db, signalId),
     acceptRetentionOffer: (request) => acceptRetentionOffer(db, request),
+    findOpenCancellation: (customerId, productId) => findOpenCancellation(db, customerId, productId),
     requestServiceCancellation: (request) => requestServiceCancellation(db, request),
   };
 }

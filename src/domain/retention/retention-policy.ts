@@ -1,4 +1,5 @@
 import type { LifecycleStatus, ServiceType } from '../../generated/prisma/client.ts';
+import { centsToDecimal } from '../billing/money.ts';
 
 // Which one retention offer a customer who asks to cancel is shown. Pure: the caller loads the
 // facts, this decides. In order of preference:
@@ -6,8 +7,10 @@ import type { LifecycleStatus, ServiceType } from '../../generated/prisma/client
 //     smallest step down, without a commitment, sold in their area, that works with the add-ons
 //     they have and with their other products;
 //  2. otherwise a loyalty discount on the plan they have, for customers of at least
-//     LOYALTY_MIN_TENURE_MONTHS, not in arrears, who have not had one recently;
+//     LOYALTY_MIN_TENURE_MONTHS who have not had one recently;
 //  3. otherwise nothing: the bot never makes up an offer.
+// A customer in arrears is offered nothing: no order can be placed for them (orders domain), and
+// a discount is not the answer to an unpaid bill.
 
 /** Loyalty discount: this percentage off the monthly price ... */
 export const LOYALTY_DISCOUNT_PERCENT = 20;
@@ -26,8 +29,9 @@ export interface CatalogOffering {
   name: string;
   serviceType: ServiceType;
   isAddOn: boolean;
-  /** Integer cents. */
-  monthlyPriceCents: number;
+  monthlyPriceCents: bigint;
+  /** Charged once when ordered (e.g. a new box or SIM). */
+  oneTimePriceCents: bigint;
   currency: string;
   commitmentMonths: number;
   lifecycleStatus: LifecycleStatus;
@@ -40,7 +44,7 @@ export interface CatalogOffering {
 
 export interface RetentionFacts {
   /** The offering of the product the customer wants to cancel. */
-  current: { code: string; serviceType: ServiceType; monthlyPriceCents: number; currency: string };
+  current: { code: string; serviceType: ServiceType; monthlyPriceCents: bigint; currency: string };
   /** Offering codes of every product the customer holds, the one to cancel included. */
   heldOfferingCodes: readonly string[];
   /** Add-ons on the product to cancel: a plan they would not work with is never offered. */
@@ -65,6 +69,8 @@ export interface PlanChangeOffer {
   /** Decimal strings, e.g. "50.00". */
   monthlyPrice: string;
   currentMonthlyPrice: string;
+  /** The plan's one-time charge, "0.00" when none: the customer is told before they accept. */
+  oneTimePrice: string;
   currency: string;
 }
 
@@ -86,6 +92,7 @@ export type RetentionOffer = PlanChangeOffer | LoyaltyDiscountOffer;
 
 /** The one offer for this customer and product, or null when none fits. */
 export function chooseRetentionOffer(facts: RetentionFacts, catalog: readonly CatalogOffering[]): RetentionOffer | null {
+  if (facts.inArrears) return null;
   return cheaperPlan(facts, catalog) ?? loyaltyDiscount(facts);
 }
 
@@ -107,7 +114,7 @@ function cheaperPlan(facts: RetentionFacts, catalog: readonly CatalogOffering[])
       facts.addOnCodes.every((code) => byCode.get(code)?.compatibleWith.includes(offering.code) ?? false) &&
       !others.some((code) => offering.incompatibleWith.includes(code) || (byCode.get(code)?.incompatibleWith.includes(offering.code) ?? false)),
   );
-  const best = [...candidates].sort((a, b) => b.monthlyPriceCents - a.monthlyPriceCents || a.code.localeCompare(b.code))[0];
+  const best = [...candidates].sort((a, b) => (a.monthlyPriceCents === b.monthlyPriceCents ? a.code.localeCompare(b.code) : a.monthlyPriceCents > b.monthlyPriceCents ? -1 : 1))[0];
   if (!best) return null;
   return {
     kind: 'planChange',
@@ -115,24 +122,25 @@ function cheaperPlan(facts: RetentionFacts, catalog: readonly CatalogOffering[])
     offeringId: best.id,
     offeringCode: best.code,
     offeringName: best.name,
-    monthlyPrice: formatCents(best.monthlyPriceCents),
-    currentMonthlyPrice: formatCents(current.monthlyPriceCents),
+    monthlyPrice: centsToDecimal(best.monthlyPriceCents),
+    currentMonthlyPrice: centsToDecimal(current.monthlyPriceCents),
+    oneTimePrice: centsToDecimal(best.oneTimePriceCents),
     currency: current.currency,
   };
 }
 
 function loyaltyDiscount(facts: RetentionFacts): LoyaltyDiscountOffer | null {
   const { current } = facts;
-  if (facts.tenureMonths < LOYALTY_MIN_TENURE_MONTHS || facts.inArrears || facts.hadRecentLoyaltyDiscount || current.monthlyPriceCents <= 0) return null;
-  // Integer cents; a half cent rounds up in the customer's favour.
-  const discountCents = Math.round((current.monthlyPriceCents * LOYALTY_DISCOUNT_PERCENT) / 100);
+  if (facts.tenureMonths < LOYALTY_MIN_TENURE_MONTHS || facts.hadRecentLoyaltyDiscount || current.monthlyPriceCents <= 0n) return null;
+  // Exact cents; a half cent rounds up, in the customer's favour.
+  const discountCents = (current.monthlyPriceCents * BigInt(LOYALTY_DISCOUNT_PERCENT) + 50n) / 100n;
   return {
     kind: 'loyaltyDiscount',
     code: `LOYALTY-${LOYALTY_DISCOUNT_PERCENT}PCT-${LOYALTY_DISCOUNT_MONTHS}M`,
     percent: LOYALTY_DISCOUNT_PERCENT,
     months: LOYALTY_DISCOUNT_MONTHS,
-    monthlyPrice: formatCents(current.monthlyPriceCents - discountCents),
-    currentMonthlyPrice: formatCents(current.monthlyPriceCents),
+    monthlyPrice: centsToDecimal(current.monthlyPriceCents - discountCents),
+    currentMonthlyPrice: centsToDecimal(current.monthlyPriceCents),
     currency: current.currency,
     tenureYears: Math.floor(facts.tenureMonths / 12),
   };
@@ -154,16 +162,4 @@ export function contactByDate(now: Date, businessDays = CANCELLATION_CONTACT_BUS
     if (weekday !== 0 && weekday !== 6) left -= 1;
   }
   return date;
-}
-
-/** "65.00" → 6500; throws on anything but a plain decimal with up to two places. */
-export function toCents(amount: string): number {
-  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(amount.trim());
-  if (!match?.[1]) throw new Error(`Not a price: ${amount}`);
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
-}
-
-/** 6500 → "65.00". */
-export function formatCents(cents: number): string {
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 }

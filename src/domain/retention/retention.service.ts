@@ -1,8 +1,11 @@
 import type { Channel } from '../../generated/prisma/client.ts';
-import type { DbClient } from '../../lib/db-types.ts';
-import { isUniqueViolation } from '../../lib/db-types.ts';
+import { inTransaction, isUniqueViolation, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { chooseRetentionOffer, LOYALTY_COOLDOWN_MONTHS, tenureInMonths, toCents, type CatalogOffering, type RetentionOffer } from './retention-policy.ts';
+import { OPEN_ORDER_STATES } from '../orders/customer-holdings.ts';
+import { formatOrderReference } from '../orders/order-reference.ts';
+import { checkOrderEligibility, placeProductOrder } from '../orders/product-orders.service.ts';
+import { toCents } from '../billing/money.ts';
+import { chooseRetentionOffer, LOYALTY_COOLDOWN_MONTHS, tenureInMonths, type CatalogOffering, type RetentionOffer } from './retention-policy.ts';
 
 // Customer retention: a request to cancel is recorded as a churn signal, answered with at most
 // one retention offer, and, if the customer still wants to leave, turned into a cancellation
@@ -18,6 +21,11 @@ export interface OrderReference {
   /** ORD-<number>. */
   reference: string;
 }
+
+export type AcceptOfferOutcome =
+  | { status: 'accepted'; order: (OrderReference & { monthlyPrice: string }) | null }
+  /** The plan change cannot be ordered after all (the order rules said no): nothing was recorded. */
+  | { status: 'refused' };
 
 export interface RecordChurnSignalRequest {
   customerId: string;
@@ -53,11 +61,6 @@ export interface RequestCancellationRequest {
   correlationId?: string | undefined;
 }
 
-// Until the orders domain exports its own, the ORD- form of DESIGN.md is written here.
-export function formatOrderReference(number: number): string {
-  return `ORD-${number}`;
-}
-
 /** The one retention offer for the customer's product (see retention-policy.ts), or null. */
 export async function findRetentionOffer(db: DbClient, customerId: string, productId: string, now: Date): Promise<RetentionOffer | null> {
   const product = await db.product.findFirst({
@@ -89,7 +92,8 @@ export async function findRetentionOffer(db: DbClient, customerId: string, produ
     name: offering.name,
     serviceType: offering.serviceType,
     isAddOn: offering.isAddOn,
-    monthlyPriceCents: toCents(offering.recurringPrice.toFixed(2)),
+    monthlyPriceCents: toCents(offering.recurringPrice),
+    oneTimePriceCents: toCents(offering.oneTimePrice),
     currency: offering.currency,
     commitmentMonths: offering.commitmentMonths,
     lifecycleStatus: offering.lifecycleStatus,
@@ -106,7 +110,7 @@ export async function findRetentionOffer(db: DbClient, customerId: string, produ
       current: {
         code: product.offering.code,
         serviceType: product.offering.serviceType,
-        monthlyPriceCents: toCents(product.offering.recurringPrice.toFixed(2)),
+        monthlyPriceCents: toCents(product.offering.recurringPrice),
         currency: product.offering.currency,
       },
       heldOfferingCodes: holdings.map((held) => held.offering.code),
@@ -150,11 +154,11 @@ export async function declineRetentionOffer(db: DbClient, signalId: string): Pro
 }
 
 /**
- * The customer took the offer. A plan change becomes a "change" product order (acknowledged, for
- * fulfilment to carry out); a loyalty discount is recorded on the signal for billing to apply.
- * Idempotent on the request's key.
+ * The customer took the offer. A plan change is placed as a TMF622 "change" order through the
+ * orders domain (its eligibility rules checked again); a loyalty discount is recorded on the
+ * signal for billing to apply. Idempotent on the request's key.
  */
-export async function acceptRetentionOffer(db: DbClient, request: AcceptRetentionOfferRequest): Promise<{ order: OrderReference | null }> {
+export async function acceptRetentionOffer(db: DbClient, request: AcceptRetentionOfferRequest): Promise<AcceptOfferOutcome> {
   const { offer } = request;
   if (offer.kind === 'loyaltyDiscount') {
     await inTransaction(db, async (tx) => {
@@ -172,51 +176,25 @@ export async function acceptRetentionOffer(db: DbClient, request: AcceptRetentio
         correlationId: request.correlationId,
       });
     });
-    return { order: null };
+    return { status: 'accepted', order: null };
   }
-  const existing = await findOrder(db, request.idempotencyKey);
-  if (existing) return { order: existing };
-  try {
-    const order = await inTransaction(db, async (tx) => {
-      const product = await tx.product.findFirstOrThrow({
-        where: { id: request.productId, customerId: request.customerId },
-        select: { accountId: true, offering: { select: { name: true } } },
-      });
-      const created = await tx.productOrder.create({
-        data: {
-          customerId: request.customerId,
-          accountId: product.accountId,
-          state: 'acknowledged',
-          category: 'change',
-          description: `Retention offer accepted over ${request.channel}: change ${product.offering.name} to ${offer.offeringName} at ${offer.monthlyPrice} ${offer.currency} a month`,
-          channel: request.channel,
-          idempotencyKey: request.idempotencyKey,
-          items: {
-            create: { action: 'modify', offeringId: offer.offeringId, productId: request.productId, state: 'acknowledged', recurringPrice: offer.monthlyPrice, oneTimePrice: '0' },
-          },
-        },
-        select: { id: true, number: true },
-      });
-      await tx.churnSignal.update({ where: { id: request.signalId }, data: { outcome: 'accepted', retentionOfferCode: offer.code, orderId: created.id } });
-      await recordAuditEvent(tx, {
-        actorType: 'customer',
-        actorId: request.customerId,
-        action: 'productOrder.create',
-        entityType: 'productOrder',
-        entityId: created.id,
-        details: { category: 'change', offerCode: offer.code, productId: request.productId, offeringCode: offer.offeringCode, monthlyPrice: offer.monthlyPrice, channel: request.channel },
-        correlationId: request.correlationId,
-      });
-      return created;
-    });
-    return { order: { id: order.id, reference: formatOrderReference(order.number) } };
-  } catch (error) {
-    // Two attempts raced on the same key: the other one won.
-    if (!isUniqueViolation(error)) throw error;
-    const raced = await findOrder(db, request.idempotencyKey);
-    if (!raced) throw error;
-    return { order: raced };
+  const placed = await db.productOrder.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: { id: true } });
+  if (!placed) {
+    // The change must replace the very product the customer asked to cancel.
+    const eligibility = await checkOrderEligibility(db, request.customerId, offer.offeringCode, {}, new Date());
+    if (!eligibility?.eligible || eligibility.replaces?.productId !== request.productId) return { status: 'refused' };
   }
+  const outcome = await placeProductOrder(db, {
+    customerId: request.customerId,
+    offeringCode: offer.offeringCode,
+    channel: request.channel,
+    idempotencyKey: request.idempotencyKey,
+    correlationId: request.correlationId,
+  });
+  if (outcome.status !== 'created' && outcome.status !== 'existing') return { status: 'refused' };
+  const { order } = outcome;
+  await db.churnSignal.update({ where: { id: request.signalId }, data: { outcome: 'accepted', retentionOfferCode: offer.code, orderId: order.id } });
+  return { status: 'accepted', order: { id: order.id, reference: order.reference, monthlyPrice: order.items[0]?.recurringPrice ?? offer.monthlyPrice } };
 }
 
 /**
@@ -270,12 +248,17 @@ export async function requestServiceCancellation(db: DbClient, request: RequestC
   }
 }
 
-async function findOrder(db: DbClient, idempotencyKey: string): Promise<OrderReference | null> {
-  const order = await db.productOrder.findUnique({ where: { idempotencyKey }, select: { id: true, number: true } });
+/** An open cancellation request for this product, if the customer already made one. */
+export async function findOpenCancellation(db: DbClient, customerId: string, productId: string): Promise<OrderReference | null> {
+  const order = await db.productOrder.findFirst({
+    where: { customerId, category: 'cancellation', state: { in: [...OPEN_ORDER_STATES] }, items: { some: { productId, action: 'delete' } } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, number: true },
+  });
   return order ? { id: order.id, reference: formatOrderReference(order.number) } : null;
 }
 
-/** Runs `work` in a transaction, or in the one `db` already is. */
-async function inTransaction<T>(db: DbClient, work: (tx: DbClient) => Promise<T>): Promise<T> {
-  return '$transaction' in db ? db.$transaction((tx) => work(tx)) : work(db);
+async function findOrder(db: DbClient, idempotencyKey: string): Promise<OrderReference | null> {
+  const order = await db.productOrder.findUnique({ where: { idempotencyKey }, select: { id: true, number: true } });
+  return order ? { id: order.id, reference: formatOrderReference(order.number) } : null;
 }
