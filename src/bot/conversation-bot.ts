@@ -10,6 +10,9 @@ import { TROUBLE_TICKET_ROUTE, TroubleTicketDialog } from '../../dialogs/trouble
 import { setTurnInfo, type ConversationMemory, type TurnInfo } from '../../dialogs/turn-info.ts';
 import { ClarifyDialog } from '../../dialogs/clarify.dialog.ts';
 import { OfferAgentDialog } from '../../dialogs/offer-agent.dialog.ts';
+import { OFFERS_ROUTE, OffersDialog } from '../../dialogs/offers.dialog.ts';
+import { ORDER_ROUTE, OrderDialog } from '../../dialogs/order.dialog.ts';
+import { ORDER_STATUS_ROUTE, OrderStatusDialog } from '../../dialogs/order-status.dialog.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { DbClient } from '../lib/db-types.ts';
@@ -37,6 +40,9 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
   const routed: Array<{ dialog: Dialog; routes: IntentRoute[] }> = [
     { dialog: new TroubleTicketDialog(services, settings), routes: [TROUBLE_TICKET_ROUTE] },
     { dialog: new TicketStatusDialog(services, settings), routes: [TICKET_STATUS_ROUTE] },
+    { dialog: new OrderDialog(services, settings), routes: [ORDER_ROUTE] },
+    { dialog: new OrderStatusDialog(services, settings), routes: [ORDER_STATUS_ROUTE] },
+    { dialog: new OffersDialog(services, settings), routes: [OFFERS_ROUTE] },
     { dialog: new CancelServiceDialog(services, settings), routes: [CANCEL_SERVICE_ROUTE] },
     { dialog: new BillInquiryDialog(services, settings), routes: [BILL_INQUIRY_ROUTE] },
   ];
