@@ -48,10 +48,10 @@ export async function signUserToken(secret: string, customerId: string, expiresI
 }
 
 /** POST /tokens/generate, anonymous or with a user token. */
-export async function generateToken(serviceUrl: string, userToken?: string) {
+export async function generateToken(serviceUrl: string, userToken?: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${directLineBase(serviceUrl)}/tokens/generate`, {
     method: 'POST',
-    headers: userToken ? { Authorization: `Bearer ${userToken}` } : {},
+    headers: { ...headers, ...(userToken ? { Authorization: `Bearer ${userToken}` } : {}) },
   });
   if (response.status !== 200) throw new Error(`tokens/generate answered ${response.status}: ${await response.text()}`);
   return tokenResponse.parse(await response.json());
@@ -93,7 +93,7 @@ export interface ChatClient {
 /** An official Direct Line client against the service, over WebSocket or polling. */
 export function connectChat(
   serviceUrl: string,
-  options: { token: string; webSocket: boolean; conversationId?: string; watermark?: string },
+  options: { token: string; webSocket: boolean; conversationId?: string; watermark?: string; streamUrl?: string },
 ): ChatClient {
   const directLine = new DirectLine({
     domain: directLineBase(serviceUrl),
@@ -102,6 +102,7 @@ export function connectChat(
     pollingInterval: 200,
     ...(options.conversationId ? { conversationId: options.conversationId } : {}),
     ...(options.watermark ? { watermark: options.watermark } : {}),
+    ...(options.streamUrl ? { streamUrl: options.streamUrl } : {}),
   });
   const activities: Activity[] = [];
   const statuses: ConnectionStatus[] = [];
@@ -143,4 +144,18 @@ export function connectChat(
 /** The text of an activity (messages only). */
 export function textOf(activity: Activity): string {
   return activity.type === 'message' ? (activity.text ?? '') : '';
+}
+
+/** Opens a Direct Line stream: the open socket, or the status and body of the refusal. */
+export function openStream(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; socket: WebSocket | undefined }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => resolve({ status: 101, body: '', socket }));
+    socket.once('unexpected-response', (_request, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body, socket: undefined }));
+    });
+    socket.once('error', (error) => reject(error));
+  });
 }

@@ -111,6 +111,7 @@ export class RateLimitedError extends AppError {
     message: string,
     readonly retryAfterSeconds: number,
   ) {
-    super('rate_limited', 'rate_limited', message, { retryAfterSeconds });
+    // The wait goes in the Retry-After header; `details` lists field problems only.
+    super('rate_limited', 'rate_limited', message);
   }
 }
