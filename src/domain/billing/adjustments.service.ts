@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AdjustmentPolicySettings } from '../../config.ts';
 import type { AdjustmentStatus, Channel, Prisma } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
-import { isUniqueViolation } from '../../lib/db-types.ts';
+import { inTransaction, isUniqueViolation } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { decideAdjustment, POLICY_DECIDER, type AdjustmentDecision } from './adjustment-policy.ts';
 import { formatBillReference, nextBillDate } from './bills.service.ts';
@@ -227,9 +227,4 @@ export async function findChargeDispute(db: DbClient, customerId: string, charge
 export async function findCustomerAdjustment(db: DbClient, customerId: string, number: number): Promise<AdjustmentView | null> {
   const adjustment = await db.billAdjustment.findFirst({ where: { customerId, number }, select: adjustmentSelect });
   return adjustment ? toView(adjustment) : null;
-}
-
-/** Runs `work` in a transaction, or in the caller's when `db` already is one. */
-function inTransaction<T>(db: DbClient, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  return '$transaction' in db ? db.$transaction(work) : work(db);
 }
