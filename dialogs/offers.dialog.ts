@@ -83,7 +83,7 @@ export class OffersDialog extends CancelAndHelpDialog {
       const suggestions = await this.services.recommendOffers(customerId, { serviceType }, info.now);
       if (!customerId && !serviceType) {
         await step.context.sendActivity(catalogOverview(catalog));
-        await step.context.sendActivity(`To order, text us from the phone number on your account, or ${contactText(this.settings)}.`);
+        await step.context.sendActivity(this.howToOrder(info.channel));
         return step.endDialog();
       }
       offers = offeringsIn(catalog, suggestions.map((suggestion) => suggestion.code));
@@ -95,7 +95,7 @@ export class OffersDialog extends CancelAndHelpDialog {
       offers = await this.sendOfferLines(step, offers, suggestions, customerId !== null, serviceType);
     }
     if (!customerId) {
-      await step.context.sendActivity(`To order, text us from the phone number on your account, or ${contactText(this.settings)}.`);
+      await step.context.sendActivity(this.howToOrder(info.channel));
       return step.endDialog();
     }
     const labels = [...offers.map((offering) => offering.name), NO_THANKS];
@@ -123,6 +123,13 @@ export class OffersDialog extends CancelAndHelpDialog {
 
   private async doneStep(step: WaterfallStepContext<OffersDraft>): Promise<DialogTurnResult> {
     return step.endDialog(step.result);
+  }
+
+  /** How someone we have not identified can order: on SMS the number is all we have; elsewhere they can sign in. */
+  private howToOrder(channel: 'sms' | 'webchat' | 'voice'): string {
+    return channel === 'sms'
+      ? `To order, text us from the phone number on your account, or ${contactText(this.settings)}.`
+      : `To order, tell me which one you want and I'll check who you are first, or ${contactText(this.settings)}.`;
   }
 
   /** Sends the offers a line each, as many as fit one message; returns those sent. */

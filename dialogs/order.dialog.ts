@@ -81,6 +81,8 @@ interface OrderDraft extends OrderOptions {
   /** What the yes/no answers: the order summary, or an alternative to a refused offering. */
   awaiting?: 'confirm' | 'suggestion';
   suggestedCode?: string;
+  /** Offerings the customer turned down ("no, the other one"): left out of the short list. */
+  declined?: string[];
 }
 
 /** What an answer to a list or a confirmation means. */
@@ -146,7 +148,7 @@ export class OrderDialog extends CancelAndHelpDialog {
       return this.askOffering(step, 'Which one would you like?', offeringsIn(catalog, shown));
     }
     if (draft.serviceType) {
-      const list = await this.browse(customer.id, draft.serviceType, info.now);
+      const list = (await this.browse(customer.id, draft.serviceType, info.now)).filter((offering) => !draft.declined?.includes(offering.code));
       return this.askOffering(step, `Which ${SERVICE_NAMES[draft.serviceType]} option would you like?`, list);
     }
     draft.choices = { kind: 'serviceType', labels: SERVICE_CHOICES.map((choice) => choice.label), values: SERVICE_CHOICES.map((choice) => choice.serviceType) };
@@ -185,6 +187,7 @@ export class OrderDialog extends CancelAndHelpDialog {
       await step.context.sendActivity(`Sorry, I can't find that offer. Say "offers" to see what we have.`);
       return step.endDialog();
     }
+    draft.serviceType = offering.serviceType;
     if (!eligibility.eligible) {
       info.reason = `order.create.refused.${eligibility.reason}`;
       const refusal = await this.refusal(offering, eligibility);
@@ -268,7 +271,7 @@ export class OrderDialog extends CancelAndHelpDialog {
   }
 
   /** The order a correction asks for, if the answer is one: another plan named, "the other one", or a new line. */
-  private correction(draft: OrderDraft, answer: Answer): OrderOptions | undefined {
+  private correction(draft: OrderDraft, answer: Answer): OrderDraft | undefined {
     const current = draft.offeringCode;
     if (answer.code && answer.code !== current) {
       return { offeringCode: answer.code, newLine: draft.newLine, alternatives: current ? [current] : [] };
@@ -280,7 +283,9 @@ export class OrderDialog extends CancelAndHelpDialog {
     const [only] = others;
     if (only && others.length === 1) return { offeringCode: only, newLine: draft.newLine, alternatives: current ? [current] : [] };
     if (others.length > 1) return { candidates: others, newLine: draft.newLine };
-    return { serviceType: draft.serviceType ?? undefined, candidates: undefined, newLine: draft.newLine, text: undefined, alternatives: current ? [current] : [] };
+    // Nothing else was in question: the short list of that kind of service, without this one.
+    const browse: OrderDraft = { serviceType: draft.serviceType, newLine: draft.newLine, declined: current ? [current] : [] };
+    return browse;
   }
 
   /** Reads an answer: a choice from the list, an offering named (even misspelt), a kind of service, a new line, "the other one". */

@@ -153,10 +153,12 @@ describe('ordering by SMS', () => {
       orders: [],
     },
     {
-      name: 'a plain no places nothing',
+      name: '"another one" with nothing else in question lists the rest of that service; a plain no places nothing',
       from: NO_ORDERS,
       turns: [
         ['add call protect', /^Add Call Protect to your home phone: \$4\.00 a month, no one-time fee, no commitment\./],
+        ['no, another one', /^Which home phone option would you like\? 1\) World Calling \(\$8\.00\/mo\)$/],
+        ['1', /^Add World Calling to your home phone: \$8\.00 a month/],
         ['no', /haven't placed an order/],
       ],
       orders: [],
