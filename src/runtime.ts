@@ -175,7 +175,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
       adjustments: config.adjustments,
       verification: config.verification,
     };
-    const bot = createConversationBot(prisma, await createRecognizer(config, db, logger), createBotServices(prisma, botSettings), botSettings);
+    // Messages the bot starts itself (one-time codes) go through the delivery queue like replies.
+    const bot = createConversationBot(
+      prisma,
+      await createRecognizer(config, db, logger),
+      createBotServices(prisma, botSettings, {
+        smsFrom: config.twilio.phoneNumber,
+        deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
+      }),
+      botSettings,
+    );
     const sms = createSmsSender({
       accountSid: config.twilio.accountSid,
       authToken: config.twilio.authToken,

@@ -7,15 +7,16 @@ import { createRetentionServices } from './services/retention.ts';
 import { createTicketServices } from './services/tickets.ts';
 import { recordAuditEvent } from '../domain/audit/audit.service.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
+import type { NotificationOutbox } from '../domain/notifications/notifications.service.ts';
 import type { DbClient } from '../lib/db-types.ts';
 
-/** The domain services dialogs use, bound to a database. */
-export function createBotServices(db: DbClient, settings: BotSettings): BotServices {
+/** The domain services dialogs use, bound to a database and to the outbox that texts customers (one-time codes). */
+export function createBotServices(db: DbClient, settings: BotSettings, outbox: NotificationOutbox): BotServices {
   return {
     ...createOrderServices(db, settings),
     ...createBillingServices(db, settings),
     ...createProfileServices(db, settings),
-    ...createIdentityServices(db, settings),
+    ...createIdentityServices(db, settings, outbox),
     ...createTicketServices(db, settings),
     ...createRetentionServices(db, settings),
     listActiveServices: (customerId) => listActiveServices(db, customerId),

@@ -10,6 +10,8 @@ import { TROUBLE_TICKET_ROUTE, TroubleTicketDialog } from '../../dialogs/trouble
 import { setTurnInfo, type ConversationMemory, type TurnInfo } from '../../dialogs/turn-info.ts';
 import { ClarifyDialog } from '../../dialogs/clarify.dialog.ts';
 import { OfferAgentDialog } from '../../dialogs/offer-agent.dialog.ts';
+import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
+import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
 import { OFFERS_ROUTE, OffersDialog } from '../../dialogs/offers.dialog.ts';
 import { ORDER_ROUTE, OrderDialog } from '../../dialogs/order.dialog.ts';
 import { ORDER_STATUS_ROUTE, OrderStatusDialog } from '../../dialogs/order-status.dialog.ts';
@@ -51,7 +53,7 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
   const mainDialog = new MainDialog(
     services,
     settings,
-    [...routed.map((entry) => entry.dialog), new ClarifyDialog(services, settings), new OfferAgentDialog(services, settings), ...(signIn ? [signIn] : [])],
+    [...routed.map((entry) => entry.dialog), new ClarifyDialog(services, settings), new OfferAgentDialog(services, settings), new VerifyDialog(services, settings), ...(signIn ? [signIn] : [])],
     routed.flatMap((entry) => entry.routes),
     signIn?.id,
   );
@@ -114,7 +116,7 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
   };
 }
 
-/** The identity helper replaces this with the sign-in dialog (phone number on file + one-time code). */
-function signInDialog(_services: BotServices, _settings: BotSettings): Dialog | undefined {
-  return undefined;
+/** Signs in an anonymous visitor by a one-time code texted to the phone number on file. */
+function signInDialog(services: BotServices, settings: BotSettings): Dialog | undefined {
+  return new SignInDialog(services, settings);
 }

@@ -85,9 +85,10 @@ export function normaliseCode(answer: string): string {
   return answer.replace(/\D/g, '');
 }
 
-/** True for an answer that is a code and nothing else ("123456", "123 456"). */
-export function looksLikeCode(answer: string): boolean {
-  return /^[\d\s-]+[.!]*$/.test(answer.trim()) && normaliseCode(answer).length === CODE_DIGITS;
+/** The code in an answer ("123456", "123 456", "my code is 123-456"), or undefined when it holds no 6 digits. */
+export function codeIn(answer: string): string | undefined {
+  const digits = normaliseCode(answer);
+  return digits.length === CODE_DIGITS ? digits : undefined;
 }
 
 /**

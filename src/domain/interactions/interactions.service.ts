@@ -98,15 +98,18 @@ const pendingTurnRow = z.object({
 
 /**
  * The conversation's unhandled inbound messages in arrival order, each with its customer and the
- * sender's opt-out status, in one query (the turn's first read). The opt-out status is as of the
+ * sender's opt-out status, in one query (the turn's first read). The customer is the one the
+ * message was identified as, else (web chat, voice) the one who signed in to the conversation; on
+ * SMS only the number on file identifies. The opt-out status is as of the
  * read: a turn that changes consent must read again before handling the next message.
  */
 export async function listPendingTurns(db: DbClient, conversationId: string, limit = 50): Promise<PendingTurn[]> {
   const rows = await db.$queryRaw`
-    SELECT i."id", i."conversationId", i."customerId", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."seq", i."correlationId",
+    SELECT i."id", i."conversationId", c."id" AS "customerId", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."seq", i."correlationId",
       c."givenName", c."familyName", c."status"::text AS "customerStatus", COALESCE(consent."status" = 'revoked', false) AS "optedOut"
     FROM "Interaction" i
-    LEFT JOIN "Customer" c ON c."id" = i."customerId"
+    JOIN "Conversation" conv ON conv."id" = i."conversationId"
+    LEFT JOIN "Customer" c ON c."id" = COALESCE(i."customerId", CASE WHEN i."channel" <> 'sms' THEN conv."customerId" END)
     LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."fromAddress" AND consent."purpose" = 'service'
     WHERE i."conversationId" = ${conversationId} AND i."direction" = 'inbound' AND i."status" = 'received'
     ORDER BY i."seq" ASC

@@ -90,6 +90,8 @@ export async function storeCustomerNotification(db: DbClient, smsFrom: string, n
         status: 'pending',
         deliveryStatus: 'pending',
         correlationId,
+        // The process clock, as turn replies use: a code stored mid-turn is delivered before the turn's reply.
+        createdAt: new Date(),
       },
     ],
     skipDuplicates: true,
