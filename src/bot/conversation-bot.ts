@@ -10,11 +10,13 @@ import { TROUBLE_TICKET_ROUTE, TroubleTicketDialog } from '../../dialogs/trouble
 import { setTurnInfo, type ConversationMemory, type TurnInfo } from '../../dialogs/turn-info.ts';
 import { ClarifyDialog } from '../../dialogs/clarify.dialog.ts';
 import { OfferAgentDialog } from '../../dialogs/offer-agent.dialog.ts';
-import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
-import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
 import { OFFERS_ROUTE, OffersDialog } from '../../dialogs/offers.dialog.ts';
 import { ORDER_ROUTE, OrderDialog } from '../../dialogs/order.dialog.ts';
 import { ORDER_STATUS_ROUTE, OrderStatusDialog } from '../../dialogs/order-status.dialog.ts';
+import { PROFILE_UPDATE_ROUTE, ProfileUpdateDialog } from '../../dialogs/profile-update.dialog.ts';
+import { PROFILE_VIEW_ROUTE, ProfileViewDialog } from '../../dialogs/profile-view.dialog.ts';
+import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
+import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { DbClient } from '../lib/db-types.ts';
@@ -46,6 +48,8 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
     { dialog: new OrderStatusDialog(services, settings), routes: [ORDER_STATUS_ROUTE] },
     { dialog: new OffersDialog(services, settings), routes: [OFFERS_ROUTE] },
     { dialog: new CancelServiceDialog(services, settings), routes: [CANCEL_SERVICE_ROUTE] },
+    { dialog: new ProfileViewDialog(services, settings), routes: [PROFILE_VIEW_ROUTE] },
+    { dialog: new ProfileUpdateDialog(services, settings), routes: [PROFILE_UPDATE_ROUTE] },
     { dialog: new BillInquiryDialog(services, settings), routes: [BILL_INQUIRY_ROUTE] },
   ];
   // Verifies an anonymous web chat visitor before a request that needs a customer.

@@ -23,6 +23,20 @@ export async function recordOptIn(db: DbClient, change: ConsentChange): Promise<
   await setConsent(db, change, 'service', 'granted');
 }
 
+/** Marketing messages on or off for an address, as the customer asked (e.g. source `bot`). */
+export async function recordMarketingConsent(db: DbClient, change: ConsentChange, granted: boolean): Promise<void> {
+  await setConsent(db, change, 'marketing', granted ? 'granted' : 'revoked');
+}
+
+/** True when the address has agreed to marketing messages on the channel. */
+export async function hasMarketingConsent(db: DbClient, channel: Channel, address: string): Promise<boolean> {
+  const consent = await db.consent.findUnique({
+    where: { channel_address_purpose: { channel, address, purpose: 'marketing' } },
+    select: { status: true },
+  });
+  return consent?.status === 'granted';
+}
+
 async function setConsent(db: DbClient, change: ConsentChange, purpose: ConsentPurpose, status: 'granted' | 'revoked') {
   const { channel, address, customerId, source } = change;
   const consent = await db.consent.upsert({
