@@ -1,5 +1,5 @@
 import type { Channel, OrderItemAction, Prisma, ProductOrderState, ServiceType } from '../../generated/prisma/client.ts';
-import { isUniqueViolation, type DbClient } from '../../lib/db-types.ts';
+import { inTransaction, isUniqueViolation, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { listActiveOfferings, findOffering } from '../catalog/catalog.service.ts';
 import { decideEligibility, type Eligibility, type OrderIntent } from '../catalog/eligibility.ts';
@@ -256,9 +256,4 @@ export function describeOrderState(state: ProductOrderState): string {
     case 'cancelled':
       return 'cancelled';
   }
-}
-
-/** Runs `work` in a transaction of its own, or in the caller's when `db` already is one. */
-async function inTransaction<T>(db: DbClient, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  return '$transaction' in db ? db.$transaction(work) : work(db);
 }
