@@ -182,7 +182,7 @@ export class CancelServiceDialog extends CancelAndHelpDialog {
           await step.context.sendActivity(acceptedText(offer, service, order));
           return step.endDialog(order?.reference);
         }
-        lead = `Sorry, I can't make that change by text right now. `;
+        lead = "Sorry, I can't make that change here right now. ";
       } else {
         await this.services.declineRetentionOffer(signalId);
         lead = 'OK. ';
