@@ -28,6 +28,7 @@ import { ConversationLock } from './queues/conversation-lock.ts';
 import { createDeliveryProcessor, createImmediateDelivery } from './queues/delivery.processor.ts';
 import { OutboxRelay } from './queues/outbox-relay.ts';
 import { QueueHub } from './queues/queue-hub.ts';
+import { createTracking, type Tracking } from './queues/tracking.ts';
 import { createTurnProcessor } from './queues/turn.processor.ts';
 import { webchatAssetRoutes } from './web/webchat-assets.routes.ts';
 
@@ -43,6 +44,8 @@ export interface Service {
   db: Database;
   queues: QueueHub;
   relay: OutboxRelay;
+  /** Fulfillment, assurance and adjustment tracking: `tracking.jobs` starts work at once. */
+  tracking: Tracking;
   metrics: Metrics;
   logger: Logger;
   /** The built-in Twilio stand-in, when no Twilio account is configured. */
@@ -75,6 +78,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
 
   const queues = new QueueHub({ prefix: config.redis.prefix, producer, worker: workerRedis, delivery: config.delivery, logger });
   const relay = new OutboxRelay(prisma, queues, logger, config.outbox.intervalMs);
+  const tracking = createTracking({
+    config,
+    prisma,
+    producer,
+    worker: workerRedis,
+    logger,
+    deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
+  });
   const runsApi = config.role !== 'worker';
   const runsWorkers = config.role !== 'api';
   const webchat = createWebchatChannel({
@@ -106,7 +117,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         await producer.ping();
       },
       metrics,
-      queueCounts: () => queues.counts(),
+      queueCounts: async () => ({ ...(await queues.counts()), ...(await tracking.counts()) }),
     }),
   );
   let sandbox: TwilioStandInState | undefined;
@@ -124,6 +135,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     app.use(webchat.routes(acceptMessage));
     app.use(webchatAssetRoutes());
     app.use(customerRoutes(prisma, config.devOpenStaffApi));
+    app.use(tracking.routes([queues.turns, queues.deliveries]));
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
       sandbox = standIn.state;
@@ -148,7 +160,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, options.host ?? '0.0.0.0', () => resolve(listening)).once('error', reject);
   }).catch(async (error: unknown) => {
-    await Promise.all([queues.close(), ownsDatabase ? db.close() : undefined]);
+    await Promise.all([tracking.close(), queues.close(), ownsDatabase ? db.close() : undefined]);
     producer.disconnect();
     workerRedis.disconnect();
     throw new StartupError(`Cannot listen on PORT=${config.http.port}: ${error instanceof Error ? error.message : String(error)}`);
@@ -218,6 +230,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     queues.startWorker(queues.turns, turnProcessor, config.turns.concurrency, () => metrics.turnFailures.inc());
     queues.startWorker(queues.deliveries, deliveryProcessor, config.delivery.concurrency);
     relay.start();
+    await tracking.startWorkers();
   }
 
   const url = localUrl;
@@ -230,6 +243,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     db,
     queues,
     relay,
+    tracking,
     metrics,
     logger,
     sandbox,
@@ -239,6 +253,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         await webchat.close();
         await closeServer(server);
         await relay.stop();
+        await tracking.close();
         await queues.close();
         if (ownsDatabase) await db.close();
         producer.disconnect();

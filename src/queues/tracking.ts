@@ -1,0 +1,102 @@
+import type { Queue } from 'bullmq';
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { AssuranceDeps } from '../assurance/assurance-deps.ts';
+import { queueDashboardRoutes } from '../api/queue-dashboard.routes.ts';
+import { trackingRoutes } from '../api/tracking.routes.ts';
+import type { AdjustmentDeps } from '../domain/adjustments/apply-adjustments.ts';
+import type { CustomerTextDeps } from '../fulfillment/customer-updates.ts';
+import type { FulfillmentDeps } from '../fulfillment/order-fulfillment.ts';
+import type { Logger } from '../lib/logger.ts';
+import { createNetwork } from '../network/create-network.ts';
+import type { Network } from '../network/network.ts';
+import { createAdjustmentsProcessor } from './adjustments.processor.ts';
+import { createAssuranceProcessor } from './assurance.processor.ts';
+import { createCustomerUpdatesProcessor } from './customer-updates.processor.ts';
+import { createFulfillmentProcessor } from './fulfillment.processor.ts';
+import { TrackingQueues } from './tracking-queues.ts';
+import { createTrackingSweepProcessor } from './tracking-sweep.processor.ts';
+
+// Tracking requests to completion, wired together: the queues and their workers, the sweep, the
+// staff routes (timelines, ticket and outage actions) and the queue dashboard.
+
+export interface TrackingOptions {
+  config: Config;
+  prisma: PrismaClient;
+  producer: Redis;
+  worker: Redis;
+  logger: Logger;
+  /** Hands stored texts to the delivery queue (QueueHub.enqueueDelivery). */
+  deliverSoon(conversationId: string, interactionId: string, correlationId: string): Promise<void>;
+  /** The network to use instead of the one the settings name (tests). */
+  network?: Network | undefined;
+}
+
+export interface Tracking {
+  /**
+   * Starts work at once instead of at the next sweep, e.g. `startOrder(orderId)` after an order
+   * is placed, `startTicket(ticketId)`, `applyAdjustment(adjustmentId)`. Idempotent.
+   */
+  jobs: TrackingQueues;
+  assurance: AssuranceDeps;
+  /** Staff routes and the dashboard at /admin/queues, which also shows `otherQueues`. */
+  routes(otherQueues: ReadonlyArray<Queue>): Router;
+  /** Runs the workers and the sweep in this process. */
+  startWorkers(): Promise<void>;
+  counts(): Promise<Record<string, Record<string, number>>>;
+  /** Stops this process's tracking workers without finishing their jobs, as a crash would (tests). */
+  abandonWork(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createTracking(options: TrackingOptions): Tracking {
+  const { config, prisma, logger } = options;
+  const jobs = new TrackingQueues({
+    prefix: config.redis.prefix,
+    producer: options.producer,
+    worker: options.worker,
+    attempts: config.tracking.attempts,
+    backoffMs: config.tracking.backoffMs,
+    lockMs: config.tracking.lockMs,
+    logger,
+  });
+  const network = options.network ?? createNetwork(config.network);
+  const now = () => new Date();
+  const texts: CustomerTextDeps = {
+    smsFrom: config.twilio.phoneNumber,
+    quietHours: config.quietHours,
+    timeZone: config.operator.timeZone,
+    deliverSoon: options.deliverSoon,
+    scheduleText: (stepKey, at) => jobs.sendScheduledText(stepKey, at),
+  };
+  const common = { prisma, texts, jobs, timeZone: config.operator.timeZone, supportPhone: config.operator.supportPhone, now, logger };
+  const fulfillment: FulfillmentDeps = { ...common, network };
+  const assurance: AssuranceDeps = { ...common, network, sla: config.sla, adjustments: config.adjustments };
+  const adjustments: AdjustmentDeps = { prisma, texts, supportPhone: config.operator.supportPhone, now, logger };
+
+  return {
+    jobs,
+    assurance,
+    routes(otherQueues) {
+      const router = Router();
+      router.use(trackingRoutes(assurance, config.devOpenStaffApi));
+      router.use(queueDashboardRoutes([...otherQueues, ...Object.values(jobs.queues)], config.devOpenStaffApi));
+      return router;
+    },
+    async startWorkers() {
+      const concurrency = config.tracking.concurrency;
+      jobs.startWorker('fulfillment', createFulfillmentProcessor(fulfillment), concurrency);
+      jobs.startWorker('assurance', createAssuranceProcessor(assurance), concurrency);
+      jobs.startWorker('adjustments', createAdjustmentsProcessor(adjustments), concurrency);
+      jobs.startWorker('customer-updates', createCustomerUpdatesProcessor(prisma, texts), concurrency);
+      // An in-progress order's flow is looked for only once it has been quiet for a while.
+      jobs.startWorker('tracking-sweep', createTrackingSweepProcessor({ prisma, queues: jobs, staleAfterMs: Math.max(60_000, 2 * config.tracking.lockMs), logger }), 1);
+      await jobs.scheduleSweep(config.tracking.sweepMs);
+    },
+    counts: () => jobs.counts(),
+    abandonWork: () => jobs.abandonWork(),
+    close: () => jobs.close(),
+  };
+}
