@@ -69,6 +69,14 @@ export function webchatDemoRoutes(options: WebchatDemoRoutesOptions): Router {
 }
 
 /**
+ * The hash of an empty inline stylesheet. Web Chat passes the nonce to its own style caches but
+ * not to the one of react-scroll-to-bottom, which adds an empty <style> and then inserts its
+ * rules through the CSS object model (not subject to CSP); allowing exactly that empty sheet keeps
+ * every other inline style refused.
+ */
+const EMPTY_STYLE_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+
+/**
  * Scripts only from this service (Web Chat's bundle included; no inline script), Web Chat's
  * generated styles by nonce, network access only to this service over HTTP and its WebSocket.
  */
@@ -78,7 +86,7 @@ function contentSecurityPolicy(req: Request, nonce: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    `style-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' 'nonce-${nonce}' '${EMPTY_STYLE_HASH}'`,
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     `connect-src 'self' ${ws}`,
