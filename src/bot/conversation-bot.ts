@@ -6,6 +6,7 @@ import type { IntentRoute } from '../../dialogs/intent-route.ts';
 import { CANCEL_SERVICE_ROUTE, CancelServiceDialog } from '../../dialogs/cancel-service.dialog.ts';
 import { TICKET_STATUS_ROUTE, TicketStatusDialog } from '../../dialogs/ticket-status.dialog.ts';
 import { BILL_INQUIRY_ROUTE, BillInquiryDialog } from '../../dialogs/bill-inquiry.dialog.ts';
+import { BILL_DISPUTE_ROUTE, BillDisputeDialog } from '../../dialogs/bill-dispute.dialog.ts';
 import { TROUBLE_TICKET_ROUTE, TroubleTicketDialog } from '../../dialogs/trouble-ticket.dialog.ts';
 import { setTurnInfo, type ConversationMemory, type TurnInfo } from '../../dialogs/turn-info.ts';
 import { ClarifyDialog } from '../../dialogs/clarify.dialog.ts';
@@ -51,6 +52,7 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
     { dialog: new ProfileViewDialog(services, settings), routes: [PROFILE_VIEW_ROUTE] },
     { dialog: new ProfileUpdateDialog(services, settings), routes: [PROFILE_UPDATE_ROUTE] },
     { dialog: new BillInquiryDialog(services, settings), routes: [BILL_INQUIRY_ROUTE] },
+    { dialog: new BillDisputeDialog(services, settings), routes: [BILL_DISPUTE_ROUTE] },
   ];
   // Verifies an anonymous web chat visitor before a request that needs a customer.
   const signIn: Dialog | undefined = signInDialog(services, settings);
