@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const where = config.database.url ? 'DATABASE_URL' : 'the embedded database in .data/pglite';
   process.stdout.write(
     `\n  ${config.operator.name} bot is running on ${config.http.publicBaseUrl} (${where}${config.twilio.sandbox ? ', Twilio sandbox: no real SMS is sent' : ''}).\n` +
-      (config.twilio.sandbox ? `  Open ${config.http.publicBaseUrl}/ to text the bot, or run: npm run chat -- --from +15551230001\n\n` : '\n'),
+      (config.twilio.sandbox
+        ? `  Open ${config.http.publicBaseUrl}/ to chat with the bot on the web, ${config.http.publicBaseUrl}/try/sms to text it, or run: npm run chat -- --from +15551230001\n\n`
+        : '\n'),
   );
   let stopping = false;
   const stop = (signal: string) => {
