@@ -43,7 +43,7 @@ export class MainDialog extends ComponentDialog {
   ) {
     super(MAIN_DIALOG);
     for (const child of children) this.addDialog(child);
-    this.addDialog(new WaterfallDialog(ROUTE_STEPS, [this.routeStep.bind(this), this.clarifiedStep.bind(this), this.finalStep.bind(this)]));
+    this.addDialog(new WaterfallDialog(ROUTE_STEPS, [this.routeStep.bind(this), this.clarifiedStep.bind(this), this.resumeStep.bind(this), this.finalStep.bind(this)]));
     this.initialDialogId = ROUTE_STEPS;
   }
 
@@ -76,6 +76,14 @@ export class MainDialog extends ComponentDialog {
     if (!chosen) return step.next();
     info.memory.misunderstood = 0;
     return this.routeIntent(step, chosen, info.recognition);
+  }
+
+  /** After a clarifying question whose answer needed a sign-in first: carries on with the request. */
+  private async resumeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const info = getTurnInfo(step.context);
+    const resumed = resumeRequestOf(step.result);
+    if (resumed && info.customer) return this.routeIntent(step, resumed.intent, resumed.recognition);
+    return step.next();
   }
 
   /** Whether an unidentified sender may make this request (help, offers, small talk). */

@@ -26,7 +26,7 @@ export function formatDayTime(date: Date, settings: BotSettings): string {
 }
 
 export function helpText(settings: BotSettings): string {
-  return `I can report a fault ("my internet is down") and check a ticket ("ticket status"). Say "agent" for a person or "start over" anytime. Reply STOP to opt out.`;
+  return `I can help with faults ("my internet is down") and tickets, your bill and charges you dispute, plans, orders and their status, your details, and cancelling. Say "agent" for a person or "start over" anytime. Reply STOP to opt out.`;
 }
 
 export function contactText(settings: BotSettings): string {
