@@ -157,4 +157,20 @@ describe('fulfillment', () => {
     expect(timeline).toContain('"name":"sent"');
     expect((await getJson(`${env.service.url}/api/orders/ORD-999999/timeline`)).status).toBe(404);
   });
+
+  it('shows every queue on the dashboard and its job counts in /metrics', async () => {
+    const page = await fetch(`${env.service.url}/admin/queues`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/html/);
+    const { status, body } = await getJson(`${env.service.url}/admin/queues/api/queues`);
+    expect(status).toBe(200);
+    const names = JSON.stringify(body);
+    for (const queue of ['turns', 'deliveries', 'fulfillment', 'assurance', 'adjustments', 'customer-updates', 'tracking-sweep']) expect(names).toContain(`"${queue}"`);
+
+    const metrics = await (await fetch(`${env.service.url}/metrics`)).text();
+    for (const queue of ['fulfillment', 'assurance', 'adjustments', 'customer-updates']) {
+      for (const state of ['waiting', 'active', 'failed', 'delayed']) expect(metrics).toContain(`telcobot_queue_jobs{queue="${queue}",state="${state}"}`);
+    }
+    expect(metrics).toMatch(/telcobot_queue_jobs\{queue="fulfillment",state="completed"\} [1-9]/);
+  });
 });
