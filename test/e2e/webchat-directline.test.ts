@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ALEX, startTestEnv, type TestEnv } from '../support/service.ts';
+import { ALEX, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 import {
   callDirectLine,
   connectChat,
@@ -71,7 +71,11 @@ describe.each([
     const { prisma } = env.database.db;
     const conversation = await prisma.conversation.findUniqueOrThrow({ where: { channel_externalId: { channel: 'webchat', externalId: conversationId } } });
     expect(conversation.customerId).toBeNull();
-    const interactions = await prisma.interaction.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: 'asc' } });
+    // The reply is marked delivered just after it is published to the client.
+    const interactions = await eventually(async () => {
+      const rows = await prisma.interaction.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: 'asc' } });
+      return rows.some((row) => row.deliveryStatus === 'pending') ? undefined : rows;
+    }, 'the reply marked delivered');
     expect(interactions.map((i) => [i.direction, i.channel, i.status])).toEqual([
       ['inbound', 'webchat', 'handled'],
       ['outbound', 'webchat', 'completed'],
