@@ -71,18 +71,20 @@ export async function diagnoseTicket(deps: AssuranceDeps, ticketId: string, run:
     async (context) => {
       const { tx } = context;
       const update: Prisma.TroubleTicketUpdateInput = { diagnosticResult: result, diagnosedAt: now, slaStartedAt: ticket.slaStartedAt ?? ticket.createdAt };
+      // Someone may have moved the ticket meanwhile (pending, held, resolved): their status stands.
+      const { status: current } = await tx.troubleTicket.findUniqueOrThrow({ where: { id: ticketId }, select: { status: true } });
+      const untouched = current === 'acknowledged';
       if (result.kind === 'outage' && outage) {
         const reason = `Part of a known outage: ${outage.description}`;
         Object.assign(update, {
           outage: { connect: { id: outage.id } },
-          status: 'held',
           workQueue: WORK_QUEUES.outage,
           expectedResolutionDate: outage.expectedRestoreAt,
-          statusChangeDate: now,
-          statusChangeReason: reason,
-          statusChanges: { create: { status: 'held', reason, changedAt: now } },
         } satisfies Prisma.TroubleTicketUpdateInput);
-        await recordTimelineEvent(tx, { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'state', name: 'held', detail: reason, at: now });
+        if (untouched || current === 'inProgress') {
+          Object.assign(update, { status: 'held', statusChangeDate: now, statusChangeReason: reason, statusChanges: { create: { status: 'held', reason, changedAt: now } } } satisfies Prisma.TroubleTicketUpdateInput);
+          await recordTimelineEvent(tx, { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'state', name: 'held', detail: reason, at: now });
+        }
         const expected = outage.expectedRestoreAt ? ` We expect it fixed by ${formatTime(outage.expectedRestoreAt, deps.timeZone)}.` : '';
         await textAboutTicket(context, deps, now, {
           customerId: ticket.customerId,
@@ -97,14 +99,13 @@ export async function diagnoseTicket(deps: AssuranceDeps, ticketId: string, run:
       } else if (result.kind !== 'skipped') {
         const fault = result.kind === 'lineTest' && result.verdict === 'fault';
         const reason = fault ? `Line test found a fault: ${result.kind === 'lineTest' ? result.detail : ''}` : result.kind === 'lineTest' ? 'Line test clean: with a support engineer' : 'Line test unavailable: with a support engineer';
-        Object.assign(update, {
-          status: 'inProgress',
-          workQueue: fault ? WORK_QUEUES.repair : WORK_QUEUES.support,
-          statusChangeDate: now,
-          statusChangeReason: reason,
-          statusChanges: { create: { status: 'inProgress', reason, changedAt: now } },
-        } satisfies Prisma.TroubleTicketUpdateInput);
-        await recordTimelineEvent(tx, { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'state', name: 'inProgress', detail: reason, at: now });
+        update.workQueue = fault ? WORK_QUEUES.repair : WORK_QUEUES.support;
+        if (untouched) {
+          Object.assign(update, { status: 'inProgress', statusChangeDate: now, statusChangeReason: reason, statusChanges: { create: { status: 'inProgress', reason, changedAt: now } } } satisfies Prisma.TroubleTicketUpdateInput);
+          await recordTimelineEvent(tx, { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'state', name: 'inProgress', detail: reason, at: now });
+        } else {
+          await recordTimelineEvent(tx, { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'note', name: 'diagnosed', detail: `${reason}; the ticket stays ${current}`, at: now });
+        }
         if (fault) {
           await textAboutTicket(context, deps, now, {
             customerId: ticket.customerId,
