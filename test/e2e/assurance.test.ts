@@ -15,7 +15,7 @@ let env: TestEnv;
 
 beforeAll(async () => {
   env = await startTestEnv({
-    env: trackingSettings({ NETWORK_SIM_FAILURES: 'linetest.internet:fault=1,linetest:fault=0', RESOLUTION_CONFIRMATION_TIMEOUT: '5s' }),
+    env: trackingSettings({ NETWORK_SIM_FAILURES: 'linetest.internet:fault=1,linetest:fault=0', RESOLUTION_CONFIRMATION_TIMEOUT: '8s' }),
   });
 });
 
