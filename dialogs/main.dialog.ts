@@ -88,7 +88,7 @@ export class MainDialog extends ComponentDialog {
 
   /** Whether an unidentified sender may make this request (help, offers, small talk). */
   private servesAnyone(intent: Intent): boolean {
-    if (['greeting', 'help', 'thanks', 'goodbye'].includes(intent)) return true;
+    if (['help', 'thanks', 'goodbye'].includes(intent)) return true;
     return this.routes.some((route) => route.intents.includes(intent) && route.audience === 'anyone');
   }
 
@@ -109,7 +109,7 @@ export class MainDialog extends ComponentDialog {
       info.memory.misunderstood = 0;
       return step.beginDialog(OFFER_AGENT_DIALOG);
     }
-    await step.context.sendActivity(`Sorry, I didn't understand. ${helpText(this.settings)}`);
+    await step.context.sendActivity(`Sorry, I didn't understand. ${helpText(this.settings, getTurnInfo(step.context).channel)}`);
     return step.endDialog();
   }
 
@@ -128,10 +128,10 @@ export class MainDialog extends ComponentDialog {
     }
     switch (intent) {
       case 'greeting':
-        await say(`Hi ${info.customer?.givenName ?? 'there'}! ${helpText(this.settings)}`);
+        await say(`Hi ${info.customer?.givenName ?? 'there'}! ${helpText(this.settings, getTurnInfo(step.context).channel)}`);
         return step.endDialog();
       case 'help':
-        await say(helpText(this.settings));
+        await say(helpText(this.settings, getTurnInfo(step.context).channel));
         return step.endDialog();
       case 'thanks':
         await say("You're welcome!");

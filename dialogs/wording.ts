@@ -25,8 +25,10 @@ export function formatDayTime(date: Date, settings: BotSettings): string {
   }).format(date);
 }
 
-export function helpText(settings: BotSettings): string {
-  return `I can help with faults ("my internet is down") and tickets, your bill and charges you dispute, plans, orders and their status, your details, and cancelling. Say "agent" for a person or "start over" anytime. Reply STOP to opt out.`;
+/** What the bot can do, in one SMS. The opt-out keyword is only mentioned where it exists (SMS). */
+export function helpText(_settings: BotSettings, channel: 'sms' | 'webchat' | 'voice'): string {
+  const optOut = channel === 'sms' ? ' Reply STOP to opt out.' : '';
+  return `I can help with faults ("my internet is down") and tickets, your bill and charges you dispute, plans, orders and their status, your details, and cancelling. Say "agent" for a person or "start over" anytime.${optOut}`;
 }
 
 export function contactText(settings: BotSettings): string {

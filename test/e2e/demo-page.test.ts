@@ -123,9 +123,12 @@ describe('try-it page (sandbox)', () => {
     expect(await page.locator('#number').textContent()).toBe(ALEX);
     expect(await threadText(page)).toEqual(['Texting as Alex Morgan']);
 
-    const confirm = await typeAndSend(page, 'my internet has been down since yesterday');
+    const selfHelp = await typeAndSend(page, 'my internet has been down since yesterday');
+    expect(selfHelp).toMatch(/restart/i);
+    const confirm = await typeAndSend(page, 'skip');
     expect(confirm).toMatch(/open a fault ticket for your internet/i);
-    expect(confirm).toMatch(/yes\/no/i);
+    // Quick replies are numbered on SMS.
+    expect(confirm).toMatch(/1\) Yes 2\) No/);
 
     const done = await typeAndSend(page, 'yes', 'enter');
     const reference = /TT-\d+/.exec(done)?.[0];
@@ -145,6 +148,7 @@ describe('try-it page (sandbox)', () => {
 
     expect(await page.locator('#thread .bubble.in').allTextContents()).toEqual([
       'my internet has been down since yesterday',
+      'skip',
       'yes',
       "what's the status of my ticket",
     ]);
