@@ -2,9 +2,9 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { recordAuditEvent } from '../domain/audit/audit.service.ts';
 import { formatTicketReference } from '../domain/tickets/trouble-tickets.service.ts';
 import { completeStepOnce, isStepDone, recordTimelineEvent } from '../domain/timeline/timeline.service.ts';
+import type { JobRun } from '../domain/timeline/tracking-jobs.ts';
 import { NetworkError, type LineTestResult } from '../network/network.ts';
 import { STOPPED_STATUSES, formatTime, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
-import type { JobRun } from '../fulfillment/order-fulfillment.ts';
 
 // Automated diagnostics of a new trouble ticket: a known outage in the customer's area links the
 // ticket to it (held until the outage is restored); otherwise a line test runs and its result

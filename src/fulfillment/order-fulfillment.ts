@@ -5,7 +5,7 @@ import { toCents } from '../domain/billing/money.ts';
 import { formatOrderReference } from '../domain/orders/order-reference.ts';
 import { formatTicketReference } from '../domain/tickets/trouble-tickets.service.ts';
 import { completeStepOnce, isStepDone, recordTimelineEvent, type StepContext } from '../domain/timeline/timeline.service.ts';
-import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
+import type { JobRun, TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
 import type { Logger } from '../lib/logger.ts';
 import { NetworkError, type ActivationStep, type NetworkActivation } from '../network/network.ts';
 import { queueCustomerText, type CustomerTextDeps, type CustomerUpdate } from './customer-updates.ts';
@@ -26,12 +26,6 @@ export interface FulfillmentDeps {
   supportPhone: string;
   now: () => Date;
   logger: Logger;
-}
-
-/** Which try of the job this is; `final` when no retry follows a failure. */
-export interface JobRun {
-  attempt: number;
-  final: boolean;
 }
 
 export type ItemStep = 'reserve' | 'provision' | 'activate' | 'test';

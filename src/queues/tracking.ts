@@ -1,4 +1,4 @@
-import type { Queue } from 'bullmq';
+import type { Job, Processor, Queue } from 'bullmq';
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.ts';
@@ -7,16 +7,17 @@ import type { AssuranceDeps } from '../assurance/assurance-deps.ts';
 import { queueDashboardRoutes } from '../api/queue-dashboard.routes.ts';
 import { trackingRoutes } from '../api/tracking.routes.ts';
 import type { AdjustmentDeps } from '../domain/adjustments/apply-adjustments.ts';
+import { recordTimelineEvent } from '../domain/timeline/timeline.service.ts';
 import type { CustomerTextDeps } from '../fulfillment/customer-updates.ts';
 import type { FulfillmentDeps } from '../fulfillment/order-fulfillment.ts';
 import type { Logger } from '../lib/logger.ts';
 import { createNetwork } from '../network/create-network.ts';
-import type { Network } from '../network/network.ts';
+import { NetworkError, type Network } from '../network/network.ts';
 import { createAdjustmentsProcessor } from './adjustments.processor.ts';
 import { createAssuranceProcessor } from './assurance.processor.ts';
 import { createCustomerUpdatesProcessor } from './customer-updates.processor.ts';
-import { createFulfillmentProcessor } from './fulfillment.processor.ts';
-import { TrackingQueues } from './tracking-queues.ts';
+import { createFulfillmentProcessor, jobRun } from './fulfillment.processor.ts';
+import { TrackingQueues, type TrackingJobData } from './tracking-queues.ts';
 import { createTrackingSweepProcessor } from './tracking-sweep.processor.ts';
 
 // Tracking requests to completion, wired together: the queues and their workers, the sweep, the
@@ -87,9 +88,9 @@ export function createTracking(options: TrackingOptions): Tracking {
     },
     async startWorkers() {
       const concurrency = config.tracking.concurrency;
-      jobs.startWorker('fulfillment', createFulfillmentProcessor(fulfillment), concurrency);
-      jobs.startWorker('assurance', createAssuranceProcessor(assurance), concurrency);
-      jobs.startWorker('adjustments', createAdjustmentsProcessor(adjustments), concurrency);
+      jobs.startWorker('fulfillment', recordingFailures(prisma, createFulfillmentProcessor(fulfillment)), concurrency);
+      jobs.startWorker('assurance', recordingFailures(prisma, createAssuranceProcessor(assurance)), concurrency);
+      jobs.startWorker('adjustments', recordingFailures(prisma, createAdjustmentsProcessor(adjustments)), concurrency);
       jobs.startWorker('customer-updates', createCustomerUpdatesProcessor(prisma, texts), concurrency);
       // An in-progress order's flow is looked for only once it has been quiet for a while.
       jobs.startWorker('tracking-sweep', createTrackingSweepProcessor({ prisma, queues: jobs, staleAfterMs: Math.max(60_000, 2 * config.tracking.lockMs), logger }), 1);
@@ -99,4 +100,43 @@ export function createTracking(options: TrackingOptions): Tracking {
     abandonWork: () => jobs.abandonWork(),
     close: () => jobs.close(),
   };
+}
+
+/**
+ * Puts an unexpected failure of a job (not a network one: the steps record those) on its
+ * subject's timeline, so the timeline shows every attempt and error; best effort, since the
+ * database may be what failed.
+ */
+function recordingFailures(prisma: PrismaClient, processor: Processor<TrackingJobData>): Processor<TrackingJobData> {
+  return async (job: Job<TrackingJobData>, token?: string) => {
+    try {
+      return await processor(job, token);
+    } catch (error) {
+      const subject = subjectOf(job.data);
+      if (subject && !(error instanceof NetworkError)) {
+        const run = jobRun(job);
+        await recordTimelineEvent(prisma, {
+          ...subject,
+          kind: 'attempt',
+          name: job.name,
+          outcome: run.final ? 'failed' : 'retrying',
+          attempt: run.attempt,
+          error: error instanceof Error ? error.message.slice(0, 500) : String(error),
+        }).catch(() => undefined);
+      }
+      throw error;
+    }
+  };
+}
+
+function subjectOf(data: TrackingJobData) {
+  const id = (key: string) => (typeof data[key] === 'string' ? String(data[key]) : undefined);
+  const orderId = id('orderId');
+  if (orderId) return { subjectType: 'productOrder' as const, subjectId: orderId };
+  const ticketId = id('ticketId');
+  if (ticketId) return { subjectType: 'troubleTicket' as const, subjectId: ticketId };
+  const outageId = id('outageId');
+  if (outageId) return { subjectType: 'outage' as const, subjectId: outageId };
+  const adjustmentId = id('adjustmentId');
+  return adjustmentId ? { subjectType: 'billAdjustment' as const, subjectId: adjustmentId } : undefined;
 }

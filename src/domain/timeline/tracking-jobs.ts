@@ -25,3 +25,9 @@ export interface TrackingJobs {
   /** Sends a text held for quiet hours at `at`. */
   sendScheduledText(stepKey: string, at: Date): Promise<void>;
 }
+
+/** Which try of its job a step runs in; `final` when no retry follows a failure. */
+export interface JobRun {
+  attempt: number;
+  final: boolean;
+}
