@@ -151,3 +151,16 @@ function uniqueInteractions<T extends { interaction: { id: string } }>(links: T[
   for (const link of links) seen.set(link.interaction.id, link.interaction);
   return [...seen.values()];
 }
+
+/**
+ * The last progress update the customer was texted (or will be, after quiet hours) about a
+ * subject, for status replies ("ORD-100001: ..."): null when there was none.
+ */
+export async function latestCustomerUpdate(db: DbClient, subjectType: TimelineSubject, subjectId: string): Promise<{ at: Date; text: string } | null> {
+  const event = await db.timelineEvent.findFirst({
+    where: { subjectType, subjectId, kind: 'message', outcome: { in: ['sent', 'scheduled'] }, detail: { not: null } },
+    orderBy: [{ at: 'desc' }, { id: 'desc' }],
+    select: { at: true, detail: true },
+  });
+  return event?.detail ? { at: event.at, text: event.detail } : null;
+}
