@@ -98,6 +98,10 @@ export function baseTestSettings(redisPrefix: string): Record<string, string> {
     REDIS_PREFIX: redisPrefix,
     DELIVERY_BACKOFF_MS: '50',
     OUTBOX_INTERVAL_MS: '250',
+    // Tracking (fulfillment, assurance) starts only when a test starts it: the sweep runs once at
+    // start-up, so orders and tickets a test creates stay as it left them and nobody is texted
+    // progress in the middle of a conversation. The tracking tests set their own, short, sweep.
+    TRACKING_SWEEP_MS: '3600000',
   };
 }
 
