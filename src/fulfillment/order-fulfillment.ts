@@ -301,7 +301,8 @@ async function compensateItem(deps: FulfillmentDeps, order: OrderRow, item: Item
   if (await isStepDone(deps.prisma, itemStepKey(item.id, 'compensated'))) return;
   const done = async (step: ItemStep) => isStepDone(deps.prisma, itemStepKey(item.id, step));
   const undo: Array<{ step: ActivationStep; why: string }> = [];
-  if (item.action !== 'delete' && (await done('activate'))) undo.push({ step: 'deactivate', why: 'activated' });
+  // A new service is switched off again; a plan change keeps the service it had (the old plan stays on the product).
+  if (item.action === 'add' && (await done('activate'))) undo.push({ step: 'deactivate', why: 'activated' });
   if (item.action === 'delete' && (await done('activate'))) undo.push({ step: 'activate', why: 'disconnected' });
   if (item.action !== 'delete' && ((await done('reserve')) || (await done('provision')))) undo.push({ step: 'release', why: 'reserved' });
   const problems: string[] = [];
