@@ -105,8 +105,11 @@ export async function getTimeline(db: DbClient, subjectType: TimelineSubject, su
         })
       : Promise.resolve([]),
   ]);
+  // A ticket's status changes are its TroubleTicketStatusChange rows (whoever made them): the
+  // state events jobs also write for tickets would repeat them.
+  const ownEvents = subjectType === 'troubleTicket' ? events.filter((event) => event.kind !== 'state') : events;
   const items: TimelineItem[] = [
-    ...events.map((event) => ({
+    ...ownEvents.map((event) => ({
       at: event.at.toISOString(),
       kind: toKind(event.kind),
       name: event.name,
