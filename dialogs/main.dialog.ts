@@ -109,7 +109,7 @@ export class MainDialog extends ComponentDialog {
       info.memory.misunderstood = 0;
       return step.beginDialog(OFFER_AGENT_DIALOG);
     }
-    await step.context.sendActivity(`Sorry, I didn't understand. ${helpText(this.settings, getTurnInfo(step.context).channel)}`);
+    await step.context.sendActivity(`Sorry, I didn't understand. ${helpText(this.settings, info.channel)}`);
     return step.endDialog();
   }
 
@@ -128,10 +128,10 @@ export class MainDialog extends ComponentDialog {
     }
     switch (intent) {
       case 'greeting':
-        await say(`Hi ${info.customer?.givenName ?? 'there'}! ${helpText(this.settings, getTurnInfo(step.context).channel)}`);
+        await say(`Hi ${info.customer?.givenName ?? 'there'}! ${helpText(this.settings, info.channel)}`);
         return step.endDialog();
       case 'help':
-        await say(helpText(this.settings, getTurnInfo(step.context).channel));
+        await say(helpText(this.settings, info.channel));
         return step.endDialog();
       case 'thanks':
         await say("You're welcome!");
@@ -143,9 +143,17 @@ export class MainDialog extends ComponentDialog {
         await requestAgent(step.context, this.services, this.settings);
         return step.endDialog();
       case 'affirm':
-      case 'deny':
+      case 'deny': {
+        // No question of the bot's is open; the yes/no may answer "does it work again?" about a resolved ticket.
+        const answered = info.customer ? await this.services.answerResolutionQuestion(info.customer.id, intent) : null;
+        if (answered) {
+          info.reason = `ticket.resolutionConfirmation.${intent}`;
+          await say(answered);
+          return step.endDialog();
+        }
         await say('Sorry, I lost track of what we were talking about. What can I help you with?');
         return step.endDialog();
+      }
       default:
         return this.notUnderstood(step);
     }

@@ -41,7 +41,8 @@ export class OrderStatusDialog extends CancelAndHelpDialog {
       const order = await this.services.findCustomerOrder(customer.id, number);
       if (order) {
         info.links.push({ itemType: 'productOrder', itemId: order.id, action: 'viewed' });
-        await step.context.sendActivity(this.describe(order));
+        const latest = await this.services.latestUpdate('productOrder', order.id);
+        await step.context.sendActivity(`${this.describe(order)}${latest ? ` Latest (${formatDay(latest.at, this.settings)}): ${latest.text}` : ''}`);
         return step.endDialog();
       }
       // Another customer's order reads exactly like one that does not exist.

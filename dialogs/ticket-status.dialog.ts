@@ -40,7 +40,8 @@ export class TicketStatusDialog extends CancelAndHelpDialog {
       const ticket = await this.services.findCustomerTicket(customer.id, number);
       if (ticket) {
         info.links.push({ itemType: 'troubleTicket', itemId: ticket.id, action: 'viewed' });
-        await step.context.sendActivity(this.describe(ticket));
+        const latest = await this.services.latestUpdate('troubleTicket', ticket.id);
+        await step.context.sendActivity(`${this.describe(ticket)}${latest ? ` Latest (${formatDay(latest.at, this.settings)}): ${latest.text}` : ''}`);
         return step.endDialog();
       }
       const recent = await this.services.listRecentTickets(customer.id);

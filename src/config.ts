@@ -187,6 +187,8 @@ const envSchema = z.object({
   QUIET_HOURS_END: timeOfDay.default(8 * 60),
 
   /** Fulfillment, assurance and adjustment jobs: attempts (default 8) and first retry delay in ms, doubling (default 2000). */
+  /** Run the fulfillment, assurance and adjustment workers (and their sweep) in a worker process. Default true; false leaves that work queued for other processes. */
+  TRACKING_WORKERS: booleanFlag.default(true),
   TRACKING_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   TRACKING_BACKOFF_MS: z.coerce.number().int().min(1).default(2000),
   /** How often the database is swept for requests without a job (new orders and tickets, approved credits). Default 15000 ms. */
@@ -225,7 +227,7 @@ export interface Config {
   sla: SlaSettings;
   /** Minutes after local midnight; null when there are none. */
   quietHours: { startMinute: number; endMinute: number } | null;
-  tracking: { attempts: number; backoffMs: number; sweepMs: number; lockMs: number; concurrency: number };
+  tracking: { workers: boolean; attempts: number; backoffMs: number; sweepMs: number; lockMs: number; concurrency: number };
   adjustments: AdjustmentPolicySettings;
   verification: VerificationSettings;
   webchat: {
@@ -365,6 +367,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     quietHours: e.QUIET_HOURS_START === e.QUIET_HOURS_END ? null : { startMinute: e.QUIET_HOURS_START, endMinute: e.QUIET_HOURS_END },
     tracking: {
+      workers: e.TRACKING_WORKERS,
       attempts: e.TRACKING_ATTEMPTS,
       backoffMs: e.TRACKING_BACKOFF_MS,
       sweepMs: e.TRACKING_SWEEP_MS,

@@ -191,10 +191,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
     const bot = createConversationBot(
       prisma,
       await createRecognizer(config, db, logger),
-      createBotServices(prisma, botSettings, {
-        smsFrom: config.twilio.phoneNumber,
-        deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
-      }),
+      createBotServices(
+        prisma,
+        botSettings,
+        {
+          smsFrom: config.twilio.phoneNumber,
+          deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
+        },
+        tracking,
+        logger,
+      ),
       botSettings,
     );
     const sms = createSmsSender({
@@ -230,7 +236,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     queues.startWorker(queues.turns, turnProcessor, config.turns.concurrency, () => metrics.turnFailures.inc());
     queues.startWorker(queues.deliveries, deliveryProcessor, config.delivery.concurrency);
     relay.start();
-    await tracking.startWorkers();
+    if (config.tracking.workers) await tracking.startWorkers();
   }
 
   const url = localUrl;

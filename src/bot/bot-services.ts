@@ -9,16 +9,64 @@ import { recordAuditEvent } from '../domain/audit/audit.service.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
 import type { NotificationOutbox } from '../domain/notifications/notifications.service.ts';
 import type { DbClient } from '../lib/db-types.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { AssuranceDeps } from '../assurance/assurance-deps.ts';
+import { replyToResolutionQuestion } from '../assurance/ticket-lifecycle.ts';
+import { latestCustomerUpdate } from '../domain/timeline/timeline.service.ts';
+import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
 
-/** The domain services dialogs use, bound to a database and to the outbox that texts customers (one-time codes). */
-export function createBotServices(db: DbClient, settings: BotSettings, outbox: NotificationOutbox): BotServices {
+/** What the bot asks of request tracking (src/queues/tracking.ts). */
+export interface BotTracking {
+  jobs: Pick<TrackingJobs, 'startOrder' | 'startTicket' | 'applyAdjustment'>;
+  assurance: AssuranceDeps;
+}
+
+/**
+ * The domain services dialogs use, bound to a database, to the outbox that texts customers
+ * (one-time codes) and to tracking: what a dialog creates is handed to its tracking job at once
+ * (the periodic sweep is the safety net if Redis refuses it).
+ */
+export function createBotServices(db: DbClient, settings: BotSettings, outbox: NotificationOutbox, tracking: BotTracking, logger: Logger): BotServices {
+  const start = (what: string, id: string, run: (id: string) => Promise<void>) =>
+    run(id).catch((error: unknown) => logger.warn({ err: error, [what]: id }, 'tracking job not queued; the sweep will start it'));
+  const orders = createOrderServices(db, settings);
+  const billing = createBillingServices(db, settings);
+  const tickets = createTicketServices(db, settings);
+  const retention = createRetentionServices(db, settings);
   return {
-    ...createOrderServices(db, settings),
-    ...createBillingServices(db, settings),
+    ...orders,
+    async placeProductOrder(request) {
+      const outcome = await orders.placeProductOrder(request);
+      if (outcome.status === 'created' || outcome.status === 'existing') await start('orderId', outcome.order.id, (id) => tracking.jobs.startOrder(id));
+      return outcome;
+    },
+    ...billing,
+    async requestBillAdjustment(request) {
+      const outcome = await billing.requestBillAdjustment(request);
+      if (outcome.kind === 'recorded' && outcome.adjustment.status === 'approved') {
+        await start('adjustmentId', outcome.adjustment.id, (id) => tracking.jobs.applyAdjustment(id));
+      }
+      return outcome;
+    },
     ...createProfileServices(db, settings),
     ...createIdentityServices(db, settings, outbox),
-    ...createTicketServices(db, settings),
-    ...createRetentionServices(db, settings),
+    ...tickets,
+    async openTroubleTicket(request) {
+      const result = await tickets.openTroubleTicket(request);
+      await start('ticketId', result.ticket.id, (id) => tracking.jobs.startTicket(id));
+      return result;
+    },
+    ...retention,
+    async acceptRetentionOffer(request) {
+      const outcome = await retention.acceptRetentionOffer(request);
+      if (outcome.status === 'accepted' && outcome.order) await start('orderId', outcome.order.id, (id) => tracking.jobs.startOrder(id));
+      return outcome;
+    },
+    latestUpdate: (subject, id) => latestCustomerUpdate(db, subject, id),
+    async answerResolutionQuestion(customerId, answer) {
+      const answered = await replyToResolutionQuestion(tracking.assurance, customerId, answer);
+      return answered?.reply ?? null;
+    },
     listActiveServices: (customerId) => listActiveServices(db, customerId),
     recordAgentRequest: ({ customerId, conversationInboundId, correlationId }) =>
       recordAuditEvent(db, {

@@ -153,14 +153,19 @@ describe('assurance', () => {
   it('closes the ticket when the customer answers yes', async () => {
     const [ticket] = outageTickets;
     if (!ticket) throw new Error('the outage test did not run');
-    // The hook the conversation calls when a customer with a resolved ticket says yes or no.
-    const answer = await replyToResolutionQuestion(env.service.tracking.assurance, ticket.customer.customerId, 'affirm');
-    expect(answer?.reply).toBe(`Great, thanks for letting us know. ${ticket.reference} is now closed.`);
+    // The customer texts back: the bot has no question open, so the yes answers "does it work again?".
+    const [answer] = await env.converse(ticket.customer.phone, 'yes it works now');
+    expect(answer).toBe(`Great, thanks for letting us know. ${ticket.reference} is now closed.`);
     const row = await env.database.db.prisma.troubleTicket.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(row.status).toBe('closed');
     expect(row.statusChangeReason).toMatch(/confirmed/);
+    const inbound = await env.database.db.prisma.interaction.findFirstOrThrow({ where: { direction: 'inbound', text: 'yes it works now', fromAddress: ticket.customer.phone } });
+    expect(inbound.reason).toBe('ticket.resolutionConfirmation.affirm');
     // Anything else the customer says afterwards is not taken as an answer.
     expect(await replyToResolutionQuestion(env.service.tracking.assurance, ticket.customer.customerId, 'deny')).toBeNull();
+    const [later] = await env.converse(ticket.customer.phone, 'no');
+    expect(later).toMatch(/lost track/);
+    expect((await env.database.db.prisma.troubleTicket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe('closed');
   });
 
   it('reopens the ticket with a fresh SLA clock when the customer answers no', async () => {

@@ -11,6 +11,7 @@ export function trackingSettings(extra: Record<string, string> = {}): Record<str
     NETWORK_SIM_SEED: 'tracking-tests',
     NETWORK_SIM_LATENCY_MS: '5',
     NETWORK_SIM_FAILURES: 'provision:transient=0',
+    TRACKING_WORKERS: 'true',
     TRACKING_SWEEP_MS: '200',
     TRACKING_BACKOFF_MS: '50',
     TRACKING_ATTEMPTS: '5',

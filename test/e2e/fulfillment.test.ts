@@ -76,6 +76,10 @@ describe('fulfillment', () => {
     const linked = await prisma.interactionItem.findMany({ where: { itemType: 'productOrder', itemId: order.id } });
     expect(linked).toHaveLength(3);
     expect(await prisma.auditEvent.count({ where: { action: 'product.activate', entityId: item?.productId ?? '' } })).toBe(1);
+
+    // Asked by text, the order status dialog reads the order's state and its timeline's last update.
+    const [status] = await env.converse(alex.phone, `status of ord-${order.number}`);
+    expect(status).toMatch(new RegExp(`^ORD-${order.number} \\(Home Phone, placed .*\\): done\\. Completed .*\\. Latest \\(.*\\): ORD-${order.number} is complete`));
   });
 
   it('retries a transient provisioning failure with backoff, tells the customer of the delay, and completes', async () => {

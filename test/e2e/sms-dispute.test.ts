@@ -20,9 +20,9 @@ beforeAll(async () => {
       ADJUSTMENT_AUTO_APPROVE_LIMIT: '25.00',
       ADJUSTMENT_AUTO_APPROVE_PER_PERIOD: '2',
       ADJUSTMENT_PERIOD_DAYS: '90',
+      // Approved credits stay approved here (no tracking workers in these tests): applying them,
+      // and texting the customer, is tested in adjustments-apply.test.ts.
       ADJUSTMENT_OTP_THRESHOLD: '50.00',
-      // Approved credits stay approved here: applying them (and texting the customer) is the tracking sweep's job, tested elsewhere.
-      TRACKING_SWEEP_MS: '3600000',
     },
   });
 });

@@ -98,9 +98,10 @@ export function baseTestSettings(redisPrefix: string): Record<string, string> {
     REDIS_PREFIX: redisPrefix,
     DELIVERY_BACKOFF_MS: '50',
     OUTBOX_INTERVAL_MS: '250',
-    // Tracking (fulfillment, assurance) starts only when a test starts it: the sweep runs once at
-    // start-up, so orders and tickets a test creates stay as it left them and nobody is texted
-    // progress in the middle of a conversation. The tracking tests set their own, short, sweep.
+    // No tracking workers (fulfillment, assurance, adjustments) unless a test asks for them, so
+    // orders and tickets a conversation creates stay as it left them and nobody is texted progress
+    // in the middle of a conversation. The tracking tests turn them on with a short sweep.
+    TRACKING_WORKERS: 'false',
     TRACKING_SWEEP_MS: '3600000',
   };
 }
