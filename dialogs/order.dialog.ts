@@ -265,7 +265,7 @@ export class OrderDialog extends CancelAndHelpDialog {
     const eta = order.expectedCompletionDate ? `, expected by ${formatDay(order.expectedCompletionDate, this.settings)}` : '';
     const names = order.items.map((item) => item.offeringName).join(', ');
     await step.context.sendActivity(
-      `Done. Your order is ${order.reference} (${names}). Next, our team checks it and schedules the work${eta}. Text "order status" anytime for an update.`,
+      `Done. Your order is ${order.reference} (${names}). Next, we check it and schedule the work${eta}; we'll text you as it goes. Text "order status" anytime.`,
     );
     return step.endDialog(order.reference);
   }

@@ -75,7 +75,7 @@ describe('ordering by SMS', () => {
     const before = env.twilio.state.messagesTo(ALEX).length;
     expect((await env.sms(ALEX, 'yes', confirmSid)).status).toBe(200);
     const [done] = (await env.twilio.state.waitForMessages(ALEX, before + 1)).slice(before).map((message) => message.body);
-    expect(done).toMatch(/^Done\. Your order is ORD-\d+ \(Fiber 2 Gig\)\. Next, our team checks it and schedules the work, expected by \w{3}, \w{3} \d{1,2}\./);
+    expect(done).toMatch(/^Done\. Your order is ORD-\d+ \(Fiber 2 Gig\)\. Next, we check it and schedule the work, expected by \w{3}, \w{3} \d{1,2}; we.ll text you as it goes\./);
     alexOrder = /ORD-\d+/.exec(done ?? '')?.[0] ?? '';
     expect((await env.sms(ALEX, 'yes', confirmSid)).status).toBe(200);
     // Turns run in order, so once this is answered the replay has been dealt with.
@@ -232,7 +232,7 @@ describe('ordering by SMS', () => {
   describe('order status', () => {
     it('answers by reference in any case, and links the order as viewed', async () => {
       const [reply] = await say(ALEX, `status of ${alexOrder.toLowerCase()}`);
-      expect(reply).toMatch(new RegExp(`^${alexOrder} \\(change to Fiber 2 Gig, placed \\w{3}, \\w{3} \\d{1,2}\\): received; our team will check it and schedule the work\\. Expected by \\w{3}, \\w{3} \\d{1,2}\\.$`));
+      expect(reply).toMatch(new RegExp(`^${alexOrder} \\(change to Fiber 2 Gig, placed \\w{3}, \\w{3} \\d{1,2}\\): received; we are checking it and scheduling the work\\. Expected by \\w{3}, \\w{3} \\d{1,2}\\.$`));
       const order = await prisma().productOrder.findUniqueOrThrow({ where: { number: Number(alexOrder.slice(4)) } });
       const viewed = await prisma().interactionItem.count({ where: { itemType: 'productOrder', itemId: order.id, action: 'viewed' } });
       expect(viewed).toBeGreaterThan(0);
@@ -240,7 +240,7 @@ describe('ordering by SMS', () => {
 
     it('answers with the latest orders when no reference is given', async () => {
       const [reply] = await say(NO_TV, "what's the status of my order");
-      expect(reply).toMatch(/^ORD-\d+ \(TV Basic, placed .*\): received; our team will check it and schedule the work\. Expected by/);
+      expect(reply).toMatch(/^ORD-\d+ \(TV Basic, placed .*\): received; we are checking it and scheduling the work\. Expected by/);
     });
 
     it("answers another customer's reference as not found", async () => {

@@ -7,9 +7,8 @@ import { loadCustomerHoldings, OPEN_ORDER_STATES } from './customer-holdings.ts'
 import { formatOrderReference } from './order-reference.ts';
 
 // TMF622 product orders taken in a conversation. An order is created `acknowledged` with its
-// items priced from the catalog at the time of ordering; moving it through provisioning
-// (fulfilment) comes later, so until then it stays acknowledged and the customer is told that
-// the team will check and schedule it.
+// items priced from the catalog at the time of ordering. Fulfilment (src/fulfillment) then
+// validates it and runs it through provisioning, texting the customer at each milestone.
 
 export type Ineligible = Extract<Eligibility, { eligible: false }>;
 
@@ -234,7 +233,7 @@ export function describeOrderState(state: ProductOrderState): string {
     case 'draft':
       return 'not submitted yet';
     case 'acknowledged':
-      return 'received; our team will check it and schedule the work';
+      return 'received; we are checking it and scheduling the work';
     case 'pending':
       return 'waiting for something from you';
     case 'held':
