@@ -1,18 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
-// The whole suite runs twice: on the embedded database (PGlite) and on the PostgreSQL server at
-// 127.0.0.1:5432, both against the real Redis at 127.0.0.1:6379.
+// Every test that touches a database runs twice: on the embedded database (PGlite) and on the
+// PostgreSQL server at 127.0.0.1:5432, both against the real Redis at 127.0.0.1:6379. Tests that
+// never reach a database (pure rules, the recogniser, channel protocol limits, the browser pages)
+// run once, in the pglite project: a second run would test the same code again.
+const DATABASE_AGNOSTIC = [
+  'test/config.test.ts',
+  'test/nlu/**',
+  'test/gateway/**',
+  'test/network/**',
+  'test/channels/**',
+  'test/domain/adjustment-policy.test.ts',
+  'test/domain/catalog.test.ts',
+  'test/domain/retention-policy.test.ts',
+  'test/domain/tickets-self-help.test.ts',
+  'test/domain/tickets-severity.test.ts',
+  // Browser pages and Direct Line token/limit rules: the database behind them is the same code path as in every other e2e test.
+  'test/e2e/demo-page.test.ts',
+  'test/e2e/webchat-demo.test.ts',
+  'test/e2e/webchat-security.test.ts',
+];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two cores: more parallel files than that only adds contention.
-    maxWorkers: 2,
+    // Two cores, but much of an end-to-end test is waiting on Redis, the database and timers:
+    // three files at once keep both cores busy without starving them.
+    maxWorkers: 3,
     projects: [
       { extends: true, test: { name: 'pglite', env: { TEST_DB: 'pglite' } } },
-      { extends: true, test: { name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/global-setup.ts'] } },
+      {
+        extends: true,
+        test: { name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/global-setup.ts'], exclude: DATABASE_AGNOSTIC },
+      },
     ],
   },
 });
