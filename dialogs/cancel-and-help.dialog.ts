@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder-core';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { Intent } from '../src/nlu/recognizer.ts';
+import { INTENTS, type Intent } from '../src/nlu/recognizer.ts';
 import { getTurnInfo } from './turn-info.ts';
 import type { BotServices, BotSettings } from './services.ts';
 import { contactText, helpText } from './wording.ts';
@@ -12,18 +12,8 @@ const START_OVER = /^\s*(never ?mind|nevermind|start over|restart|forget (it|tha
 // A new request this sure of itself, and this long, replaces the one in progress.
 const SWITCH_CONFIDENCE = 0.85;
 const SWITCH_MIN_WORDS = 3;
-const TASK_INTENTS: readonly Intent[] = [
-  'order.create',
-  'order.status',
-  'ticket.create',
-  'ticket.status',
-  'bill.inquiry',
-  'bill.dispute',
-  'profile.view',
-  'profile.update',
-  'product.info',
-  'service.cancel',
-];
+// The requests that start work (every dotted intent but a request for a person).
+const TASK_INTENTS: readonly Intent[] = INTENTS.filter((intent) => intent.includes('.') && intent !== 'agent.request');
 
 /**
  * Base of every dialog that asks questions: "help", "start over" and "agent" work at any step,

@@ -36,6 +36,21 @@ describe('understanding', () => {
     await say(ALEX, 'start over');
   });
 
+  it('lets a clear new request take over from a question in progress, and not a short answer', async () => {
+    const which = await say(ALEX, 'my service is not working');
+    expect(which).toMatch(/Which service is affected/);
+    // A short reply that is not a choice is asked again...
+    expect(await say(ALEX, 'my bill')).toMatch(/Which service|number/i);
+    // ...but a whole, confident new request leaves the fault report for the bill.
+    const bill = await say(ALEX, 'how much do I owe on my bill');
+    expect(bill).toMatch(/^You owe/);
+    const inbound = await env.database.db.prisma.interaction.findFirstOrThrow({ where: { fromAddress: ALEX, text: 'how much do I owe on my bill' } });
+    expect(inbound.reason).toBe('bill.inquiry');
+    // The fault report is gone: a yes now has nothing to answer.
+    expect(await say(ALEX, 'yes')).toMatch(/lost track/);
+    expect(await env.database.db.prisma.troubleTicket.count({ where: { customer: { contactMedia: { some: { phoneNumber: ALEX } } } } })).toBe(0);
+  });
+
   it('takes "no" to a clarifying question as neither', async () => {
     const question = await say(ALEX, 'my bill and the internet');
     expect(question).toMatch(/\(1\) or .* \(2\)\?/);
