@@ -45,7 +45,7 @@ describe('understanding', () => {
     const bill = await say(ALEX, 'how much do I owe on my bill');
     expect(bill).toMatch(/^You owe/);
     const inbound = await env.database.db.prisma.interaction.findFirstOrThrow({ where: { fromAddress: ALEX, text: 'how much do I owe on my bill' } });
-    expect(inbound.reason).toBe('bill.inquiry');
+    expect(inbound.reason).toBe('bill.inquiry.balance');
     // The fault report is gone: a yes now has nothing to answer.
     expect(await say(ALEX, 'yes')).toMatch(/lost track/);
     expect(await env.database.db.prisma.troubleTicket.count({ where: { customer: { contactMedia: { some: { phoneNumber: ALEX } } } } })).toBe(0);
