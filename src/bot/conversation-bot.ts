@@ -55,13 +55,13 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
     { dialog: new BillDisputeDialog(services, settings), routes: [BILL_DISPUTE_ROUTE] },
   ];
   // Verifies an anonymous web chat visitor before a request that needs a customer.
-  const signIn: Dialog | undefined = signInDialog(services, settings);
+  const signIn = new SignInDialog(services, settings);
   const mainDialog = new MainDialog(
     services,
     settings,
-    [...routed.map((entry) => entry.dialog), new ClarifyDialog(services, settings), new OfferAgentDialog(services, settings), new VerifyDialog(services, settings), ...(signIn ? [signIn] : [])],
+    [...routed.map((entry) => entry.dialog), new ClarifyDialog(services, settings), new OfferAgentDialog(services, settings), new VerifyDialog(services, settings), signIn],
     routed.flatMap((entry) => entry.routes),
-    signIn?.id,
+    signIn.id,
   );
 
   return {
@@ -120,9 +120,4 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
       };
     },
   };
-}
-
-/** Signs in an anonymous visitor by a one-time code texted to the phone number on file. */
-function signInDialog(services: BotServices, settings: BotSettings): Dialog | undefined {
-  return new SignInDialog(services, settings);
 }
