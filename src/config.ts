@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 // The only module that reads process.env. Parsed once at start-up; every bad field is listed.
@@ -387,9 +388,12 @@ export function loadConfig(env: Env = process.env): Config {
       verifiedMinutes: e.OTP_VERIFIED_MINUTES,
     },
     webchat: {
-      tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? DEV_WEBCHAT_TOKEN_SECRET,
+      // The published development secrets only in the sandbox (no Twilio account: a laptop). A
+      // service with a real number never trusts a secret anyone can read in this file: without
+      // WEBCHAT_TOKEN_SECRET it makes its own per process, and user tokens stay off.
+      tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? (sandbox ? DEV_WEBCHAT_TOKEN_SECRET : randomBytes(32).toString('hex')),
       tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
-      userTokenSecret: e.WEBCHAT_USER_TOKEN_SECRET ?? (production ? undefined : DEV_WEBCHAT_USER_TOKEN_SECRET),
+      userTokenSecret: e.WEBCHAT_USER_TOKEN_SECRET ?? (sandbox && !production ? DEV_WEBCHAT_USER_TOKEN_SECRET : undefined),
       allowedOrigins: (e.WEBCHAT_ALLOWED_ORIGINS ?? publicBaseUrl).split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter((origin) => origin.length > 0),
       maxMessageLength: e.WEBCHAT_MAX_MESSAGE_LENGTH,
       ratePerConversation: e.WEBCHAT_RATE_PER_CONVERSATION,

@@ -23,6 +23,23 @@ describe('loadConfig', () => {
     }
   });
 
+  it('trusts the published development web chat secrets only in the sandbox', () => {
+    const sandbox = loadConfig({});
+    expect(sandbox.webchat.userTokenSecret).toMatch(/^dev-/);
+    const twilio = {
+      TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+      TWILIO_AUTH_TOKEN: 'a-real-auth-token',
+      TWILIO_PHONE_NUMBER: '+15557770000',
+    };
+    const withNumber = loadConfig(twilio);
+    // User tokens stay off, and Direct Line tokens are signed with a secret of the process's own.
+    expect(withNumber.webchat.userTokenSecret).toBeUndefined();
+    expect(withNumber.webchat.tokenSecret).not.toBe(sandbox.webchat.tokenSecret);
+    expect(withNumber.webchat.tokenSecret).not.toBe(loadConfig(twilio).webchat.tokenSecret);
+    const configured = loadConfig({ ...twilio, WEBCHAT_TOKEN_SECRET: 'x'.repeat(32), WEBCHAT_USER_TOKEN_SECRET: 'y'.repeat(32) });
+    expect(configured.webchat).toMatchObject({ tokenSecret: 'x'.repeat(32), userTokenSecret: 'y'.repeat(32) });
+  });
+
   it('requires Twilio settings together', () => {
     expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef' })).toThrow(/must be set together/);
   });

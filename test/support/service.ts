@@ -102,6 +102,10 @@ export function baseTestSettings(redisPrefix: string): Record<string, string> {
     // orders and tickets a conversation creates stay as it left them and nobody is texted progress
     // in the middle of a conversation. The tracking tests turn them on with a short sweep.
     TRACKING_WORKERS: 'false',
+    // Test services have a (stand-in) Twilio account, so no development secrets apply: set them,
+    // the same for every instance a test starts.
+    WEBCHAT_TOKEN_SECRET: 'test-webchat-token-secret-0123456789abcdef',
+    WEBCHAT_USER_TOKEN_SECRET: 'test-webchat-user-token-secret-0123456789',
     TRACKING_SWEEP_MS: '3600000',
   };
 }
