@@ -15,7 +15,7 @@ import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { VERIFY_DIALOG, type VerifyOptions } from './verify.dialog.ts';
-import { contactText } from './wording.ts';
+import { clip, contactText } from './wording.ts';
 
 export const BILL_DISPUTE_DIALOG = 'billDisputeDialog';
 
@@ -446,9 +446,5 @@ function statusText(adjustment: AdjustmentView): string {
     case 'rejected':
       return 'not approved';
   }
-}
-
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 

@@ -1,15 +1,15 @@
-import type { TurnContext } from 'botbuilder-core';
 import { TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { formatMoney } from '../src/domain/billing/money.ts';
 import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
 import type { Intent } from '../src/nlu/recognizer.ts';
 import { contactByDate, type RetentionOffer } from '../src/domain/retention/retention-policy.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
-import { pickChoice, withChoices } from './choices.ts';
+import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
-import { contactText, formatDay, SERVICE_NAMES } from './wording.ts';
+import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
+import { clip, contactText, formatDay, SERVICE_NAMES } from './wording.ts';
 
 export const CANCEL_SERVICE_DIALOG = 'cancelServiceDialog';
 
@@ -28,7 +28,6 @@ const SERVICE_PROMPT = 'cancelServiceServicePrompt';
 const REASON_PROMPT = 'cancelServiceReasonPrompt';
 const OFFER_PROMPT = 'cancelServiceOfferPrompt';
 const CONFIRM_PROMPT = 'cancelServiceConfirmPrompt';
-const YES_NO = ['Yes', 'No'];
 const REASONS = ['Too expensive', 'Moving home', 'Service problems', 'Switching provider', 'Skip'];
 const MAX_REASON = 300;
 /** Requests a reason for leaving is easily taken for; help, agent and "never mind" still work. */
@@ -105,8 +104,8 @@ export class CancelServiceDialog extends CancelAndHelpDialog {
     step.options.choices = choices;
     const notHeld = step.options.serviceType && named.length === 0 ? `I can't see ${SERVICE_NAMES[step.options.serviceType]} service on your account. ` : '';
     return step.prompt(SERVICE_PROMPT, {
-      prompt: withChoices(`${notHeld}Which service would you like to cancel?`, choices.map(choiceLabel)),
-      retryPrompt: withChoices('Please reply with a number or the name of the service.', choices.map(choiceLabel)),
+      prompt: withChoices(`${notHeld}Which service would you like to cancel?`, choices.map(serviceChoiceLabel)),
+      retryPrompt: withChoices('Please reply with a number or the name of the service.', choices.map(serviceChoiceLabel)),
       validations: choices,
     });
   }
@@ -263,40 +262,3 @@ function reasonFrom(answer: string, intent: string): string | null {
   return clip(answer.trim(), MAX_REASON);
 }
 
-/** A yes or no to a question: the recognised intent, or the choice's number or text. */
-function yesOrNo(context: TurnContext): 'yes' | 'no' | undefined {
-  const info = getTurnInfo(context);
-  if (info.recognition.intent === 'affirm') return 'yes';
-  if (info.recognition.intent === 'deny') return 'no';
-  const picked = pickChoice(context.activity.text ?? '', YES_NO);
-  return picked === 0 ? 'yes' : picked === 1 ? 'no' : undefined;
-}
-
-/** The service an answer picks: by its number or words of its label, or by name ("the tv"). */
-function chosenService(answer: string, entities: ReadonlyArray<{ type: string; value: string }>, choices: SubscribedService[]): SubscribedService | undefined {
-  const picked = pickChoice(answer, choices.map(choiceLabel));
-  if (picked !== undefined) return choices[picked];
-  const named = entities.find((entity) => entity.type === 'serviceType');
-  return choices.find((service) => service.serviceType === named?.value);
-}
-
-function servicesIn(value: unknown): SubscribedService[] {
-  return Array.isArray(value) ? value.filter(isSubscribedService) : [];
-}
-
-function isSubscribedService(value: unknown): value is SubscribedService {
-  return typeof value === 'object' && value !== null && 'productId' in value && 'serviceType' in value;
-}
-
-function choiceLabel(service: SubscribedService): string {
-  const name = SERVICE_NAMES[service.serviceType];
-  return `${name.charAt(0).toUpperCase()}${name.slice(1)} - ${service.offeringName}`;
-}
-
-function serviceName(service: SubscribedService): string {
-  return SERVICE_NAMES[service.serviceType];
-}
-
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
-}

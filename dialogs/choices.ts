@@ -1,5 +1,6 @@
 import { MessageFactory } from 'botbuilder-core';
-import type { Activity } from 'botbuilder-core';
+import type { Activity, TurnContext } from 'botbuilder-core';
+import { getTurnInfo } from './turn-info.ts';
 
 // Quick replies. A dialog offers choices as suggested actions on the activity: web chat shows them
 // as buttons (a tap sends the choice's text back), SMS numbers them after the text
@@ -35,4 +36,15 @@ export function pickChoice(answer: string, choices: readonly string[]): number |
   const containing = choices.flatMap((choice, index) => (choice.toLowerCase().includes(text) && text.length >= 2 ? [index] : []));
   if (containing.length === 1) return containing[0];
   return undefined;
+}
+
+export const YES_NO: readonly string[] = ['Yes', 'No'];
+
+/** A yes or no to a question asked with YES_NO: the recognised intent, or the choice's number or text. */
+export function yesOrNo(context: TurnContext): 'yes' | 'no' | undefined {
+  const info = getTurnInfo(context);
+  if (info.recognition.intent === 'affirm') return 'yes';
+  if (info.recognition.intent === 'deny') return 'no';
+  const picked = pickChoice(context.activity.text ?? '', YES_NO);
+  return picked === 0 ? 'yes' : picked === 1 ? 'no' : undefined;
 }

@@ -10,7 +10,7 @@ import { entityValue, type IntentRoute } from './intent-route.ts';
 import { ORDER_DIALOG, OrderDialog, offeringsIn, type OrderOptions } from './order.dialog.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
-import { contactText, SERVICE_NAMES } from './wording.ts';
+import { capitalise, contactText, SERVICE_NAMES } from './wording.ts';
 
 export const OFFERS_DIALOG = 'offersDialog';
 
@@ -214,6 +214,3 @@ function catalogOverview(catalog: readonly OfferingView[]): string {
   return `Our plans: ${lines.join('; ')}. Add-ons too. Ask about one, e.g. "internet plans".`;
 }
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}

@@ -1,14 +1,13 @@
-import type { TurnContext } from 'botbuilder-core';
 import { TextPrompt, WaterfallDialog, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
 import { readSelfHelpAnswer, selfHelpStepFor, type SelfHelpAnswer } from '../src/domain/tickets/self-help.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
-import { pickChoice, withChoices } from './choices.ts';
+import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
-import type { Entity } from '../src/nlu/recognizer.ts';
-import { contactText, formatDay, formatDayTime, SERVICE_NAMES } from './wording.ts';
+import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
+import { clip, contactText, formatDay, formatDayTime } from './wording.ts';
 
 export const TROUBLE_TICKET_DIALOG = 'troubleTicketDialog';
 
@@ -29,7 +28,6 @@ const SINCE_PROMPT = 'troubleTicketSincePrompt';
 const SELF_HELP_PROMPT = 'troubleTicketSelfHelpPrompt';
 const DESCRIPTION_PROMPT = 'troubleTicketDescriptionPrompt';
 const CONFIRM_PROMPT = 'troubleTicketConfirmPrompt';
-const YES_NO = ['Yes', 'No'];
 const SELF_HELP_CHOICES = ['Yes, fixed', 'No', 'Skip'];
 const SELF_HELP_ANSWERS: readonly SelfHelpAnswer[] = ['fixed', 'notFixed', 'skipped'];
 
@@ -98,8 +96,8 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     const choices = named.length > 1 ? named : services;
     step.options.choices = choices;
     return step.prompt(SERVICE_PROMPT, {
-      prompt: withChoices('Sorry to hear that. Which service is affected?', choices.map(choiceLabel)),
-      retryPrompt: withChoices('Please reply with a number or the name of the service.', choices.map(choiceLabel)),
+      prompt: withChoices('Sorry to hear that. Which service is affected?', choices.map(serviceChoiceLabel)),
+      retryPrompt: withChoices('Please reply with a number or the name of the service.', choices.map(serviceChoiceLabel)),
       validations: choices,
     });
   }
@@ -226,49 +224,9 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
   }
 }
 
-/** The service an answer picks: by its number or words of its label, or by name ("the tv"). */
-function chosenService(answer: string, entities: Entity[], choices: SubscribedService[]): SubscribedService | undefined {
-  const picked = pickChoice(answer, choices.map(choiceLabel));
-  if (picked !== undefined) return choices[picked];
-  const named = entities.find((entity) => entity.type === 'serviceType');
-  return choices.find((service) => service.serviceType === named?.value);
-}
-
 /** What an answer to "did that fix it?" means: a choice by number or text, or the customer's own words. */
 function selfHelpAnswer(answer: string): SelfHelpAnswer | undefined {
   const picked = pickChoice(answer, SELF_HELP_CHOICES);
   return picked !== undefined ? SELF_HELP_ANSWERS[picked] : readSelfHelpAnswer(answer);
 }
 
-/** A yes or no to a confirmation: the recognised intent, or the choice's number or text. */
-function yesOrNo(context: TurnContext): 'yes' | 'no' | undefined {
-  const info = getTurnInfo(context);
-  if (info.recognition.intent === 'affirm') return 'yes';
-  if (info.recognition.intent === 'deny') return 'no';
-  const picked = pickChoice(context.activity.text ?? '', YES_NO);
-  return picked === 0 ? 'yes' : picked === 1 ? 'no' : undefined;
-}
-
-function servicesIn(value: unknown): SubscribedService[] {
-  return Array.isArray(value) ? value.filter(isSubscribedService) : [];
-}
-
-function isSubscribedService(value: unknown): value is SubscribedService {
-  return typeof value === 'object' && value !== null && 'productId' in value && 'serviceType' in value;
-}
-
-function choiceLabel(service: SubscribedService): string {
-  return `${capitalise(SERVICE_NAMES[service.serviceType])} - ${service.offeringName}`;
-}
-
-function serviceName(service: SubscribedService | undefined): string {
-  return service ? SERVICE_NAMES[service.serviceType] : 'service';
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
-}

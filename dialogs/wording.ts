@@ -34,3 +34,12 @@ export function helpText(_settings: BotSettings, channel: 'sms' | 'webchat' | 'v
 export function contactText(settings: BotSettings): string {
   return `call ${settings.supportPhone} or visit ${settings.supportUrl}`;
 }
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The text cut to `length` characters, with an ellipsis when cut. */
+export function clip(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}

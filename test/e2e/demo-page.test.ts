@@ -1,15 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageProblems, launchChromium } from '../support/browser.ts';
 import { startSandboxEnv, type SandboxEnv } from '../support/sandbox.ts';
 
 // The SMS try-it page at `/try/sms` in a real browser, against the service in sandbox mode (no Twilio
 // account): the page posts through the real signed SMS webhook and polls the built-in stand-in.
 
-const CHROMIUM = '/usr/bin/chromium';
 const ALEX = '+15551230001';
 const UNKNOWN = '+15559990000';
 const SCREENSHOT = fileURLToPath(new URL('../../test-results/demo-page.png', import.meta.url));
@@ -33,19 +32,6 @@ beforeAll(async () => {
   // suite's 60 s hook default on a busy two-core machine.
 }, 90_000);
 
-/** Debian's chromium; a missing or broken browser fails the file (never skips it). */
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}; install it with: apt-get install -y chromium`);
-  try {
-    return await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-  } catch (error) {
-    throw new Error(`Cannot launch ${CHROMIUM}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 afterEach(async () => {
   await context?.close();
   context = undefined;
@@ -62,17 +48,7 @@ async function openPage(): Promise<Page> {
   if (!browser) throw browserProblem;
   context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
   const page = await context.newPage();
-  pageProblems = [];
-  page.on('pageerror', (error) => pageProblems.push(error.message));
-  page.on('console', (message) => {
-    // Failed requests are reported below with their URL.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageProblems.push(message.text());
-  });
-  page.on('response', (response) => {
-    // The browser asks for /favicon.ico on its own; the page does not declare one.
-    const { pathname } = new URL(response.url());
-    if (response.status() >= 400 && pathname !== '/favicon.ico') pageProblems.push(`${response.status()} ${pathname}`);
-  });
+  pageProblems = collectPageProblems(page);
   const response = await page.goto(`${env.service.url}/try/sms`);
   expect(response?.status()).toBe(200);
   await page.locator('#customer option').first().waitFor({ state: 'attached' });

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WEBCHAT_BUNDLE_PATH } from '../../src/web/webchat-bundle.ts';
+import { collectPageProblems, launchChromium } from '../support/browser.ts';
 import { startSandboxEnv, type SandboxEnv } from '../support/sandbox.ts';
 
 // The web chat demo page at `/` in a real browser: Microsoft's Web Chat (served by the product)
 // on the product's own Direct Line API, against the service as `npm start` runs it (sandbox).
 // The page's content security policy is enforced by the browser; any violation fails the test.
 
-const CHROMIUM = '/usr/bin/chromium';
 const SAM = '+15551230002';
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const REPLY_TIMEOUT_MS = 15_000;
@@ -31,14 +31,6 @@ beforeAll(async () => {
   else throw started.reason;
 }, 90_000);
 
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}; install it with: apt-get install -y chromium`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
-
 afterEach(async () => {
   await context?.close();
   context = undefined;
@@ -55,15 +47,7 @@ async function openDemo(): Promise<Page> {
   if (!browser) throw browserProblem;
   context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
   const page = await context.newPage();
-  pageProblems = [];
-  page.on('pageerror', (error) => pageProblems.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageProblems.push(message.text());
-  });
-  page.on('response', (response) => {
-    const { pathname } = new URL(response.url());
-    if (response.status() >= 400 && pathname !== '/favicon.ico') pageProblems.push(`${response.status()} ${pathname}`);
-  });
+  pageProblems = collectPageProblems(page);
   const response = await page.goto(`${env.service.url}/`);
   expect(response?.status()).toBe(200);
   await expect.poll(() => page.locator('#status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toBe('online');
