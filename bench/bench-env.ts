@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { z } from 'zod';
 import { openDatabase, type Database } from '../src/db/client.ts';
+import { poolSql, type Sql } from '../src/db/sql.ts';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
 import { fromLoadSchema, type ClosedLoopRun, type OpenLoopRun, type RunResult } from './protocol.ts';
 
@@ -176,12 +177,35 @@ export async function openTracedDatabase(url: string, poolSize: number): Promise
     stats,
     db: {
       prisma,
+      sql: tracedSql(poolSql(pool), stats),
       kind: 'postgres',
       async close() {
         await prisma.$disconnect();
         await pool.end();
       },
     },
+  };
+}
+
+/** Times the hot path's own statements too, under their names. */
+function tracedSql(inner: Sql, stats: QueryStats): Sql {
+  return {
+    async rows(statement, values) {
+      const started = performance.now();
+      try {
+        return await inner.rows(statement, values);
+      } finally {
+        const duration = performance.now() - started;
+        stats.count++;
+        stats.totalMs += duration;
+        const key = `[sql ${statement.name}] ${statement.text.replace(/\s+/g, ' ').trim().slice(0, 120)}`;
+        const entry = stats.byStatement.get(key) ?? { count: 0, totalMs: 0 };
+        entry.count++;
+        entry.totalMs += duration;
+        stats.byStatement.set(key, entry);
+      }
+    },
+    transaction: (work) => inner.transaction((tx) => work(tracedSql(tx, stats))),
   };
 }
 

@@ -74,7 +74,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     producer.disconnect();
     workerRedis.disconnect();
   }));
-  const { prisma } = db;
+  const { prisma, sql } = db;
 
   const queues = new QueueHub({ prefix: config.redis.prefix, producer, worker: workerRedis, delivery: config.delivery, logger });
   const relay = new OutboxRelay(prisma, queues, logger, config.outbox.intervalMs);
@@ -99,7 +99,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   /** Every channel's inbound messages go through the gateway here. */
   const acceptMessage = async (message: InboundMessage) => {
-    const result = await acceptInboundMessage({ prisma, logger, enqueueTurn: (job) => queues.enqueueTurn(job) }, message);
+    const result = await acceptInboundMessage({ prisma, sql, logger, enqueueTurn: (job) => queues.enqueueTurn(job) }, message);
     (result.duplicate ? metrics.duplicatesIn : metrics.messagesIn).inc({ channel: message.channel });
     return result;
   };
@@ -128,7 +128,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         publicBaseUrl: () => publicBaseUrl,
         validateSignatures: config.twilio.validateSignatures,
         accept: acceptMessage,
-        applyReceipt: (receipt) => applyDeliveryReceipt(prisma, 'sms', receipt),
+        applyReceipt: (receipt) => applyDeliveryReceipt(sql, 'sms', receipt),
         onRejected: (reason) => metrics.webhookRejections.inc({ reason }),
       }),
     );
@@ -189,7 +189,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     };
     // Messages the bot starts itself (one-time codes) go through the delivery queue like replies.
     const bot = createConversationBot(
-      prisma,
+      sql,
       await createRecognizer(config, db, logger),
       createBotServices(
         prisma,
@@ -211,6 +211,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     });
     const deliveryDeps = {
       prisma,
+      sql,
       senders: { sms, webchat: webchat.sender },
       lock: new ConversationLock(workerRedis, `${config.redis.prefix}:delivery`),
       logger,
@@ -219,6 +220,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     const turnProcessor = createTurnProcessor({
       turns: {
         prisma,
+        sql,
         bot,
         operator: config.operator,
         logger,

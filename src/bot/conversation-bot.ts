@@ -20,7 +20,7 @@ import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
 import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, TurnOutcome } from '../domain/interactions/interactions.service.ts';
-import type { DbClient } from '../lib/db-types.ts';
+import type { Sql } from '../db/sql.ts';
 import type { Recognizer } from '../nlu/recognizer.ts';
 import { CollectingAdapter } from './turn-adapter.ts';
 import { TurnStorage } from './turn-storage.ts';
@@ -36,7 +36,7 @@ export interface ConversationBot {
 }
 
 /** Wires botbuilder to our dialogs: one turn in, the replies and records it produced out. */
-export function createConversationBot(db: DbClient, recognizer: Recognizer, services: BotServices, settings: BotSettings): ConversationBot {
+export function createConversationBot(sql: Sql, recognizer: Recognizer, services: BotServices, settings: BotSettings): ConversationBot {
   const adapter = new CollectingAdapter();
   adapter.onTurnError = async (_context, error) => {
     throw error;
@@ -67,7 +67,7 @@ export function createConversationBot(db: DbClient, recognizer: Recognizer, serv
   return {
     async runTurn(message, customer) {
       const now = new Date();
-      const storage = new TurnStorage(db);
+      const storage = new TurnStorage(sql);
       const conversationState = new ConversationState(storage);
       const dialogState = conversationState.createProperty<DialogState>('DialogState');
       const memory = conversationState.createProperty<ConversationMemory>('BotMemory');

@@ -1,7 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder-core';
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { DbClient } from '../lib/db-types.ts';
-import { isUniqueViolation } from '../lib/db-types.ts';
+import { z } from 'zod';
+import { statement, type Sql } from '../db/sql.ts';
 
 /** Another turn changed the state since this turn read it; the job retries the turn. */
 export class StateConflictError extends Error {
@@ -11,6 +10,21 @@ export class StateConflictError extends Error {
   }
 }
 
+const READ_STATE = statement('botState.read', `SELECT "key", "data", "version" FROM "BotState" WHERE "key" = ANY($1::text[])`);
+const DELETE_STATE = statement('botState.delete', `DELETE FROM "BotState" WHERE "key" = $1::text`);
+const CREATE_STATE = statement(
+  'botState.create',
+  `INSERT INTO "BotState" ("key", "data", "version", "updatedAt") VALUES ($1::text, $2::jsonb, 1, $3::timestamp)
+   ON CONFLICT ("key") DO NOTHING RETURNING "key"`,
+);
+const UPDATE_STATE = statement(
+  'botState.update',
+  `UPDATE "BotState" SET "data" = $2::jsonb, "version" = "version" + 1, "updatedAt" = $3::timestamp
+   WHERE "key" = $1::text AND "version" = $4::int RETURNING "key"`,
+);
+
+const stateRow = z.object({ key: z.string(), data: z.json(), version: z.number() });
+
 /**
  * botbuilder Storage for one turn: reads from the database, holds writes until `flush` runs
  * inside the turn's transaction, and refuses the write if the row changed since it was read
@@ -18,12 +32,12 @@ export class StateConflictError extends Error {
  */
 export class TurnStorage implements Storage {
   private readonly versions = new Map<string, number | null>();
-  private readonly pending = new Map<string, Prisma.InputJsonValue | null>();
+  private readonly pending = new Map<string, string | null>();
 
-  constructor(private readonly db: DbClient) {}
+  constructor(private readonly sql: Sql) {}
 
   async read(keys: string[]): Promise<StoreItems> {
-    const rows = await this.db.botState.findMany({ where: { key: { in: keys } } });
+    const rows = z.array(stateRow).parse(await this.sql.rows(READ_STATE, [keys]));
     const items: StoreItems = {};
     for (const key of keys) this.versions.set(key, null);
     for (const row of rows) {
@@ -36,9 +50,8 @@ export class TurnStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     for (const [key, value] of Object.entries(changes)) {
       const { eTag: _ignored, ...state } = value ?? {};
-      // A JSON round trip drops undefined values and anything that is not data.
-      const json: Prisma.InputJsonValue = JSON.parse(JSON.stringify(state));
-      this.pending.set(key, json);
+      // Serialising drops undefined values and anything that is not data.
+      this.pending.set(key, JSON.stringify(state));
     }
   }
 
@@ -52,22 +65,17 @@ export class TurnStorage implements Storage {
   }
 
   /** Writes the held changes in the given transaction. */
-  async flush(tx: DbClient): Promise<void> {
-    for (const [key, data] of this.pending) {
+  async flush(tx: Sql): Promise<void> {
+    const now = new Date().toISOString();
+    for (const [key, json] of this.pending) {
       const version = this.versions.get(key);
-      if (data === null) {
-        await tx.botState.deleteMany({ where: { key } });
-      } else if (version === undefined || version === null) {
-        try {
-          await tx.botState.create({ data: { key, data } });
-        } catch (error) {
-          if (isUniqueViolation(error)) throw new StateConflictError(key);
-          throw error;
-        }
-      } else {
-        const updated = await tx.botState.updateMany({ where: { key, version }, data: { data, version: version + 1 } });
-        if (updated.count === 0) throw new StateConflictError(key);
+      if (json === null) {
+        await tx.rows(DELETE_STATE, [key]);
+        continue;
       }
+      const written =
+        version === undefined || version === null ? await tx.rows(CREATE_STATE, [key, json, now]) : await tx.rows(UPDATE_STATE, [key, json, now, version]);
+      if (written.length === 0) throw new StateConflictError(key);
     }
     this.pending.clear();
   }

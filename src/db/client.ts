@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.ts';
 import { applyMigrations, pgExecutor, pgliteExecutor, type SqlExecutor } from './migrate.ts';
+import { pgliteSql, poolSql, type Sql } from './sql.ts';
 
 // Opens the one database the product uses: PostgreSQL when DATABASE_URL says so, otherwise
 // PGlite (PostgreSQL in process), and brings its schema up to date before handing it out.
@@ -19,6 +20,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 
 export interface Database {
   prisma: PrismaClient;
+  /** The same database for the hot path's hand-written statements (see sql.ts). */
+  sql: Sql;
   kind: DatabaseKind;
   /** Disconnects Prisma, then closes the pool or the PGlite instance. */
   close(): Promise<void>;
@@ -100,6 +103,7 @@ export async function openPgliteDatabase(pglite: PGlite, options: OpenDatabaseOp
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: options.log ?? [] });
   return {
     prisma,
+    sql: pgliteSql(pglite),
     kind: 'pglite',
     async close() {
       await prisma.$disconnect();
@@ -125,6 +129,7 @@ async function openPostgres(connectionString: string, options: OpenDatabaseOptio
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: options.log ?? [] });
   return {
     prisma,
+    sql: poolSql(pool),
     kind: 'postgres',
     async close() {
       await prisma.$disconnect();

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { InboundMessage } from '../channels/channel.ts';
-import { findCustomerIdByPhone } from '../domain/customers/customers.service.ts';
-import { storeInboundMessage } from '../domain/interactions/interactions.service.ts';
+import type { Sql } from '../db/sql.ts';
+import { storeInboundMessage, type InboundSender } from '../domain/interactions/interactions.service.ts';
 import { findConversationCustomerId } from '../domain/interactions/conversations.service.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface IntakeDeps {
   prisma: PrismaClient;
+  sql: Sql;
   logger: Logger;
   /** Enqueues the conversation's turn; may fail (Redis down) without losing the message. */
   enqueueTurn: (job: { interactionId: string; conversationId: string; correlationId: string }) => Promise<void>;
@@ -25,15 +26,15 @@ export interface IntakeResult {
  * provider's id), then enqueue its turn. Returns once the message is safe in the database.
  */
 export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMessage): Promise<IntakeResult> {
-  const customerId = await identifyCustomer(deps.prisma, message);
+  const sender = await identifySender(deps.prisma, message);
   const correlationId = randomUUID();
-  const { interaction, duplicate } = await storeInboundMessage(deps.prisma, message, customerId, correlationId);
+  const { interaction, duplicate } = await storeInboundMessage(deps.sql, message, sender, correlationId);
   const log = deps.logger.child({ correlationId: interaction.correlationId, interactionId: interaction.id });
   if (duplicate) {
     log.info({ providerMessageId: message.providerMessageId }, 'duplicate inbound message acknowledged');
     return { interactionId: interaction.id, duplicate: true, enqueued: false };
   }
-  log.info({ channel: message.channel, known: customerId !== null, from: message.from, text: message.text }, 'inbound message stored');
+  log.info({ channel: message.channel, known: interaction.customerId !== null, from: message.from, text: message.text }, 'inbound message stored');
   try {
     await deps.enqueueTurn({ interactionId: interaction.id, conversationId: interaction.conversationId, correlationId: interaction.correlationId });
     return { interactionId: interaction.id, duplicate: false, enqueued: true };
@@ -44,10 +45,11 @@ export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMes
 }
 
 /**
- * Who sent the message: on SMS the customer with that phone number; elsewhere the customer the
- * channel verified (a signed web chat user token) or the conversation belongs to (signed in).
+ * Who sent the message: on SMS the customer with that phone number (looked up as the message is
+ * stored); elsewhere the customer the channel verified (a signed web chat user token) or the
+ * conversation belongs to (signed in).
  */
-async function identifyCustomer(prisma: PrismaClient, message: InboundMessage): Promise<string | null> {
-  if (message.channel === 'sms') return findCustomerIdByPhone(prisma, message.from);
-  return message.customerId ?? findConversationCustomerId(prisma, message.channel, message.from);
+async function identifySender(prisma: PrismaClient, message: InboundMessage): Promise<InboundSender> {
+  if (message.channel === 'sms') return { phone: message.from };
+  return { customerId: message.customerId ?? (await findConversationCustomerId(prisma, message.channel, message.from)) };
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { ConversationBot } from '../bot/conversation-bot.ts';
+import { prismaSql, type Sql } from '../db/sql.ts';
 import { recordOptIn, recordOptOut } from '../domain/consent/consent.service.ts';
 import { listPendingTurns, recordTurnOutcome, type InboundTurnMessage, type PendingTurn, type TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -13,6 +14,7 @@ export interface OperatorInfo {
 
 export interface TurnDeps {
   prisma: PrismaClient;
+  sql: Sql;
   bot: ConversationBot;
   operator: OperatorInfo;
   logger: Logger;
@@ -32,7 +34,7 @@ export const CONSENT_REPLY_REASONS = new Set(['consent.optout', 'consent.help'])
 export async function handlePendingTurns(deps: TurnDeps, conversationId: string): Promise<string[]> {
   const replyIds: string[] = [];
   for (;;) {
-    const pending = await listPendingTurns(deps.prisma, conversationId, TURN_BATCH);
+    const pending = await listPendingTurns(deps.sql, conversationId, TURN_BATCH);
     let consentChanged = false;
     for (const turn of pending) {
       const started = performance.now();
@@ -65,14 +67,14 @@ async function handleOneTurn(deps: TurnDeps, turn: PendingTurn): Promise<{ reply
     const replyIds = await deps.prisma.$transaction(async (tx) => {
       if (keyword === 'optout') await recordOptOut(tx, change);
       if (keyword === 'optin') await recordOptIn(tx, change);
-      return recordTurnOutcome(tx, message, keywordOutcome(keyword, deps.operator));
+      return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, keywordOutcome(keyword, deps.operator));
     });
     return { replyIds, consentChanged: keyword !== 'help' };
   }
   if (optedOut) {
     // The number said STOP: log what it sent, answer nothing until it opts back in.
     log.info('message from an opted-out number: logged, not answered');
-    return { replyIds: await recordTurnOutcome(deps.prisma, message, { reason: 'consent.optedOut', replies: [], links: [] }), consentChanged: false };
+    return { replyIds: await recordTurnOutcome(deps.sql, message, { reason: 'consent.optedOut', replies: [], links: [] }), consentChanged: false };
   }
 
   deps.onTurnStarted?.(message);
@@ -80,11 +82,11 @@ async function handleOneTurn(deps: TurnDeps, turn: PendingTurn): Promise<{ reply
   log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
   // recordTurnOutcome is one atomic statement: a transaction is needed only to add state writes.
   const replyIds = storage.hasPendingWrites()
-    ? await deps.prisma.$transaction(async (tx) => {
+    ? await deps.sql.transaction(async (tx) => {
         await storage.flush(tx);
         return recordTurnOutcome(tx, message, outcome);
       })
-    : await recordTurnOutcome(deps.prisma, message, outcome);
+    : await recordTurnOutcome(deps.sql, message, outcome);
   return { replyIds, consentChanged: false };
 }
 

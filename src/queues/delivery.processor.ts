@@ -1,4 +1,5 @@
 import { DelayedError, type Job } from 'bullmq';
+import type { Sql } from '../db/sql.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { PermanentDeliveryError, type ChannelName, type OutboundSender } from '../channels/channel.ts';
 import {
@@ -26,6 +27,7 @@ export function deliveryJobId(firstReplyId: string): string {
 
 export interface DeliveryProcessorDeps {
   prisma: PrismaClient;
+  sql: Sql;
   senders: Partial<Record<ChannelName, OutboundSender>>;
   /** A lock per conversation, separate from the turn lock, so replies leave in the order stored. */
   lock: ConversationLock;
@@ -86,7 +88,7 @@ export function createImmediateDelivery(deps: DeliveryProcessorDeps & { attempts
 /** Delivers the pending replies in stored order; the caller holds the conversation's delivery lock. */
 async function deliverPending(deps: DeliveryProcessorDeps, conversationId: string, finalAttempt: boolean): Promise<number> {
   let delivered = 0;
-  for (const message of await listPendingOutbound(deps.prisma, conversationId)) {
+  for (const message of await listPendingOutbound(deps.sql, conversationId)) {
     if (await deliverOne(deps, message, finalAttempt)) delivered++;
   }
   return delivered;
@@ -109,7 +111,7 @@ async function deliverOne(deps: DeliveryProcessorDeps, message: OutboundForDeliv
   }
   try {
     const result = await sender.deliver({ interactionId: message.id, from: message.fromAddress, to: message.toAddress, text: message.text, suggestedActions: message.suggestedActions });
-    await recordProviderAcceptance(deps.prisma, message.id, result.providerMessageId, result.status);
+    await recordProviderAcceptance(deps.sql, message.id, result.providerMessageId, result.status);
     deps.metrics.messagesOut.inc({ channel: message.channel });
     log.info({ providerMessageId: result.providerMessageId }, 'handed to provider');
     return true;

@@ -16,41 +16,41 @@ afterAll(async () => {
 
 describe('TurnStorage', () => {
   it('writes nothing until flushed, then round-trips the state', async () => {
-    const { prisma } = database.db;
-    const storage = new TurnStorage(prisma);
+    const { prisma, sql } = database.db;
+    const storage = new TurnStorage(sql);
     expect(await storage.read(['sms/conversations/a/'])).toEqual({});
     await storage.write({ 'sms/conversations/a/': { DialogState: { stack: [] }, eTag: '*' } });
     expect(await prisma.botState.count({ where: { key: 'sms/conversations/a/' } })).toBe(0);
-    await prisma.$transaction((tx) => storage.flush(tx));
-    const next = new TurnStorage(prisma);
+    await sql.transaction((tx) => storage.flush(tx));
+    const next = new TurnStorage(sql);
     expect(await next.read(['sms/conversations/a/'])).toEqual({ 'sms/conversations/a/': { DialogState: { stack: [] } } });
   });
 
   it('refuses a write based on a version another turn has replaced', async () => {
-    const { prisma } = database.db;
+    const { prisma, sql } = database.db;
     const key = 'sms/conversations/b/';
     await prisma.botState.create({ data: { key, data: { step: 1 } } });
-    const first = new TurnStorage(prisma);
-    const second = new TurnStorage(prisma);
+    const first = new TurnStorage(sql);
+    const second = new TurnStorage(sql);
     await first.read([key]);
     await second.read([key]);
     await first.write({ [key]: { step: 2 } });
-    await first.flush(prisma);
+    await first.flush(sql);
     await second.write({ [key]: { step: 3 } });
-    await expect(second.flush(prisma)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(second.flush(sql)).rejects.toBeInstanceOf(StateConflictError);
     expect((await prisma.botState.findUniqueOrThrow({ where: { key } })).data).toEqual({ step: 2 });
   });
 
   it('refuses to create state that another turn created first', async () => {
-    const { prisma } = database.db;
+    const { prisma, sql } = database.db;
     const key = 'sms/conversations/c/';
-    const first = new TurnStorage(prisma);
-    const second = new TurnStorage(prisma);
+    const first = new TurnStorage(sql);
+    const second = new TurnStorage(sql);
     await first.read([key]);
     await second.read([key]);
     await first.write({ [key]: { who: 'first' } });
-    await first.flush(prisma);
+    await first.flush(sql);
     await second.write({ [key]: { who: 'second' } });
-    await expect(second.flush(prisma)).rejects.toBeInstanceOf(StateConflictError);
+    await expect(second.flush(sql)).rejects.toBeInstanceOf(StateConflictError);
   });
 });

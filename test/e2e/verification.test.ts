@@ -26,7 +26,7 @@ const CODE_SENT = 'If that number is on an account, I\'ve texted it a 6-digit co
 /** One web chat message from a visitor; returns the bot's replies to it. */
 async function chat(visitor: string, text: string): Promise<string[]> {
   const { interactionId } = await acceptInboundMessage(
-    { prisma: prisma(), logger: env.service.logger, enqueueTurn: (job) => env.service.queues.enqueueTurn(job) },
+    { prisma: prisma(), sql: env.service.db.sql, logger: env.service.logger, enqueueTurn: (job) => env.service.queues.enqueueTurn(job) },
     { channel: 'webchat', providerMessageId: randomUUID(), from: visitor, to: 'webchat-bot', text, receivedAt: new Date() },
   );
   await eventually(async () => ((await prisma().interaction.findUniqueOrThrow({ where: { id: interactionId } })).status === 'handled' ? true : undefined), `the turn for "${text}"`);

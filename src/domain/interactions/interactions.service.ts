@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Prisma } from '../../generated/prisma/client.ts';
 import { Channel, DeliveryStatus, type InteractionItemType } from '../../generated/prisma/enums.ts';
 import type { CustomerSummary } from '../customers/customers.service.ts';
 import type { DbClient } from '../../lib/db-types.ts';
+import { statement, type Sql, type Statement } from '../../db/sql.ts';
 import type { DeliveryReceipt, InboundMessage } from '../../channels/channel.ts';
 
 export interface StoredInbound {
@@ -28,49 +28,69 @@ export interface InboundTurnMessage {
 
 const storedRow = z.object({ id: z.string(), conversationId: z.string(), customerId: z.string().nullable(), seq: z.number() });
 
+/** Who sent an inbound message: known already (a verified channel), or the owner of this phone number (SMS). */
+export type InboundSender = { customerId: string | null } | { phone: string };
+
+const STORE_INBOUND = statement(
+  'interactions.storeInbound',
+  `WITH sender AS (
+     SELECT COALESCE($1::text, (SELECT "customerId" FROM "ContactMedium" WHERE "phoneNumber" = $2::text)) AS "customerId"
+   ), conversation AS (
+     INSERT INTO "Conversation" ("id", "channel", "externalId", "serviceAddress", "customerId", "nextInboundSeq", "lastMessageAt", "createdAt", "updatedAt")
+     SELECT $3::text, $4::"Channel", $5::text, $6::text, sender."customerId", 2, $7::timestamp, $7::timestamp, $7::timestamp FROM sender
+     ON CONFLICT ("channel", "externalId") DO UPDATE SET
+       "nextInboundSeq" = "Conversation"."nextInboundSeq" + 1,
+       "lastMessageAt" = EXCLUDED."lastMessageAt",
+       "updatedAt" = EXCLUDED."updatedAt",
+       "customerId" = COALESCE(EXCLUDED."customerId", "Conversation"."customerId")
+     RETURNING "id", "nextInboundSeq"
+   )
+   INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "status", "seq", "providerMessageId", "deliveryStatus", "correlationId", "createdAt", "updatedAt")
+   SELECT $8::text, conversation."id", sender."customerId", 'inbound', $4::"Channel", $5::text, $6::text, $9::text, 'received', conversation."nextInboundSeq" - 1, $10::text, 'received', $11::text, $7::timestamp, $7::timestamp
+   FROM conversation CROSS JOIN sender
+   ON CONFLICT ("channel", "providerMessageId") DO NOTHING
+   RETURNING "id", "conversationId", "customerId", "seq"`,
+);
+
+const FIND_INBOUND = statement(
+  'interactions.findInboundByProviderId',
+  `SELECT "id", "conversationId", "customerId", COALESCE("seq", 0) AS "seq", COALESCE("correlationId", "id") AS "correlationId"
+   FROM "Interaction" WHERE "channel" = $1::"Channel" AND "providerMessageId" = $2::text`,
+);
+
 /**
  * Stores an inbound message and gives it the conversation's next sequence number, in one SQL
- * statement (the hottest write of the product: one round trip, no interactive transaction). The
- * conversation row's lock orders concurrent messages of one conversation. A message whose
- * provider id is already stored is reported as a duplicate (its seq increment leaves a harmless gap).
+ * statement (the hottest write of the product: one round trip, no interactive transaction), which
+ * also identifies an SMS sender by the number on file. The conversation row's lock orders
+ * concurrent messages of one conversation. A message whose provider id is already stored is
+ * reported as a duplicate (its seq increment leaves a harmless gap).
  */
 export async function storeInboundMessage(
-  db: DbClient,
+  sql: Sql,
   message: InboundMessage,
-  customerId: string | null,
+  sender: InboundSender,
   correlationId: string,
 ): Promise<{ interaction: StoredInbound; duplicate: boolean }> {
   // Timestamps are written as UTC wall time, as Prisma writes TIMESTAMP(3) columns.
   const receivedAt = message.receivedAt.toISOString();
-  const rows = await db.$queryRaw`
-    WITH conversation AS (
-      INSERT INTO "Conversation" ("id", "channel", "externalId", "serviceAddress", "customerId", "nextInboundSeq", "lastMessageAt", "createdAt", "updatedAt")
-      VALUES (${randomUUID()}, ${message.channel}::"Channel", ${message.from}, ${message.to}, ${customerId}, 2, ${receivedAt}::timestamp, ${receivedAt}::timestamp, ${receivedAt}::timestamp)
-      ON CONFLICT ("channel", "externalId") DO UPDATE SET
-        "nextInboundSeq" = "Conversation"."nextInboundSeq" + 1,
-        "lastMessageAt" = EXCLUDED."lastMessageAt",
-        "updatedAt" = EXCLUDED."updatedAt",
-        "customerId" = COALESCE(EXCLUDED."customerId", "Conversation"."customerId")
-      RETURNING "id", "nextInboundSeq"
-    )
-    INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "status", "seq", "providerMessageId", "deliveryStatus", "correlationId", "createdAt", "updatedAt")
-    SELECT ${randomUUID()}, conversation."id", ${customerId}, 'inbound', ${message.channel}::"Channel", ${message.from}, ${message.to}, ${message.text}, 'received', conversation."nextInboundSeq" - 1, ${message.providerMessageId}, 'received', ${correlationId}, ${receivedAt}::timestamp, ${receivedAt}::timestamp
-    FROM conversation
-    ON CONFLICT ("channel", "providerMessageId") DO NOTHING
-    RETURNING "id", "conversationId", "customerId", "seq"`;
+  const rows = await sql.rows(STORE_INBOUND, [
+    'customerId' in sender ? sender.customerId : null,
+    'phone' in sender ? sender.phone : null,
+    randomUUID(),
+    message.channel,
+    message.from,
+    message.to,
+    receivedAt,
+    randomUUID(),
+    message.text,
+    message.providerMessageId,
+    correlationId,
+  ]);
   const [stored] = z.array(storedRow).parse(rows);
   if (stored) return { interaction: { ...stored, correlationId }, duplicate: false };
-  const existing = await findInboundByProviderId(db, message.channel, message.providerMessageId);
+  const [existing] = z.array(storedRow.extend({ correlationId: z.string() })).parse(await sql.rows(FIND_INBOUND, [message.channel, message.providerMessageId]));
   if (!existing) throw new Error(`Inbound message ${message.providerMessageId} was neither stored nor found`);
   return { interaction: existing, duplicate: true };
-}
-
-async function findInboundByProviderId(db: DbClient, channel: Channel, providerMessageId: string): Promise<StoredInbound | null> {
-  const found = await db.interaction.findUnique({
-    where: { channel_providerMessageId: { channel, providerMessageId } },
-    select: { id: true, conversationId: true, customerId: true, seq: true, correlationId: true },
-  });
-  return found ? { ...found, seq: found.seq ?? 0, correlationId: found.correlationId ?? found.id } : null;
 }
 
 export interface PendingTurn {
@@ -96,6 +116,19 @@ const pendingTurnRow = z.object({
   optedOut: z.boolean(),
 });
 
+const LIST_PENDING_TURNS = statement(
+  'interactions.listPendingTurns',
+  `SELECT i."id", i."conversationId", c."id" AS "customerId", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."seq", i."correlationId",
+     c."givenName", c."familyName", c."status"::text AS "customerStatus", COALESCE(consent."status" = 'revoked', false) AS "optedOut"
+   FROM "Interaction" i
+   JOIN "Conversation" conv ON conv."id" = i."conversationId"
+   LEFT JOIN "Customer" c ON c."id" = COALESCE(i."customerId", CASE WHEN i."channel" <> 'sms' THEN conv."customerId" END)
+   LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."fromAddress" AND consent."purpose" = 'service'
+   WHERE i."conversationId" = $1::text AND i."direction" = 'inbound' AND i."status" = 'received'
+   ORDER BY i."seq" ASC
+   LIMIT $2::int`,
+);
+
 /**
  * The conversation's unhandled inbound messages in arrival order, each with its customer and the
  * sender's opt-out status, in one query (the turn's first read). The customer is the one the
@@ -103,17 +136,8 @@ const pendingTurnRow = z.object({
  * SMS only the number on file identifies. The opt-out status is as of the
  * read: a turn that changes consent must read again before handling the next message.
  */
-export async function listPendingTurns(db: DbClient, conversationId: string, limit = 50): Promise<PendingTurn[]> {
-  const rows = await db.$queryRaw`
-    SELECT i."id", i."conversationId", c."id" AS "customerId", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."seq", i."correlationId",
-      c."givenName", c."familyName", c."status"::text AS "customerStatus", COALESCE(consent."status" = 'revoked', false) AS "optedOut"
-    FROM "Interaction" i
-    JOIN "Conversation" conv ON conv."id" = i."conversationId"
-    LEFT JOIN "Customer" c ON c."id" = COALESCE(i."customerId", CASE WHEN i."channel" <> 'sms' THEN conv."customerId" END)
-    LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."fromAddress" AND consent."purpose" = 'service'
-    WHERE i."conversationId" = ${conversationId} AND i."direction" = 'inbound' AND i."status" = 'received'
-    ORDER BY i."seq" ASC
-    LIMIT ${limit}`;
+export async function listPendingTurns(sql: Sql, conversationId: string, limit = 50): Promise<PendingTurn[]> {
+  const rows = await sql.rows(LIST_PENDING_TURNS, [conversationId, limit]);
   return z.array(pendingTurnRow).parse(rows).map((row) => ({
     message: {
       id: row.id,
@@ -164,13 +188,34 @@ export class TurnAlreadyHandledError extends Error {
 
 const outcomeRow = z.object({ marked: z.boolean() });
 
+const RECORD_TURN_OUTCOME = statement(
+  'interactions.recordTurnOutcome',
+  `WITH marked AS (
+     UPDATE "Interaction" SET "status" = 'handled', "handledAt" = $1::timestamp, "reason" = $2::text, "updatedAt" = $1::timestamp
+     WHERE "id" = $3::text AND "status" = 'received'
+     RETURNING "id"
+   ), replies AS (
+     INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "reason", "suggestedActions", "status", "deliveryStatus", "inReplyToId", "correlationId", "createdAt", "updatedAt")
+     SELECT reply."id", $4::text, $5::text, 'outbound', $6::"Channel", $7::text, $8::text, reply."text", reply."reason",
+       ARRAY(SELECT json_array_elements_text(reply."actions"::json)), 'pending', 'pending', marked."id", $9::text, reply."createdAt"::timestamp, reply."createdAt"::timestamp
+     FROM marked CROSS JOIN unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) AS reply("id", "text", "reason", "actions", "createdAt")
+     RETURNING "id"
+   ), links AS (
+     INSERT INTO "InteractionItem" ("id", "interactionId", "itemType", "itemId", "action", "createdAt")
+     SELECT link."id", link."interactionId", link."itemType"::"InteractionItemType", link."itemId", link."action", $1::timestamp
+     FROM marked CROSS JOIN unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::text[]) AS link("id", "interactionId", "itemType", "itemId", "action")
+     ON CONFLICT ("interactionId", "itemType", "itemId", "action") DO NOTHING
+   )
+   SELECT EXISTS (SELECT 1 FROM marked) AS "marked"`,
+);
+
 /**
  * Marks the inbound message handled and stores its replies (pending delivery) and links in one
  * SQL statement: the replies and links are written only if the mark succeeds, so a turn's effects
  * are all written or none are, even outside a transaction. Run it in the caller's transaction
  * when the turn has other writes (bot state, consent).
  */
-export async function recordTurnOutcome(tx: DbClient, inbound: InboundTurnMessage, outcome: TurnOutcome): Promise<string[]> {
+export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, outcome: TurnOutcome): Promise<string[]> {
   const now = Date.now();
   const handledAt = new Date(now).toISOString();
   const replies = outcome.replies.map((reply, index) => ({
@@ -183,24 +228,27 @@ export async function recordTurnOutcome(tx: DbClient, inbound: InboundTurnMessag
   }));
   const links = outcome.links.flatMap((link) => [inbound.id, ...replies.map((reply) => reply.id)].map((interactionId) => ({ id: randomUUID(), interactionId, ...link })));
   // Timestamps are written as UTC wall time, as Prisma writes TIMESTAMP(3) columns.
-  const rows = await tx.$queryRaw`
-    WITH marked AS (
-      UPDATE "Interaction" SET "status" = 'handled', "handledAt" = ${handledAt}::timestamp, "reason" = ${outcome.reason}, "updatedAt" = ${handledAt}::timestamp
-      WHERE "id" = ${inbound.id} AND "status" = 'received'
-      RETURNING "id"
-    ), replies AS (
-      INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "reason", "suggestedActions", "status", "deliveryStatus", "inReplyToId", "correlationId", "createdAt", "updatedAt")
-      SELECT reply."id", ${inbound.conversationId}, ${inbound.customerId}, 'outbound', ${inbound.channel}::"Channel", ${inbound.toAddress}, ${inbound.fromAddress}, reply."text", reply."reason",
-        ARRAY(SELECT json_array_elements_text(reply."actions"::json)), 'pending', 'pending', marked."id", ${inbound.correlationId}, reply."createdAt"::timestamp, reply."createdAt"::timestamp
-      FROM marked CROSS JOIN unnest(${replies.map((reply) => reply.id)}::text[], ${replies.map((reply) => reply.text)}::text[], ${replies.map((reply) => reply.reason)}::text[], ${replies.map((reply) => reply.actions)}::text[], ${replies.map((reply) => reply.createdAt)}::text[]) AS reply("id", "text", "reason", "actions", "createdAt")
-      RETURNING "id"
-    ), links AS (
-      INSERT INTO "InteractionItem" ("id", "interactionId", "itemType", "itemId", "action", "createdAt")
-      SELECT link."id", link."interactionId", link."itemType"::"InteractionItemType", link."itemId", link."action", ${handledAt}::timestamp
-      FROM marked CROSS JOIN unnest(${links.map((link) => link.id)}::text[], ${links.map((link) => link.interactionId)}::text[], ${links.map((link) => link.itemType)}::text[], ${links.map((link) => link.itemId)}::text[], ${links.map((link) => link.action)}::text[]) AS link("id", "interactionId", "itemType", "itemId", "action")
-      ON CONFLICT ("interactionId", "itemType", "itemId", "action") DO NOTHING
-    )
-    SELECT EXISTS (SELECT 1 FROM marked) AS "marked"`;
+  const rows = await sql.rows(RECORD_TURN_OUTCOME, [
+    handledAt,
+    outcome.reason,
+    inbound.id,
+    inbound.conversationId,
+    inbound.customerId,
+    inbound.channel,
+    inbound.toAddress,
+    inbound.fromAddress,
+    inbound.correlationId,
+    replies.map((reply) => reply.id),
+    replies.map((reply) => reply.text),
+    replies.map((reply) => reply.reason),
+    replies.map((reply) => reply.actions),
+    replies.map((reply) => reply.createdAt),
+    links.map((link) => link.id),
+    links.map((link) => link.interactionId),
+    links.map((link) => link.itemType),
+    links.map((link) => link.itemId),
+    links.map((link) => link.action),
+  ]);
   const [result] = z.array(outcomeRow).parse(rows);
   if (!result?.marked) throw new TurnAlreadyHandledError(inbound.id);
   return replies.map((reply) => reply.id);
@@ -258,18 +306,21 @@ async function advanceDeliveryStatus(db: DbClient, interactionId: string, status
  * The provider accepted the message: remember its id and count the attempt, and move the status
  * forward unless a status callback got there first with a later one (one UPDATE).
  */
-export async function recordProviderAcceptance(db: DbClient, interactionId: string, providerMessageId: string, status: DeliveryStatus): Promise<void> {
-  const below = statusesBelow(status);
-  const forward = Prisma.sql`("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY(${below}::text[]))`;
-  const updated = await db.$executeRaw`
-    UPDATE "Interaction" SET
-      "providerMessageId" = ${providerMessageId},
-      "deliveryAttempts" = "deliveryAttempts" + 1,
-      "deliveryStatus" = CASE WHEN ${forward} THEN ${status}::"DeliveryStatus" ELSE "deliveryStatus" END,
-      "status" = CASE WHEN ${forward} THEN ${interactionStatusFor(status)}::"InteractionStatus" ELSE "status" END,
-      "updatedAt" = ${new Date().toISOString()}::timestamp
-    WHERE "id" = ${interactionId}`;
-  if (updated === 0) throw new Error(`Outbound interaction ${interactionId} not found`);
+const RECORD_PROVIDER_ACCEPTANCE = statement(
+  'interactions.recordProviderAcceptance',
+  `UPDATE "Interaction" SET
+     "providerMessageId" = $1::text,
+     "deliveryAttempts" = "deliveryAttempts" + 1,
+     "deliveryStatus" = CASE WHEN ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY($2::text[])) THEN $3::"DeliveryStatus" ELSE "deliveryStatus" END,
+     "status" = CASE WHEN ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY($2::text[])) THEN $4::"InteractionStatus" ELSE "status" END,
+     "updatedAt" = $5::timestamp
+   WHERE "id" = $6::text
+   RETURNING "id"`,
+);
+
+export async function recordProviderAcceptance(sql: Sql, interactionId: string, providerMessageId: string, status: DeliveryStatus): Promise<void> {
+  const updated = await sql.rows(RECORD_PROVIDER_ACCEPTANCE, [providerMessageId, statusesBelow(status), status, interactionStatusFor(status), new Date().toISOString(), interactionId]);
+  if (updated.length === 0) throw new Error(`Outbound interaction ${interactionId} not found`);
 }
 
 export async function recordDeliveryFailure(db: DbClient, interactionId: string, errorCode: string, final: boolean): Promise<void> {
@@ -279,27 +330,43 @@ export async function recordDeliveryFailure(db: DbClient, interactionId: string,
 
 const receiptRow = z.object({ applied: z.boolean(), known: z.boolean() });
 
+/** A status callback's update, for a message found by `target` ($1, $2: the ids it is found by). */
+function receiptStatement(name: string, target: string): Statement {
+  return statement(
+    name,
+    `WITH applied AS (
+       UPDATE "Interaction" SET
+         "providerMessageId" = $2::text,
+         "deliveryStatus" = $3::"DeliveryStatus",
+         "status" = $4::"InteractionStatus",
+         "deliveryErrorCode" = COALESCE($5::text, "deliveryErrorCode"),
+         "updatedAt" = $6::timestamp
+       WHERE ${target} AND "direction" = 'outbound' AND ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY($7::text[]))
+       RETURNING "id"
+     )
+     SELECT EXISTS (SELECT 1 FROM applied) AS "applied", EXISTS (SELECT 1 FROM "Interaction" WHERE ${target} AND "direction" = 'outbound') AS "known"`,
+  );
+}
+
+const RECEIPT_BY_INTERACTION = receiptStatement('interactions.receiptByInteraction', `"id" = $1::text AND ("providerMessageId" IS NULL OR "providerMessageId" = $2::text)`);
+const RECEIPT_BY_PROVIDER_ID = receiptStatement('interactions.receiptByProviderId', `"channel" = $1::"Channel" AND "providerMessageId" = $2::text`);
+
 /**
  * Applies a provider's status callback. It finds the message by our interaction id (carried in
  * the callback URL, so it works even before the provider's id was recorded) or by provider id.
  * One statement: a conditional UPDATE, and a look that tells "stale" from "unknown".
  */
-export async function applyDeliveryReceipt(db: DbClient, channel: Channel, receipt: DeliveryReceipt): Promise<'applied' | 'stale' | 'unknown'> {
-  const target = receipt.interactionId
-    ? Prisma.sql`"id" = ${receipt.interactionId} AND ("providerMessageId" IS NULL OR "providerMessageId" = ${receipt.providerMessageId})`
-    : Prisma.sql`"channel" = ${channel}::"Channel" AND "providerMessageId" = ${receipt.providerMessageId}`;
-  const rows = await db.$queryRaw`
-    WITH applied AS (
-      UPDATE "Interaction" SET
-        "providerMessageId" = ${receipt.providerMessageId},
-        "deliveryStatus" = ${receipt.status}::"DeliveryStatus",
-        "status" = ${interactionStatusFor(receipt.status)}::"InteractionStatus",
-        "deliveryErrorCode" = COALESCE(${receipt.errorCode ?? null}, "deliveryErrorCode"),
-        "updatedAt" = ${new Date().toISOString()}::timestamp
-      WHERE ${target} AND "direction" = 'outbound' AND ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY(${statusesBelow(receipt.status)}::text[]))
-      RETURNING "id"
-    )
-    SELECT EXISTS (SELECT 1 FROM applied) AS "applied", EXISTS (SELECT 1 FROM "Interaction" WHERE ${target} AND "direction" = 'outbound') AS "known"`;
+export async function applyDeliveryReceipt(sql: Sql, channel: Channel, receipt: DeliveryReceipt): Promise<'applied' | 'stale' | 'unknown'> {
+  const [target, key] = receipt.interactionId ? [RECEIPT_BY_INTERACTION, receipt.interactionId] : [RECEIPT_BY_PROVIDER_ID, channel];
+  const rows = await sql.rows(target, [
+    key,
+    receipt.providerMessageId,
+    receipt.status,
+    interactionStatusFor(receipt.status),
+    receipt.errorCode ?? null,
+    new Date().toISOString(),
+    statusesBelow(receipt.status),
+  ]);
   const [result] = z.array(receiptRow).parse(rows);
   if (result?.applied) return 'applied';
   return result?.known ? 'stale' : 'unknown';
@@ -372,18 +439,21 @@ const outboundForDeliveryRow = z.object({
   recipientOptedOut: z.boolean(),
 });
 
+const LIST_PENDING_OUTBOUND = statement(
+  'interactions.listPendingOutbound',
+  `SELECT i."id", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."reason", i."suggestedActions", i."deliveryStatus"::text AS "deliveryStatus", i."correlationId",
+     COALESCE(consent."status" = 'revoked', false) AS "recipientOptedOut"
+   FROM "Interaction" i
+   LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."toAddress" AND consent."purpose" = 'service'
+   WHERE i."conversationId" = $1::text AND i."direction" = 'outbound' AND i."deliveryStatus" = 'pending'
+   ORDER BY i."createdAt" ASC, i."id" ASC
+   LIMIT $2::int`,
+);
+
 /**
  * A conversation's outbound messages not yet handed to the provider, oldest first, each with the
  * recipient's opt-out status on its channel (read in the same query).
  */
-export async function listPendingOutbound(db: DbClient, conversationId: string, limit = 50): Promise<OutboundForDelivery[]> {
-  const rows = await db.$queryRaw`
-    SELECT i."id", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."reason", i."suggestedActions", i."deliveryStatus"::text AS "deliveryStatus", i."correlationId",
-      COALESCE(consent."status" = 'revoked', false) AS "recipientOptedOut"
-    FROM "Interaction" i
-    LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."toAddress" AND consent."purpose" = 'service'
-    WHERE i."conversationId" = ${conversationId} AND i."direction" = 'outbound' AND i."deliveryStatus" = 'pending'
-    ORDER BY i."createdAt" ASC, i."id" ASC
-    LIMIT ${limit}`;
-  return z.array(outboundForDeliveryRow).parse(rows);
+export async function listPendingOutbound(sql: Sql, conversationId: string, limit = 50): Promise<OutboundForDelivery[]> {
+  return z.array(outboundForDeliveryRow).parse(await sql.rows(LIST_PENDING_OUTBOUND, [conversationId, limit]));
 }
