@@ -19,11 +19,11 @@ import { PROFILE_VIEW_ROUTE, ProfileViewDialog } from '../../dialogs/profile-vie
 import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
 import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
-import type { InboundTurnMessage, TurnOutcome } from '../domain/interactions/interactions.service.ts';
+import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Recognizer } from '../nlu/recognizer.ts';
 import { CollectingAdapter } from './turn-adapter.ts';
-import { TurnStorage } from './turn-storage.ts';
+import { conversationStateKey, TurnStorage } from './turn-storage.ts';
 
 export interface BotTurn {
   outcome: TurnOutcome;
@@ -32,7 +32,8 @@ export interface BotTurn {
 }
 
 export interface ConversationBot {
-  runTurn(message: InboundTurnMessage, customer: CustomerSummary | null): Promise<BotTurn>;
+  /** `state`: the conversation's stored state if the caller read it already (null: none stored). */
+  runTurn(message: InboundTurnMessage, customer: CustomerSummary | null, state?: StoredBotState | null): Promise<BotTurn>;
 }
 
 /** Wires botbuilder to our dialogs: one turn in, the replies and records it produced out. */
@@ -65,9 +66,9 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
   );
 
   return {
-    async runTurn(message, customer) {
+    async runTurn(message, customer, state) {
       const now = new Date();
-      const storage = new TurnStorage(sql);
+      const storage = new TurnStorage(sql, state === undefined ? undefined : { key: conversationStateKey(message), row: state });
       const conversationState = new ConversationState(storage);
       const dialogState = conversationState.createProperty<DialogState>('DialogState');
       const memory = conversationState.createProperty<ConversationMemory>('BotMemory');

@@ -1,6 +1,7 @@
 import type { Storage, StoreItems } from 'botbuilder-core';
 import { z } from 'zod';
 import { statement, type Sql } from '../db/sql.ts';
+import type { InboundTurnMessage, StoredBotState } from '../domain/interactions/interactions.service.ts';
 
 /** Another turn changed the state since this turn read it; the job retries the turn. */
 export class StateConflictError extends Error {
@@ -26,6 +27,20 @@ const UPDATE_STATE = statement(
 const stateRow = z.object({ key: z.string(), data: z.json(), version: z.number() });
 
 /**
+ * The key botbuilder's ConversationState (no namespace) stores a conversation under, for the
+ * activity the bot builds from this message; the turn query reads that row in advance.
+ */
+export function conversationStateKey(message: Pick<InboundTurnMessage, 'channel' | 'conversationId'>): string {
+  return `${message.channel}/conversations/${message.conversationId}/`;
+}
+
+/** A row read before the turn started (null: there was none), standing in for the first read of its key. */
+export interface PreloadedState {
+  key: string;
+  row: StoredBotState | null;
+}
+
+/**
  * botbuilder Storage for one turn: reads from the database, holds writes until `flush` runs
  * inside the turn's transaction, and refuses the write if the row changed since it was read
  * (optimistic concurrency; botbuilder itself always writes with eTag "*").
@@ -34,10 +49,21 @@ export class TurnStorage implements Storage {
   private readonly versions = new Map<string, number | null>();
   private readonly pending = new Map<string, string | null>();
 
-  constructor(private readonly sql: Sql) {}
+  constructor(
+    private readonly sql: Sql,
+    private preloaded?: PreloadedState,
+  ) {}
 
   async read(keys: string[]): Promise<StoreItems> {
-    const rows = z.array(stateRow).parse(await this.sql.rows(READ_STATE, [keys]));
+    const preloaded = this.preloaded;
+    // Used once: a later read must see what the database holds by then.
+    this.preloaded = undefined;
+    const rows =
+      preloaded && keys.length === 1 && keys[0] === preloaded.key
+        ? preloaded.row
+          ? [preloaded.row]
+          : []
+        : z.array(stateRow).parse(await this.sql.rows(READ_STATE, [keys]));
     const items: StoreItems = {};
     for (const key of keys) this.versions.set(key, null);
     for (const row of rows) {

@@ -2,7 +2,14 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { ConversationBot } from '../bot/conversation-bot.ts';
 import { prismaSql, type Sql } from '../db/sql.ts';
 import { recordOptIn, recordOptOut } from '../domain/consent/consent.service.ts';
-import { listPendingTurns, recordTurnOutcome, type InboundTurnMessage, type PendingTurn, type TurnOutcome } from '../domain/interactions/interactions.service.ts';
+import {
+  listPendingTurns,
+  recordTurnOutcome,
+  type InboundTurnMessage,
+  type PendingTurn,
+  type StoredBotState,
+  type TurnOutcome,
+} from '../domain/interactions/interactions.service.ts';
 import type { Logger } from '../lib/logger.ts';
 import { classifySmsKeyword } from './sms-keywords.ts';
 
@@ -36,9 +43,10 @@ export async function handlePendingTurns(deps: TurnDeps, conversationId: string)
   for (;;) {
     const pending = await listPendingTurns(deps.sql, conversationId, TURN_BATCH);
     let consentChanged = false;
-    for (const turn of pending) {
+    for (const [index, turn] of pending.entries()) {
       const started = performance.now();
-      const handled = await handleOneTurn(deps, turn);
+      // The state read with the batch is only current for its first turn.
+      const handled = await handleOneTurn(deps, turn, index === 0 ? turn.state : undefined);
       replyIds.push(...handled.replyIds);
       deps.onTurnHandled?.(turn.message.channel, (performance.now() - started) / 1000);
       // The opt-out status read with the batch is stale now: read the rest again.
@@ -55,7 +63,11 @@ export async function handlePendingTurns(deps: TurnDeps, conversationId: string)
 /** Messages read per query; a full batch means there may be more. */
 const TURN_BATCH = 50;
 
-async function handleOneTurn(deps: TurnDeps, turn: PendingTurn): Promise<{ replyIds: string[]; consentChanged: boolean }> {
+async function handleOneTurn(
+  deps: TurnDeps,
+  turn: PendingTurn,
+  state: StoredBotState | null | undefined,
+): Promise<{ replyIds: string[]; consentChanged: boolean }> {
   const { message } = turn;
   const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id, seq: message.seq });
   const optedOut = message.channel === 'sms' && turn.optedOut;
@@ -78,7 +90,7 @@ async function handleOneTurn(deps: TurnDeps, turn: PendingTurn): Promise<{ reply
   }
 
   deps.onTurnStarted?.(message);
-  const { outcome, storage } = await deps.bot.runTurn(message, turn.customer);
+  const { outcome, storage } = await deps.bot.runTurn(message, turn.customer, state);
   log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
   // recordTurnOutcome is one atomic statement: a transaction is needed only to add state writes.
   const replyIds = storage.hasPendingWrites()

@@ -98,6 +98,18 @@ export interface PendingTurn {
   customer: CustomerSummary | null;
   /** The sender's service consent on the channel is revoked (read with the message). */
   optedOut: boolean;
+  /**
+   * The conversation's stored bot state as of the read (botbuilder's conversation-state row,
+   * keyed `<channel>/conversations/<conversation id>/`), null when there is none: it saves the
+   * first turn of a batch a query. Later turns of the batch must read it again.
+   */
+  state: StoredBotState | null;
+}
+
+export interface StoredBotState {
+  key: string;
+  data: unknown;
+  version: number;
 }
 
 const pendingTurnRow = z.object({
@@ -114,16 +126,21 @@ const pendingTurnRow = z.object({
   familyName: z.string().nullable(),
   customerStatus: z.string().nullable(),
   optedOut: z.boolean(),
+  stateKey: z.string().nullable(),
+  stateData: z.json().nullable(),
+  stateVersion: z.number().nullable(),
 });
 
 const LIST_PENDING_TURNS = statement(
   'interactions.listPendingTurns',
   `SELECT i."id", i."conversationId", c."id" AS "customerId", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."seq", i."correlationId",
-     c."givenName", c."familyName", c."status"::text AS "customerStatus", COALESCE(consent."status" = 'revoked', false) AS "optedOut"
+     c."givenName", c."familyName", c."status"::text AS "customerStatus", COALESCE(consent."status" = 'revoked', false) AS "optedOut",
+     state."key" AS "stateKey", state."data" AS "stateData", state."version" AS "stateVersion"
    FROM "Interaction" i
    JOIN "Conversation" conv ON conv."id" = i."conversationId"
    LEFT JOIN "Customer" c ON c."id" = COALESCE(i."customerId", CASE WHEN i."channel" <> 'sms' THEN conv."customerId" END)
    LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."fromAddress" AND consent."purpose" = 'service'
+   LEFT JOIN "BotState" state ON state."key" = i."channel"::text || '/conversations/' || i."conversationId" || '/'
    WHERE i."conversationId" = $1::text AND i."direction" = 'inbound' AND i."status" = 'received'
    ORDER BY i."seq" ASC
    LIMIT $2::int`,
@@ -155,6 +172,7 @@ export async function listPendingTurns(sql: Sql, conversationId: string, limit =
         ? { id: row.customerId, givenName: row.givenName, familyName: row.familyName, status: row.customerStatus }
         : null,
     optedOut: row.optedOut,
+    state: row.stateKey !== null && row.stateVersion !== null ? { key: row.stateKey, data: row.stateData, version: row.stateVersion } : null,
   }));
 }
 
