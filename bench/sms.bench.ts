@@ -42,6 +42,8 @@ const options = z
       .transform((list) => list.split(',').map(Number))
       .pipe(z.array(z.number().positive()).min(1)),
     BENCH_STEP_SECONDS: z.coerce.number().positive().default(6),
+    /** Closed-loop load before anything is measured, so the figures are of compiled code. */
+    BENCH_WARMUP_SECONDS: z.coerce.number().min(0).default(15),
     /** Customers added to the demo data so load spreads over many conversations. */
     BENCH_SENDERS: z.coerce.number().int().min(1).default(1000),
     /** Simulated customers in the closed-loop runs (service and baseline). */
@@ -191,10 +193,15 @@ async function main(): Promise<void> {
     const sampler = new ServiceSampler(service, database.url, options.BENCH_REDIS_URL, traced?.stats);
     cleanups.push(() => sampler.close());
 
-    // Also the warm-up: one customer at a time shows the path's latency without queueing.
+    // Warm-up: until V8 has compiled the hot path, a message costs twice the CPU it costs later
+    // (compiler threads count in the process's CPU), which made the first steps look slow.
+    const warmUp = await load.run({ type: 'closed-loop', target, concurrency: 16, durationMs: options.BENCH_WARMUP_SECONDS * 1000, expectReplies: true, replyTimeoutMs: 15_000 });
+    await waitUntilIdle(service);
+    log(`warm-up (closed loop C=16, ${options.BENCH_WARMUP_SECONDS} s): ${describeRun(warmUp)}  (${elapsed()})`);
+    // One customer at a time shows the path's latency without queueing.
     const single = await load.run({ type: 'closed-loop', target, concurrency: 1, durationMs: 3000, expectReplies: true, replyTimeoutMs: 15_000 });
     await waitUntilIdle(service);
-    log(`single customer (closed loop C=1, 3 s, also the warm-up): ${describeRun(single)}  (${elapsed()})\n`);
+    log(`single customer (closed loop C=1, 3 s): ${describeRun(single)}  (${elapsed()})\n`);
 
     const profiler = options.BENCH_CPU_PROFILE === '1' ? await startCpuProfile() : undefined;
     const steps: StepReport[] = [];
