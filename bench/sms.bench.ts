@@ -64,6 +64,8 @@ const options = z
      * describes. Service CPU figures then cover the api process only.
      */
     BENCH_WORKERS: z.coerce.number().int().min(0).max(8).default(0),
+    /** With BENCH_WORKERS: the worker processes' nice value (0-19); higher yields the CPU to the api process. */
+    BENCH_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
   })
   .parse(process.env);
 
@@ -168,9 +170,9 @@ async function main(): Promise<void> {
     if (split) {
       // Workers log warnings and errors to this terminal; their database must be PostgreSQL.
       if (options.BENCH_DATABASE !== 'postgres') throw new Error('BENCH_WORKERS needs BENCH_DATABASE=postgres (PGlite is for one process)');
-      const workers = await startWorkerProcesses(options.BENCH_WORKERS, { ...serviceEnv, LOG_LEVEL: 'warn' });
+      const workers = await startWorkerProcesses(options.BENCH_WORKERS, { ...serviceEnv, LOG_LEVEL: 'warn' }, options.BENCH_WORKER_NICE);
       cleanups.push(() => workers.stop());
-      log(`split deployment: this process runs ROLE=api; ${workers.count} ROLE=worker process(es) run the turns and deliveries (service CPU below is the api process only)`);
+      log(`split deployment: this process runs ROLE=api; ${workers.count} ROLE=worker process(es)${options.BENCH_WORKER_NICE > 0 ? ` at nice ${options.BENCH_WORKER_NICE}` : ''} run the turns and deliveries (service CPU below is the api process only)`);
     }
     await seedDemoData(service.db.prisma);
     await addBenchCustomers(service.db.prisma, options.BENCH_SENDERS);
@@ -241,6 +243,8 @@ async function main(): Promise<void> {
       const step = await runStep(middle);
       if (step.sustained) lastSustained = middle;
     }
+    // The targets are stated at one rate: measure it even when stepping stopped below it.
+    if (!steps.some((step) => step.rate === TARGETS.rate)) await runStep(TARGETS.rate, `${TARGETS.rate}/s (target rate)`);
 
     log(`\nclosed loop: ${options.BENCH_CONCURRENCY} customers, each sending its next message when the reply to the last one arrives, ${options.BENCH_STEP_SECONDS + 2} s`);
     sampler.begin();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './bench-env.ts';
 
@@ -12,9 +13,10 @@ export interface WorkerProcesses {
 /**
  * Starts `count` separate `ROLE=worker` processes of the product (`src/main.ts`), as an operator
  * would run them beside `ROLE=api`, sharing the database and Redis. Resolves once each answers
- * /healthz.
+ * /healthz. `nice` > 0 lowers their CPU priority, so that on a shared machine the webhooks keep
+ * their latency when turns back up (a stored message is safe; its turn can wait).
  */
-export async function startWorkerProcesses(count: number, env: Record<string, string>): Promise<WorkerProcesses> {
+export async function startWorkerProcesses(count: number, env: Record<string, string>, nice = 0): Promise<WorkerProcesses> {
   const children: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();
@@ -24,6 +26,7 @@ export async function startWorkerProcesses(count: number, env: Record<string, st
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
+    if (nice > 0 && child.pid !== undefined) os.setPriority(child.pid, nice);
     await waitForHealth(`http://127.0.0.1:${port}/healthz`, child);
   }
   return {

@@ -193,6 +193,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await createRecognizer(config, db, logger),
       createBotServices(
         prisma,
+        sql,
         botSettings,
         {
           smsFrom: config.twilio.phoneNumber,

@@ -8,6 +8,7 @@ import { createTicketServices } from './services/tickets.ts';
 import { recordAuditEvent } from '../domain/audit/audit.service.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
 import type { NotificationOutbox } from '../domain/notifications/notifications.service.ts';
+import type { Sql } from '../db/sql.ts';
 import type { DbClient } from '../lib/db-types.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { AssuranceDeps } from '../assurance/assurance-deps.ts';
@@ -22,16 +23,17 @@ export interface BotTracking {
 }
 
 /**
- * The domain services dialogs use, bound to a database, to the outbox that texts customers
+ * The domain services dialogs use, bound to a database (`sql`: the same one, for the few
+ * statements on a message's hot path), to the outbox that texts customers
  * (one-time codes) and to tracking: what a dialog creates is handed to its tracking job at once
  * (the periodic sweep is the safety net if Redis refuses it).
  */
-export function createBotServices(db: DbClient, settings: BotSettings, outbox: NotificationOutbox, tracking: BotTracking, logger: Logger): BotServices {
+export function createBotServices(db: DbClient, sql: Sql, settings: BotSettings, outbox: NotificationOutbox, tracking: BotTracking, logger: Logger): BotServices {
   const start = (what: string, id: string, run: (id: string) => Promise<void>) =>
     run(id).catch((error: unknown) => logger.warn({ err: error, [what]: id }, 'tracking job not queued; the sweep will start it'));
   const orders = createOrderServices(db, settings);
   const billing = createBillingServices(db, settings);
-  const tickets = createTicketServices(db, settings);
+  const tickets = createTicketServices(db, sql, settings);
   const retention = createRetentionServices(db, settings);
   return {
     ...orders,

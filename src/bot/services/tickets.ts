@@ -2,14 +2,15 @@ import type { TicketServices } from '../../../dialogs/services/tickets.ts';
 import type { BotSettings } from '../../../dialogs/services.ts';
 import { findActiveOutageFor, linkCustomerToOutage } from '../../domain/tickets/outages.ts';
 import { findCustomerTicket, listRecentTickets, openTroubleTicket } from '../../domain/tickets/trouble-tickets.service.ts';
+import type { Sql } from '../../db/sql.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 
 /** The trouble ticket services dialogs use, bound to a database. */
-export function createTicketServices(db: DbClient, _settings: BotSettings): TicketServices {
+export function createTicketServices(db: DbClient, sql: Sql, _settings: BotSettings): TicketServices {
   return {
     openTroubleTicket: (request) => openTroubleTicket(db, request),
-    findCustomerTicket: (customerId, number) => findCustomerTicket(db, customerId, number),
-    listRecentTickets: (customerId) => listRecentTickets(db, customerId),
+    findCustomerTicket: (customerId, number) => findCustomerTicket(sql, customerId, number),
+    listRecentTickets: (customerId) => listRecentTickets(sql, customerId),
     findActiveOutage: (customerId, serviceType) => findActiveOutageFor(db, customerId, serviceType),
     linkCustomerToOutage: (request) => linkCustomerToOutage(db, request),
   };

@@ -1,4 +1,7 @@
-import type { Channel, ServiceType, TicketSeverity, TroubleTicketStatus } from '../../generated/prisma/client.ts';
+import { z } from 'zod';
+import { statement, type Sql } from '../../db/sql.ts';
+import type { Channel } from '../../generated/prisma/client.ts';
+import { ServiceType, TicketSeverity, TroubleTicketStatus } from '../../generated/prisma/enums.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import { isUniqueViolation } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
@@ -106,19 +109,34 @@ export async function openTroubleTicket(db: DbClient, request: OpenTroubleTicket
 }
 
 /** The customer's own ticket with this number; another customer's ticket is never returned. */
-export async function findCustomerTicket(db: DbClient, customerId: string, number: number): Promise<TicketView | null> {
-  const ticket = await db.troubleTicket.findFirst({ where: { number, customerId }, select: ticketSelect });
+// The ticket status questions (the commonest request by SMS) run on the driver, like the rest of
+// a message's hot path. Timestamps are stored as UTC wall time; AT TIME ZONE 'UTC' makes them instants.
+const TICKET_COLUMNS = `"id", "number", "serviceType"::text AS "serviceType", "ticketType", "status"::text AS "status", "severity"::text AS "severity", "description",
+  "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "expectedResolutionDate" AT TIME ZONE 'UTC' AS "expectedResolutionDate", "statusChangeDate" AT TIME ZONE 'UTC' AS "statusChangeDate"`;
+const FIND_CUSTOMER_TICKET = statement('tickets.findCustomerTicket', `SELECT ${TICKET_COLUMNS} FROM "TroubleTicket" WHERE "number" = $1::int AND "customerId" = $2::text`);
+const RECENT_TICKETS = statement('tickets.recentTickets', `SELECT ${TICKET_COLUMNS} FROM "TroubleTicket" WHERE "customerId" = $1::text ORDER BY "createdAt" DESC LIMIT 20`);
+
+const ticketRow = z.object({
+  id: z.string(),
+  number: z.number(),
+  serviceType: z.enum(ServiceType),
+  ticketType: z.string(),
+  status: z.enum(TroubleTicketStatus),
+  severity: z.enum(TicketSeverity),
+  description: z.string(),
+  createdAt: z.date(),
+  expectedResolutionDate: z.date().nullable(),
+  statusChangeDate: z.date(),
+});
+
+export async function findCustomerTicket(sql: Sql, customerId: string, number: number): Promise<TicketView | null> {
+  const [ticket] = z.array(ticketRow).parse(await sql.rows(FIND_CUSTOMER_TICKET, [number, customerId]));
   return ticket ? toTicketView(ticket) : null;
 }
 
 /** The customer's tickets, open ones first, newest first. */
-export async function listRecentTickets(db: DbClient, customerId: string, limit = 3): Promise<TicketView[]> {
-  const tickets = await db.troubleTicket.findMany({
-    where: { customerId },
-    orderBy: { createdAt: 'desc' },
-    take: 20,
-    select: ticketSelect,
-  });
+export async function listRecentTickets(sql: Sql, customerId: string, limit = 3): Promise<TicketView[]> {
+  const tickets = z.array(ticketRow).parse(await sql.rows(RECENT_TICKETS, [customerId]));
   const open = tickets.filter((ticket) => isOpen(ticket.status));
   const rest = tickets.filter((ticket) => !isOpen(ticket.status));
   return [...open, ...rest].slice(0, limit).map(toTicketView);

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoData } from '../../src/domain/demo/seed.ts';
+import { findCustomerTicket, listRecentTickets, openTroubleTicket } from '../../src/domain/tickets/trouble-tickets.service.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+// "What's the status of my ticket": the look-ups run as hand-written SQL; they must read what
+// Prisma reads, timestamps included, and only ever the asking customer's tickets.
+
+let database: TestDatabase;
+let alexId: string;
+let samId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedDemoData(database.db.prisma);
+  const customerId = async (phoneNumber: string) => (await database.db.prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber } })).customerId;
+  alexId = await customerId('+15551230001');
+  samId = await customerId('+15551230002');
+});
+
+afterAll(async () => {
+  await database?.drop();
+});
+
+describe('ticket look-ups', () => {
+  it('find a ticket by number for its customer only, with the values Prisma reads', async () => {
+    const { prisma, sql } = database.db;
+    const { ticket } = await openTroubleTicket(prisma, {
+      customerId: alexId,
+      serviceType: 'internet',
+      productId: null,
+      description: 'no internet since last night',
+      issueStartedAt: null,
+      channel: 'sms',
+      idempotencyKey: 'tickets-lookup-1',
+    });
+    const stored = await prisma.troubleTicket.findUniqueOrThrow({ where: { id: ticket.id } });
+    const found = await findCustomerTicket(sql, alexId, stored.number);
+    expect(found).toEqual(ticket);
+    expect(found?.createdAt.toISOString()).toBe(stored.createdAt.toISOString());
+    expect(found?.expectedResolutionDate?.toISOString()).toBe(stored.expectedResolutionDate?.toISOString());
+    expect(await findCustomerTicket(sql, samId, stored.number)).toBeNull();
+    expect(await findCustomerTicket(sql, alexId, 987_654_321)).toBeNull();
+  });
+
+  it('list open tickets first, newest first, at most three', async () => {
+    const { prisma, sql } = database.db;
+    const numbers: number[] = [];
+    for (const [index, status] of (['resolved', 'acknowledged', 'closed', 'inProgress'] as const).entries()) {
+      const { ticket } = await openTroubleTicket(prisma, {
+        customerId: samId,
+        serviceType: 'mobile',
+        productId: null,
+        description: `fault ${index}`,
+        issueStartedAt: null,
+        channel: 'sms',
+        idempotencyKey: `tickets-lookup-sam-${index}`,
+      });
+      await prisma.troubleTicket.update({ where: { id: ticket.id }, data: { status, createdAt: new Date(Date.UTC(2026, 0, 1 + index)) } });
+      numbers.push(Number(ticket.reference.slice(3)));
+    }
+    const recent = await listRecentTickets(sql, samId);
+    expect(recent.map((ticket) => ticket.status)).toEqual(['inProgress', 'acknowledged', 'closed']);
+    expect(recent[0]?.createdAt.toISOString()).toBe('2026-01-04T00:00:00.000Z');
+    expect(recent.map((ticket) => ticket.reference)).toEqual([`TT-${numbers[3]}`, `TT-${numbers[1]}`, `TT-${numbers[2]}`]);
+  });
+});
