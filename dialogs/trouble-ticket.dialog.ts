@@ -5,7 +5,7 @@ import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
-import { getTurnInfo } from './turn-info.ts';
+import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
 import { clip, contactText, formatDay, formatDayTime } from './wording.ts';
 
@@ -214,15 +214,28 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     const info = getTurnInfo(prompt.context);
     const answer = prompt.recognized.value ?? '';
     if (UNKNOWN_DATE.test(answer)) return true;
-    const date = info.recognition.entities.find((entity) => entity.type === 'date');
-    return date !== undefined && new Date(date.value).getTime() <= info.now.getTime() + 60_000;
+    const start = issueStart(info);
+    return start !== null && start.getTime() <= info.now.getTime() + 60_000;
   }
 
   private startDate(step: WaterfallStepContext<TicketDraft>): string | null {
-    const date = getTurnInfo(step.context).recognition.entities.find((entity) => entity.type === 'date');
-    return date ? date.value : null;
+    return issueStart(getTurnInfo(step.context))?.toISOString() ?? null;
   }
 }
+
+/**
+ * When the problem started, from the date the customer gave. A time of day still ahead today
+ * means the last one: "since this morning" texted at half past midnight is yesterday morning.
+ */
+function issueStart(info: TurnInfo): Date | null {
+  const date = info.recognition.entities.find((entity) => entity.type === 'date');
+  if (!date) return null;
+  const start = new Date(date.value);
+  const ahead = start.getTime() - info.now.getTime();
+  return ahead > 60_000 && ahead < DAY_MS ? new Date(start.getTime() - DAY_MS) : start;
+}
+
+const DAY_MS = 24 * 3_600_000;
 
 /** What an answer to "did that fix it?" means: a choice by number or text, or the customer's own words. */
 function selfHelpAnswer(answer: string): SelfHelpAnswer | undefined {

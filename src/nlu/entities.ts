@@ -124,6 +124,8 @@ function isNoise(result: chrono.ParsedResult): boolean {
   return onlyTime && !/(am|pm|:|noon|midnight|morning|evening|night|afternoon)/.test(text);
 }
 
+const DAY_MS = 24 * 3_600_000;
+
 /** "since monday", "from march": chrono may pick the next one; a start is in the past. */
 function pastIfSince(text: string, result: chrono.ParsedResult, referenceDate: Date): Date {
   const date = result.start.date();
@@ -132,7 +134,9 @@ function pastIfSince(text: string, result: chrono.ParsedResult, referenceDate: D
   const sinceLike = /\b(since|from|started|began|last)\s*(on|in)?\s*$/.test(before) || /^last\b/i.test(result.text);
   if (!sinceLike) return date;
   const past = new Date(date);
-  if (result.start.isCertain('weekday') && !result.start.isCertain('day')) past.setDate(past.getDate() - 7);
+  // A time of day still ahead today ("since this morning" at half past midnight): the last one.
+  if (date.getTime() - referenceDate.getTime() < DAY_MS) past.setTime(date.getTime() - DAY_MS);
+  else if (result.start.isCertain('weekday') && !result.start.isCertain('day')) past.setDate(past.getDate() - 7);
   else if (!result.start.isCertain('year')) past.setFullYear(past.getFullYear() - 1);
   return past;
 }

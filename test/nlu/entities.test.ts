@@ -67,6 +67,13 @@ describe('extractEntities: dates and periods', () => {
     expect(dates('down since this morning at 8am')).toEqual(['2026-11-27']);
   });
 
+  it('reads "since this morning" just after midnight as the morning that has passed', () => {
+    const justAfterMidnight = new Date('2026-11-28T00:13:00Z');
+    const start = extractEntities('my internet has been down since this morning', justAfterMidnight).find((entity) => entity.type === 'date');
+    expect(start?.value.slice(0, 10)).toBe('2026-11-27');
+    expect(new Date(start?.value ?? 0).getTime()).toBeLessThan(justAfterMidnight.getTime());
+  });
+
   it('does not read reference or phone digits as dates', () => {
     expect(dates('TT-20261127 and 555-123-0001')).toEqual([]);
   });
