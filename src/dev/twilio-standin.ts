@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
-import type { Server } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listeningPort } from '../lib/net.ts';
-import { fakeSid, postSignedForm } from './twilio-signing.ts';
+import { fakeSid, sendSignedForm } from './twilio-signing.ts';
 
 // A local stand-in for the part of Twilio's REST API the product uses (sending messages), with
 // signed status callbacks. The development sandbox, the chat CLI, the tests and the benchmark all
@@ -64,6 +64,11 @@ export class TwilioStandInState {
     return this.messages.filter((message) => message.to === to);
   }
 
+  /** Messages after index `after`, to `to` or to anyone (GET /messages: the chat CLI and the demo page). */
+  messagesAfter(to: string | undefined, after: number): SentMessage[] {
+    return this.messages.filter((message) => (!to || message.to === to) && message.index > after);
+  }
+
   /** Resolves once `count` messages have gone to `to`, or rejects after `timeoutMs`. */
   async waitForMessages(to: string, count: number, timeoutMs = 10_000): Promise<SentMessage[]> {
     const deadline = Date.now() + timeoutMs;
@@ -84,70 +89,105 @@ export class TwilioStandInState {
   }
 }
 
-/** The stand-in's routes, to mount on any Express app (the dev sandbox mounts it at /dev/twilio). */
-export function twilioStandInRouter(options: StandInOptions, state = new TwilioStandInState()): { router: Router; state: TwilioStandInState } {
-  const router = Router();
-  const callbackStatuses = options.callbackStatuses ?? ['sent', 'delivered'];
-  const callbackDelayMs = options.callbackDelayMs ?? 5;
-  const expectedAuth = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
+/** What the stand-in answers one API request with. */
+interface StandInAnswer {
+  status: number;
+  body: unknown;
+}
 
-  router.post('/2010-04-01/Accounts/:accountSid/Messages.json', express.urlencoded({ extended: false }), (req, res) => {
+/**
+ * Twilio's "create a message" call (POST /2010-04-01/Accounts/{sid}/Messages.json), whatever
+ * server carries it: checks Basic auth, applies the failures and refusals a test asked for,
+ * records the message, and schedules its status callbacks.
+ */
+class MessagesApi {
+  private readonly callbackStatuses: string[];
+  private readonly callbackDelayMs: number;
+  private readonly expectedAuth: string;
+
+  constructor(
+    private readonly options: StandInOptions,
+    readonly state = new TwilioStandInState(),
+  ) {
+    this.callbackStatuses = options.callbackStatuses ?? ['sent', 'delivered'];
+    this.callbackDelayMs = options.callbackDelayMs ?? 5;
+    this.expectedAuth = `Basic ${Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64')}`;
+  }
+
+  create(accountSid: string, authorization: string | undefined, fields: URLSearchParams): StandInAnswer {
+    const { state, options } = this;
     state.requests++;
-    if (req.header('authorization') !== expectedAuth || req.params.accountSid !== options.accountSid) {
-      res.status(401).json({ code: 20003, message: 'Authenticate', status: 401 });
-      return;
+    if (authorization !== this.expectedAuth || accountSid !== options.accountSid) {
+      return { status: 401, body: { code: 20003, message: 'Authenticate', status: 401 } };
     }
     const failure = state.takeFailure();
     if (failure !== undefined) {
-      res.status(failure).json({ code: 20500, message: 'Internal Server Error (stand-in)', status: failure });
-      return;
+      return { status: failure, body: { code: 20500, message: 'Internal Server Error (stand-in)', status: failure } };
     }
-    const fields: Record<string, unknown> = req.body ?? {};
-    const to = String(fields.To ?? '');
-    const from = String(fields.From ?? '');
-    const body = String(fields.Body ?? '');
+    const to = fields.get('To') ?? '';
+    const from = fields.get('From') ?? '';
+    const body = fields.get('Body') ?? '';
     if (!to || !from) {
-      res.status(400).json({ code: 21604, message: "A 'To' and 'From' phone number is required.", status: 400 });
-      return;
+      return { status: 400, body: { code: 21604, message: "A 'To' and 'From' phone number is required.", status: 400 } };
     }
     const refusal = state.refusalFor(to);
-    if (refusal) {
-      res.status(400).json({ ...refusal, status: 400 });
+    if (refusal) return { status: 400, body: { ...refusal, status: 400 } };
+    const statusCallback = fields.get('StatusCallback') ?? undefined;
+    const sent = state.record({ sid: fakeSid('SM'), to, from, body, statusCallback, at: new Date() });
+    // The first callback waits callbackDelayMs, so it always follows this answer.
+    if (statusCallback) void this.reportStatuses(statusCallback, sent);
+    return {
+      status: 201,
+      body: {
+        sid: sent.sid,
+        account_sid: options.accountSid,
+        to,
+        from,
+        body,
+        status: 'queued',
+        num_segments: '1',
+        direction: 'outbound-api',
+        date_created: sent.at.toUTCString(),
+        uri: `/2010-04-01/Accounts/${options.accountSid}/Messages/${sent.sid}.json`,
+      },
+    };
+  }
+
+  private async reportStatuses(url: string, message: SentMessage): Promise<void> {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
       return;
     }
-    const statusCallback = typeof fields.StatusCallback === 'string' ? fields.StatusCallback : undefined;
-    const sent = state.record({ sid: fakeSid('SM'), to, from, body, statusCallback, at: new Date() });
-    res.status(201).json({
-      sid: sent.sid,
-      account_sid: options.accountSid,
-      to,
-      from,
-      body,
-      status: 'queued',
-      num_segments: '1',
-      direction: 'outbound-api',
-      date_created: sent.at.toUTCString(),
-      uri: `/2010-04-01/Accounts/${options.accountSid}/Messages/${sent.sid}.json`,
-    });
-    if (statusCallback) void reportStatuses(options.authToken, statusCallback, sent, callbackStatuses, callbackDelayMs);
+    for (const status of this.callbackStatuses) {
+      await new Promise((resolve) => setTimeout(resolve, this.callbackDelayMs));
+      const params = { MessageSid: message.sid, MessageStatus: status, AccountSid: 'AC', To: message.to, From: message.from };
+      await sendSignedForm(this.options.authToken, target, params, url).catch(() => undefined);
+    }
+  }
+}
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** The stand-in's routes, to mount on any Express app (the dev sandbox mounts it at /dev/twilio). */
+export function twilioStandInRouter(options: StandInOptions, state = new TwilioStandInState()): { router: Router; state: TwilioStandInState } {
+  const router = Router();
+  const api = new MessagesApi(options, state);
+
+  router.post('/2010-04-01/Accounts/:accountSid/Messages.json', express.text({ type: FORM_TYPE }), (req, res) => {
+    const fields = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
+    const answer = api.create(req.params.accountSid, req.header('authorization'), fields);
+    res.status(answer.status).json(answer.body);
   });
 
   /** For the chat CLI and the demo page: what was sent, after a given index. */
   router.get('/messages', (req, res) => {
     const to = typeof req.query.to === 'string' ? req.query.to : undefined;
-    const after = Number(req.query.after ?? -1);
-    res.json({ messages: state.messages.filter((m) => (!to || m.to === to) && m.index > after) });
+    res.json({ messages: state.messagesAfter(to, Number(req.query.after ?? -1)) });
   });
 
   return { router, state };
-}
-
-async function reportStatuses(authToken: string, url: string, message: SentMessage, statuses: string[], delayMs: number) {
-  for (const status of statuses) {
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    const params = { MessageSid: message.sid, MessageStatus: status, AccountSid: 'AC', To: message.to, From: message.from };
-    await postSignedForm(authToken, url, params).catch(() => undefined);
-  }
 }
 
 export interface RunningStandIn {
@@ -156,17 +196,73 @@ export interface RunningStandIn {
   close(): Promise<void>;
 }
 
-/** Starts the stand-in on its own port (tests, benchmark, chat CLI). */
+const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+/** Express's urlencoded and text parsers refuse larger bodies too. */
+const MAX_BODY_BYTES = 100 * 1024;
+
+/**
+ * Starts the stand-in on its own port (tests, benchmark, chat CLI). The same routes as
+ * twilioStandInRouter on a bare node:http server: the benchmark runs it at hundreds of messages
+ * a second, in the process whose CPU must stay small next to the service's.
+ */
 export async function startTwilioStandIn(options: StandInOptions): Promise<RunningStandIn> {
-  const app = express();
-  const { router, state } = twilioStandInRouter(options);
-  app.use(router);
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
+  const api = new MessagesApi(options);
+  const server = http.createServer((req, res) => handleStandInRequest(api, req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     baseUrl: `http://127.0.0.1:${listeningPort(server)}`,
-    state,
+    state: api.state,
     close: () => closeServer(server),
   };
+}
+
+function handleStandInRequest(api: MessagesApi, req: IncomingMessage, res: ServerResponse): void {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const accountSid = req.method === 'POST' ? MESSAGES_PATH.exec(path)?.[1] : undefined;
+  if (accountSid !== undefined) {
+    readForm(req, (fields) => {
+      if (fields === undefined) answer(res, { status: 413, body: { code: 20413, message: 'Request entity too large', status: 413 } });
+      else answer(res, api.create(decodePathSegment(accountSid), req.headers.authorization, fields));
+    });
+    return;
+  }
+  if (req.method === 'GET' && path === '/messages') {
+    const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1));
+    answer(res, { status: 200, body: { messages: api.state.messagesAfter(query.get('to') ?? undefined, Number(query.get('after') ?? -1)) } });
+    return;
+  }
+  req.resume();
+  answer(res, { status: 404, body: { code: 20404, message: 'The requested resource was not found', status: 404 } });
+}
+
+/** Reads a urlencoded body (any other type reads as no fields); undefined when it is too large. */
+function readForm(req: IncomingMessage, done: (fields: URLSearchParams | undefined) => void): void {
+  const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith(FORM_TYPE);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (size > MAX_BODY_BYTES) done(undefined);
+    else done(new URLSearchParams(isForm ? Buffer.concat(chunks, size).toString('utf8') : ''));
+  });
+  req.on('error', () => req.destroy());
+}
+
+function answer(res: ServerResponse, { status, body }: StandInAnswer): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
