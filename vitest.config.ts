@@ -10,6 +10,7 @@ const DATABASE_AGNOSTIC = [
   'test/gateway/**',
   'test/network/**',
   'test/channels/**',
+  'test/dev/**',
   'test/domain/adjustment-policy.test.ts',
   'test/domain/catalog.test.ts',
   'test/domain/retention-policy.test.ts',
