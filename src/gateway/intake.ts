@@ -17,13 +17,13 @@ export interface IntakeDeps {
 export interface IntakeResult {
   interactionId: string;
   duplicate: boolean;
-  /** False when the turn could not be enqueued now; the outbox relay will enqueue it. */
-  enqueued: boolean;
 }
 
 /**
  * Channel-neutral intake: identify the customer, store the message durably (deduplicated on the
- * provider's id), then enqueue its turn. Returns once the message is safe in the database.
+ * provider's id), then enqueue its turn. Returns once the message is safe in the database: the
+ * enqueue goes on without the provider waiting for it (its 2xx needs only the stored message; a
+ * failed enqueue is logged and the outbox relay enqueues the turn from the database).
  */
 export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMessage): Promise<IntakeResult> {
   const sender = await identifySender(deps.prisma, message);
@@ -32,16 +32,13 @@ export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMes
   const log = deps.logger.child({ correlationId: interaction.correlationId, interactionId: interaction.id });
   if (duplicate) {
     log.info({ providerMessageId: message.providerMessageId }, 'duplicate inbound message acknowledged');
-    return { interactionId: interaction.id, duplicate: true, enqueued: false };
+    return { interactionId: interaction.id, duplicate: true };
   }
   log.info({ channel: message.channel, known: interaction.customerId !== null, from: message.from, text: message.text }, 'inbound message stored');
-  try {
-    await deps.enqueueTurn({ interactionId: interaction.id, conversationId: interaction.conversationId, correlationId: interaction.correlationId });
-    return { interactionId: interaction.id, duplicate: false, enqueued: true };
-  } catch (error) {
+  deps.enqueueTurn({ interactionId: interaction.id, conversationId: interaction.conversationId, correlationId: interaction.correlationId }).catch((error: unknown) => {
     log.warn({ err: error }, 'turn not enqueued (queue unavailable); the outbox relay will retry');
-    return { interactionId: interaction.id, duplicate: false, enqueued: false };
-  }
+  });
+  return { interactionId: interaction.id, duplicate: false };
 }
 
 /**
