@@ -95,7 +95,7 @@ interface ServiceSample {
   eventLoopP99Ms: number;
   redisCommandsPerMessage: number;
   turnMeanMs: number;
-  /** Prisma queries per message and their mean time (only with BENCH_TRACE_QUERIES=1). */
+  /** Database statements (Prisma and the hot path's own) per message and their mean time (only with BENCH_TRACE_QUERIES=1). */
   queriesPerMessage: number | undefined;
   queryMeanMs: number | undefined;
 }
@@ -578,7 +578,7 @@ function report(data: Report): void {
       `outbound delivery status (from status callbacks): ${Object.entries(serviceCounters.outboundByStatus).map(([status, count]) => `${status} ${count}`).join(', ')}`,
   );
   if (data.querySummary) {
-    log('\nPrisma queries by total time (BENCH_TRACE_QUERIES=1; count x mean = total)');
+    log('\nDatabase statements by total time: Prisma queries and the hot path\'s own [sql <name>] (BENCH_TRACE_QUERIES=1; count x mean = total)');
     for (const line of data.querySummary) log(line);
   }
 
