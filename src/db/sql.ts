@@ -13,13 +13,18 @@ export interface Statement {
   readonly text: string;
 }
 
-const names = new Set<string>();
+const declared = new Map<string, Statement>();
 
-/** Declares a statement once, at module load; a name used twice is a programming error. */
+/**
+ * Declares a statement, at module load. PostgreSQL prepares it under its name on each connection,
+ * so one name with two texts is a programming error (a module loaded twice declares the same one).
+ */
 export function statement(name: string, text: string): Statement {
-  if (names.has(name)) throw new Error(`SQL statement "${name}" is declared twice`);
-  names.add(name);
-  return { name, text };
+  const existing = declared.get(name);
+  if (existing && existing.text !== text) throw new Error(`SQL statement "${name}" is declared twice, with different SQL`);
+  const created = existing ?? { name, text };
+  declared.set(name, created);
+  return created;
 }
 
 export type Row = Record<string, unknown>;

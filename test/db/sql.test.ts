@@ -63,8 +63,9 @@ describe.each(drivers)('Sql through %s', (label, sqlOf) => {
 });
 
 describe('statement', () => {
-  it('refuses a name declared twice', () => {
-    statement('test.sql.once', 'SELECT 1');
-    expect(() => statement('test.sql.once', 'SELECT 2')).toThrow(/declared twice/);
+  it('refuses one name for two different statements, and gives the same one for a repeat', () => {
+    const first = statement('test.sql.once', 'SELECT 1');
+    expect(statement('test.sql.once', 'SELECT 1')).toBe(first);
+    expect(() => statement('test.sql.once', 'SELECT 2')).toThrow(/declared twice, with different SQL/);
   });
 });
