@@ -6,23 +6,20 @@ import { findCustomerBill, findLatestBill, findPreviousBill, getBalance, nextBil
 import { matchCharge } from '../../src/domain/billing/charge-matching.ts';
 import { centsToDecimal } from '../../src/domain/billing/money.ts';
 import { Prisma } from '../../src/generated/prisma/client.ts';
-import { seedDemoData } from '../../src/domain/demo/seed.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createDemoDatabase, type DemoDatabase } from '../support/demo-database.ts';
 
 // The billing domain against a real (embedded or server) database with the demo data.
 
 const policy: AdjustmentPolicySettings = { autoApproveLimit: '25.00', autoApprovePerPeriod: 2, periodDays: 90, otpThreshold: '10.00' };
 
-let database: TestDatabase;
+let database: DemoDatabase;
 let alexId: string;
 let samId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemoData(database.db.prisma);
-  const customerId = async (phoneNumber: string) => (await database.db.prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber } })).customerId;
-  alexId = await customerId('+15551230001');
-  samId = await customerId('+15551230002');
+  database = await createDemoDatabase();
+  alexId = await database.customerId('+15551230001');
+  samId = await database.customerId('+15551230002');
   // Seeding the demo data takes a while on a busy machine.
 }, 180_000);
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CUSTOMERS_IN_ARREARS } from '../../src/domain/demo/demo-data.ts';
-import { seedDemoData } from '../../src/domain/demo/seed.ts';
 import { loadCustomerHoldings } from '../../src/domain/orders/customer-holdings.ts';
 import { formatOrderReference, parseOrderReference } from '../../src/domain/orders/order-reference.ts';
 import {
@@ -12,24 +11,22 @@ import {
   placeProductOrder,
   type PlaceProductOrderRequest,
 } from '../../src/domain/orders/product-orders.service.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createDemoDatabase, type DemoDatabase } from '../support/demo-database.ts';
 
 // The orders domain against a real (embedded or server) database with the demo data.
 
-let database: TestDatabase;
+let database: DemoDatabase;
 let alexId: string;
 let samId: string;
 let arrearsId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemoData(database.db.prisma);
-  const customerId = async (phoneNumber: string) => (await database.db.prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber } })).customerId;
-  alexId = await customerId('+15551230001');
-  samId = await customerId('+15551230002');
+  database = await createDemoDatabase();
+  alexId = await database.customerId('+15551230001');
+  samId = await database.customerId('+15551230002');
   const [arrears] = DEMO_CUSTOMERS_IN_ARREARS;
   if (!arrears) throw new Error('no demo customer in arrears');
-  arrearsId = await customerId(arrears.phoneNumber);
+  arrearsId = await database.customerId(arrears.phoneNumber);
 });
 
 afterAll(async () => {

@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoData } from '../../src/domain/demo/seed.ts';
 import { findCustomerTicket, listRecentTickets, openTroubleTicket } from '../../src/domain/tickets/trouble-tickets.service.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createDemoDatabase, type DemoDatabase } from '../support/demo-database.ts';
 
 // "What's the status of my ticket": the look-ups run as hand-written SQL; they must read what
 // Prisma reads, timestamps included, and only ever the asking customer's tickets.
 
-let database: TestDatabase;
+let database: DemoDatabase;
 let alexId: string;
 let samId: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await seedDemoData(database.db.prisma);
-  const customerId = async (phoneNumber: string) => (await database.db.prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber } })).customerId;
-  alexId = await customerId('+15551230001');
-  samId = await customerId('+15551230002');
+  database = await createDemoDatabase();
+  alexId = await database.customerId('+15551230001');
+  samId = await database.customerId('+15551230002');
 });
 
 afterAll(async () => {
