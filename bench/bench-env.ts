@@ -1,7 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Redis } from 'ioredis';
@@ -102,19 +101,6 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<numb
     redis.disconnect();
   }
   return deleted;
-}
-
-/** A TCP port that was free a moment ago (the service needs its public URL before it listens). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = address && typeof address === 'object' ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Phone numbers of the extra customers: +1555200xxxx, clear of the demo data's +1555123xxxx. */

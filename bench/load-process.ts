@@ -1,5 +1,4 @@
-import http from 'node:http';
-import { fakeSid, signTwilioRequest } from '../src/dev/twilio-signing.ts';
+import { fakeSid, sendSignedForm } from '../src/dev/twilio-signing.ts';
 import { startTwilioStandIn, type SentMessage } from '../src/dev/twilio-standin.ts';
 import {
   BENCH_ACCOUNT_SID,
@@ -20,7 +19,6 @@ import { summarise } from './stats.ts';
 /** Each message asks about a ticket number no one has; the reply quotes it, which matches the two. */
 const FIRST_TICKET_NUMBER = 900_000_000;
 const TICKET_IN_REPLY = /TT-(\d+)/;
-const WEBHOOK_TIMEOUT_MS = 10_000;
 
 interface RunAccumulator {
   sent: number;
@@ -48,7 +46,6 @@ interface PendingReply {
   onReply: (() => void) | undefined;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
 const pending = new Map<number, PendingReply>();
 let nextTicketNumber = FIRST_TICKET_NUMBER;
 let senderCursor = 0;
@@ -104,33 +101,6 @@ function newRun(): RunAccumulator {
   };
 }
 
-/** Posts a form over the keep-alive agent; resolves with the status once the body is read. */
-function postForm(url: URL, body: string, signature: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        timeout: WEBHOOK_TIMEOUT_MS,
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          'Content-Length': Buffer.byteLength(body),
-          'X-Twilio-Signature': signature,
-        },
-      },
-      (response) => {
-        response.on('error', reject);
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.resume();
-      },
-    );
-    request.on('timeout', () => request.destroy(new Error(`no response within ${WEBHOOK_TIMEOUT_MS} ms`)));
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
 interface SendOutcome {
   status: number | undefined;
   ticket: number;
@@ -146,8 +116,6 @@ async function sendOne(target: Target, url: URL, from: string, run: RunAccumulat
     To: target.ourNumber,
     Body: `what's the status of my ticket TT-${ticket}`,
   };
-  const body = new URLSearchParams(params).toString();
-  const signature = signTwilioRequest(target.authToken, target.signUrl, params);
   const sentAt = performance.now();
   if (run.sent === 0) run.firstSendAt = sentAt;
   run.lastSendAt = sentAt;
@@ -157,7 +125,7 @@ async function sendOne(target: Target, url: URL, from: string, run: RunAccumulat
     run.outstanding++;
   }
   try {
-    const status = await postForm(url, body, signature);
+    const status = await sendSignedForm(target.authToken, url, params, target.signUrl);
     const now = performance.now();
     run.statusCodes[status] = (run.statusCodes[status] ?? 0) + 1;
     if (status === 200) {
@@ -318,7 +286,6 @@ let stopping = false;
 async function shutdown(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  agent.destroy();
   await standIn.close().catch(() => undefined);
   process.disconnect?.();
   process.exit(0);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { loadConfig } from '../src/config.ts';
 import { seedDemoData } from '../src/domain/demo/seed.ts';
 import { createLogger } from '../src/lib/logger.ts';
+import { freePort } from '../src/lib/net.ts';
 import { startService, type Service } from '../src/runtime.ts';
 import { startBaselineServer, type BaselineServer } from './baseline-server.ts';
 import {
@@ -16,7 +17,6 @@ import {
   cpuSince,
   databaseBackendCpu,
   deleteRedisKeys,
-  freePort,
   listCustomerPhones,
   openTracedDatabase,
   withClient,

@@ -44,7 +44,7 @@ describe('TurnStorage', () => {
   });
 
   it('refuses to create state that another turn created first', async () => {
-    const { prisma, sql } = database.db;
+    const { sql } = database.db;
     const key = 'sms/conversations/c/';
     const first = new TurnStorage(sql);
     const second = new TurnStorage(sql);

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../lib/net.ts';
 
 // Another instance of the service as its own operating-system process (`src/main.ts`), as an
-// operator runs one beside the others: it shares only PostgreSQL and Redis with them.
+// operator runs one beside the others: it shares only PostgreSQL and Redis with them (tests, and
+// the benchmark's split deployment).
 
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -13,14 +15,23 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
+export interface ServiceProcessOptions {
+  /** How long it may take to answer /healthz. Default 90 s. */
+  timeoutMs?: number;
+  /** Its nice value: > 0 yields the CPU to the processes beside it. Default 0. */
+  nice?: number;
+}
+
 /** Starts `src/main.ts` with `env` (PORT is chosen here); resolves once it answers /healthz. */
-export async function startServiceProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
+export async function startServiceProcess(env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
+  const { timeoutMs = 90_000, nice = 0 } = options;
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  if (nice > 0 && child.pid !== undefined) os.setPriority(child.pid, nice);
   const url = `http://127.0.0.1:${port}`;
   const stop = () => stopChild(child);
   try {
@@ -52,16 +63,4 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`the service process did not answer ${url} within ${timeoutMs / 1000} s`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = address && typeof address === 'object' ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
