@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -84,6 +84,8 @@ interface ServiceSample {
   serviceCpuPct: number;
   /** Main-process CPU time per message: what a message costs the service, whatever else runs. */
   cpuMsPerMessage: number;
+  /** Of that, the part spent off the main thread (V8's compiler and garbage collector threads, libuv's pool); undefined without /proc. */
+  offMainThreadMsPerMessage: number | undefined;
   /** CPU time of the PostgreSQL backends serving the bench database, per message (undefined without /proc). */
   postgresCpuMsPerMessage: number | undefined;
   /** CPU time of the Redis server per message (the whole server: other users of it count too). */
@@ -93,6 +95,8 @@ interface ServiceSample {
   /** Whole machine busy, % of all cores (PostgreSQL, Redis and the generator included). */
   machineBusyPct: number;
   eventLoopP99Ms: number;
+  /** How busy the service's event loop (its main thread) was, %: near 100 it is the bottleneck, whatever the process CPU says. */
+  eventLoopBusyPct: number;
   redisCommandsPerMessage: number;
   turnMeanMs: number;
   /** Database statements (Prisma and the hot path's own) per message and their mean time (only with BENCH_TRACE_QUERIES=1). */
@@ -322,6 +326,8 @@ class ServiceSampler {
   private readonly eventLoop = monitorEventLoopDelay({ resolution: 10 });
   private readonly redis: Redis;
   private cpu = process.cpuUsage();
+  private eventLoopUse = performance.eventLoopUtilization();
+  private threadCpu = otherThreadsCpuMs();
   private wallStart = performance.now();
   private machine = machineTimes();
   private redisCommands = 0;
@@ -344,6 +350,8 @@ class ServiceSampler {
   begin(): void {
     this.since = new Date();
     this.eventLoop.reset();
+    this.eventLoopUse = performance.eventLoopUtilization();
+    this.threadCpu = otherThreadsCpuMs();
     this.cpu = process.cpuUsage();
     this.wallStart = performance.now();
     this.machine = machineTimes();
@@ -365,6 +373,7 @@ class ServiceSampler {
   async end(messages: number): Promise<ServiceSample> {
     const wallMs = performance.now() - this.wallStart;
     const cpu = process.cpuUsage(this.cpu);
+    const threadCpu = otherThreadsCpuMs();
     const machine = machineTimes();
     const [redisCommands, turns, receivedToHandled, redisCpuMs, postgresCpu] = await Promise.all([
       this.redisCommandCount(),
@@ -379,11 +388,13 @@ class ServiceSampler {
     return {
       serviceCpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
       cpuMsPerMessage: messages > 0 ? (cpu.user + cpu.system) / 1000 / messages : 0,
+      offMainThreadMsPerMessage: threadCpu !== undefined && this.threadCpu !== undefined && messages > 0 ? (threadCpu - this.threadCpu) / messages : undefined,
       postgresCpuMsPerMessage: postgresCpuMs !== undefined && messages > 0 ? postgresCpuMs / messages : undefined,
       redisCpuMsPerMessage: messages > 0 ? (redisCpuMs - this.redisCpuMs) / messages : 0,
       receivedToHandled,
       machineBusyPct: machine.total > this.machine.total ? ((machine.busy - this.machine.busy) / (machine.total - this.machine.total)) * 100 : 0,
       eventLoopP99Ms: this.eventLoop.percentile(99) / 1e6,
+      eventLoopBusyPct: performance.eventLoopUtilization(this.eventLoopUse).utilization * 100,
       redisCommandsPerMessage: messages > 0 ? (redisCommands - this.redisCommands) / messages : 0,
       turnMeanMs: turnCount > 0 ? ((turns.sum - this.turns.sum) / turnCount) * 1000 : 0,
       queriesPerMessage: queryCount !== undefined && messages > 0 ? queryCount / messages : undefined,
@@ -451,6 +462,23 @@ async function startCpuProfile(): Promise<{ stop(): Promise<string> }> {
       return `bench/results/${file.pathname.split('/').pop() ?? ''}`;
     },
   };
+}
+
+/** CPU time of this process's threads other than the main one, in ms (Linux /proc), undefined elsewhere. */
+function otherThreadsCpuMs(): number | undefined {
+  try {
+    const ticksPerMs = 100 / 1000;
+    let total = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (Number(tid) === process.pid) continue;
+      // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      total += (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / ticksPerMs;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
 }
 
 async function machineBusyOver(windowMs: number): Promise<number> {
@@ -552,13 +580,15 @@ function report(data: Report): void {
   log('\nservice side (per step)');
   log(
     table(
-      ['load', 'service CPU', 'CPU/msg: service', 'postgres', 'redis', 'load gen', 'machine busy', 'event loop p99', 'recv->handled p50', 'p99', 'turn mean', 'redis cmds/msg', ...(data.querySummary ? ['queries/msg', 'query mean'] : [])],
+      ['load', 'service CPU', 'event loop busy', 'CPU/msg: service', 'off main thread', 'postgres', 'redis', 'load gen', 'machine busy', 'event loop p99', 'recv->handled p50', 'p99', 'turn mean', 'redis cmds/msg', ...(data.querySummary ? ['queries/msg', 'query mean'] : [])],
       steps.map((step) => {
         const s = step.sample;
         return [
           step.label,
           `${s.serviceCpuPct.toFixed(0)}% of a core`,
+          `${s.eventLoopBusyPct.toFixed(0)}%`,
           `${s.cpuMsPerMessage.toFixed(1)} ms`,
+          s.offMainThreadMsPerMessage === undefined ? '-' : `${s.offMainThreadMsPerMessage.toFixed(1)} ms`,
           s.postgresCpuMsPerMessage === undefined ? '-' : `${s.postgresCpuMsPerMessage.toFixed(1)} ms`,
           `${s.redisCpuMsPerMessage.toFixed(1)} ms`,
           `${(step.result.sent > 0 ? step.result.loadCpuMs / step.result.sent : 0).toFixed(1)} ms`,

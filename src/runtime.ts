@@ -210,14 +210,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
       apiBaseUrl,
       statusCallbackUrl: (interactionId) => `${publicBaseUrl}/twilio/sms/status?iid=${interactionId}`,
     });
-    const deliveryDeps = {
-      prisma,
-      sql,
-      senders: { sms, webchat: webchat.sender },
-      lock: new ConversationLock(workerRedis, `${config.redis.prefix}:delivery`),
-      logger,
-      metrics,
-    };
+    // One lock per conversation for its turns and its deliveries: a turn delivers its own replies.
+    const conversationLock = new ConversationLock(workerRedis, config.redis.prefix);
+    const deliveryDeps = { prisma, sql, senders: { sms, webchat: webchat.sender }, lock: conversationLock, logger, metrics };
     const turnProcessor = createTurnProcessor({
       turns: {
         prisma,
@@ -231,7 +226,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
           webchat.announceTyping(message.fromAddress).catch((error: unknown) => logger.debug({ err: error }, 'typing indicator not sent'));
         },
       },
-      lock: new ConversationLock(workerRedis, `${config.redis.prefix}:turn`),
+      lock: conversationLock,
       deliverNow: createImmediateDelivery({ ...deliveryDeps, attempts: config.delivery.attempts }),
       enqueueDelivery: (conversationId, replyIds, correlationId, attemptsUsed) => queues.enqueueDelivery(conversationId, replyIds, correlationId, attemptsUsed),
     });

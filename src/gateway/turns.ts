@@ -7,6 +7,7 @@ import {
   recordTurnOutcome,
   type InboundTurnMessage,
   type PendingTurn,
+  type RecordedTurn,
   type StoredBotState,
   type TurnOutcome,
 } from '../domain/interactions/interactions.service.ts';
@@ -34,12 +35,16 @@ export interface TurnDeps {
 /** Replies that must reach a number even after it opted out (the confirmation, and HELP). */
 export const CONSENT_REPLY_REASONS = new Set(['consent.optout', 'consent.help']);
 
+/** Hands a committed turn's replies to delivery (the caller's lock covers deliveries too); must not throw. */
+export type DeliverTurnReplies = (recorded: RecordedTurn) => Promise<void>;
+
 /**
- * Handles every unhandled inbound message of a conversation, in sequence order. The caller holds
- * the conversation's lock. Returns the ids of the replies stored for delivery.
+ * Handles every unhandled inbound message of a conversation, in sequence order, handing each
+ * turn's replies to `deliver` once they are stored, before the next turn starts. The caller holds
+ * the conversation's lock. Returns how many replies were stored.
  */
-export async function handlePendingTurns(deps: TurnDeps, conversationId: string): Promise<string[]> {
-  const replyIds: string[] = [];
+export async function handlePendingTurns(deps: TurnDeps, conversationId: string, deliver: DeliverTurnReplies): Promise<number> {
+  let replies = 0;
   for (;;) {
     const pending = await listPendingTurns(deps.sql, conversationId, TURN_BATCH);
     let consentChanged = false;
@@ -47,8 +52,9 @@ export async function handlePendingTurns(deps: TurnDeps, conversationId: string)
       const started = performance.now();
       // The state read with the batch is only current for its first turn.
       const handled = await handleOneTurn(deps, turn, index === 0 ? turn.state : undefined);
-      replyIds.push(...handled.replyIds);
       deps.onTurnHandled?.(turn.message.channel, (performance.now() - started) / 1000);
+      replies += handled.recorded.replies.length;
+      if (handled.recorded.replies.length > 0) await deliver(handled.recorded);
       // The opt-out status read with the batch is stale now: read the rest again.
       if (handled.consentChanged) {
         consentChanged = true;
@@ -56,7 +62,7 @@ export async function handlePendingTurns(deps: TurnDeps, conversationId: string)
       }
     }
     // A message stored meanwhile has its own job, which runs once this one releases the lock.
-    if (!consentChanged && pending.length < TURN_BATCH) return replyIds;
+    if (!consentChanged && pending.length < TURN_BATCH) return replies;
   }
 }
 
@@ -67,7 +73,7 @@ async function handleOneTurn(
   deps: TurnDeps,
   turn: PendingTurn,
   state: StoredBotState | null | undefined,
-): Promise<{ replyIds: string[]; consentChanged: boolean }> {
+): Promise<{ recorded: RecordedTurn; consentChanged: boolean }> {
   const { message } = turn;
   const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id, seq: message.seq });
   const optedOut = message.channel === 'sms' && turn.optedOut;
@@ -76,30 +82,30 @@ async function handleOneTurn(
   if (keyword) {
     log.info({ keyword }, 'SMS keyword');
     const change = { channel: message.channel, address: message.fromAddress, customerId: message.customerId, source: `sms-keyword:${message.text.trim().toUpperCase()}`, correlationId: message.correlationId ?? undefined };
-    const replyIds = await deps.prisma.$transaction(async (tx) => {
+    const recorded = await deps.prisma.$transaction(async (tx) => {
       if (keyword === 'optout') await recordOptOut(tx, change);
       if (keyword === 'optin') await recordOptIn(tx, change);
       return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, keywordOutcome(keyword, deps.operator));
     });
-    return { replyIds, consentChanged: keyword !== 'help' };
+    return { recorded, consentChanged: keyword !== 'help' };
   }
   if (optedOut) {
     // The number said STOP: log what it sent, answer nothing until it opts back in.
     log.info('message from an opted-out number: logged, not answered');
-    return { replyIds: await recordTurnOutcome(deps.sql, message, { reason: 'consent.optedOut', replies: [], links: [] }), consentChanged: false };
+    return { recorded: await recordTurnOutcome(deps.sql, message, { reason: 'consent.optedOut', replies: [], links: [] }), consentChanged: false };
   }
 
   deps.onTurnStarted?.(message);
   const { outcome, storage } = await deps.bot.runTurn(message, turn.customer, state);
   log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
   // recordTurnOutcome is one atomic statement: a transaction is needed only to add state writes.
-  const replyIds = storage.hasPendingWrites()
+  const recorded = storage.hasPendingWrites()
     ? await deps.sql.transaction(async (tx) => {
         await storage.flush(tx);
         return recordTurnOutcome(tx, message, outcome);
       })
     : await recordTurnOutcome(deps.sql, message, outcome);
-  return { replyIds, consentChanged: false };
+  return { recorded, consentChanged: false };
 }
 
 function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo): TurnOutcome {

@@ -7,6 +7,7 @@ import {
   recordDeliveryFailure,
   recordProviderAcceptance,
   type OutboundForDelivery,
+  type RecordedTurn,
 } from '../domain/interactions/interactions.service.ts';
 import { CONSENT_REPLY_REASONS } from '../gateway/turns.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -29,7 +30,10 @@ export interface DeliveryProcessorDeps {
   prisma: PrismaClient;
   sql: Sql;
   senders: Partial<Record<ChannelName, OutboundSender>>;
-  /** A lock per conversation, separate from the turn lock, so replies leave in the order stored. */
+  /**
+   * The conversation's lock, the one its turns take: a turn hands its replies to the channel
+   * itself, so a delivery job must not run beside it (replies leave in the order stored, once).
+   */
   lock: ConversationLock;
   logger: Logger;
   metrics: Metrics;
@@ -59,34 +63,32 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
   };
 }
 
-/** How an immediate delivery went: done, or left to the delivery queue (and why). */
-export type ImmediateDeliveryResult = { kind: 'delivered' } | { kind: 'busy' } | { kind: 'failed'; finalAttempt: boolean };
+/** How an immediate delivery went: done, or failed (the delivery queue makes the remaining attempts). */
+export type ImmediateDeliveryResult = { kind: 'delivered' } | { kind: 'failed'; finalAttempt: boolean };
 
 /**
- * Delivers a conversation's pending replies right away, as the first attempt of a delivery job
- * would (the turn worker calls it after a turn commits, saving a job and a queue hop). When another
- * delivery holds the conversation, or a delivery fails transiently, the caller enqueues the
- * delivery job for the remaining attempts.
+ * Delivers a turn's replies right away, as the first attempt of a delivery job would, under the
+ * conversation lock the turn job holds: the replies come from the turn's own write (no read
+ * back, no job, no queue hop), after any of the conversation's messages that were already
+ * waiting. After a transient failure the caller enqueues the delivery job for the remaining
+ * attempts.
  */
-export function createImmediateDelivery(deps: DeliveryProcessorDeps & { attempts: number }) {
-  return async function deliverNow(conversationId: string): Promise<ImmediateDeliveryResult> {
-    const lockToken = await deps.lock.acquire(conversationId);
-    if (!lockToken) return { kind: 'busy' };
+export function createImmediateDelivery(deps: Omit<DeliveryProcessorDeps, 'lock'> & { attempts: number }) {
+  return async function deliverNow(conversationId: string, recorded: RecordedTurn): Promise<ImmediateDeliveryResult> {
     const finalAttempt = deps.attempts <= 1;
     try {
-      await deliverPending(deps, conversationId, finalAttempt);
+      if (recorded.earlierPending) await deliverPending(deps, conversationId, finalAttempt);
+      else for (const message of recorded.replies) await deliverOne(deps, message, finalAttempt);
       return { kind: 'delivered' };
     } catch {
       // deliverOne has logged and recorded the failure.
       return { kind: 'failed', finalAttempt };
-    } finally {
-      await deps.lock.release(conversationId, lockToken);
     }
   };
 }
 
 /** Delivers the pending replies in stored order; the caller holds the conversation's delivery lock. */
-async function deliverPending(deps: DeliveryProcessorDeps, conversationId: string, finalAttempt: boolean): Promise<number> {
+async function deliverPending(deps: Omit<DeliveryProcessorDeps, 'lock'>, conversationId: string, finalAttempt: boolean): Promise<number> {
   let delivered = 0;
   for (const message of await listPendingOutbound(deps.sql, conversationId)) {
     if (await deliverOne(deps, message, finalAttempt)) delivered++;
@@ -94,7 +96,7 @@ async function deliverPending(deps: DeliveryProcessorDeps, conversationId: strin
   return delivered;
 }
 
-async function deliverOne(deps: DeliveryProcessorDeps, message: OutboundForDelivery, finalAttempt: boolean): Promise<boolean> {
+async function deliverOne(deps: Omit<DeliveryProcessorDeps, 'lock'>, message: OutboundForDelivery, finalAttempt: boolean): Promise<boolean> {
   const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id });
   const sender = deps.senders[message.channel];
   if (!sender) {

@@ -1,5 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { handlePendingTurns, type TurnDeps } from '../gateway/turns.ts';
+import type { RecordedTurn } from '../domain/interactions/interactions.service.ts';
 import type { ConversationLock } from './conversation-lock.ts';
 import type { ImmediateDeliveryResult } from './delivery.processor.ts';
 
@@ -18,11 +19,12 @@ export function turnJobId(interactionId: string): string {
 
 export interface TurnProcessorDeps {
   turns: TurnDeps;
+  /** The conversation's lock, shared with delivery jobs: the turn delivers its replies under it. */
   lock: ConversationLock;
-  /** Delivers the conversation's pending replies right away, when its delivery lock is free. */
-  deliverNow: (conversationId: string) => Promise<ImmediateDeliveryResult>;
+  /** Delivers a turn's stored replies right away (the first delivery attempt). */
+  deliverNow: (conversationId: string, recorded: RecordedTurn) => Promise<ImmediateDeliveryResult>;
   /**
-   * Hands the conversation's new replies to the delivery queue (the relay covers failures);
+   * Hands the conversation's pending replies to the delivery queue (the relay covers failures);
    * `attemptsUsed` counts the immediate delivery's failed attempt.
    */
   enqueueDelivery: (conversationId: string, replyIds: string[], correlationId: string, attemptsUsed: number) => Promise<void>;
@@ -32,8 +34,9 @@ export interface TurnProcessorDeps {
 const LOCK_RETRY_MS = 15;
 
 /**
- * Takes the conversation's lock (or steps aside as a delayed job) and handles all of its
- * unhandled messages in order; a job whose message another job already handled just completes.
+ * Takes the conversation's lock (or steps aside as a delayed job), handles all of its unhandled
+ * messages in order and delivers each turn's replies before the next turn; a job whose message
+ * another job already handled just completes.
  */
 export function createTurnProcessor(deps: TurnProcessorDeps) {
   return async function processTurn(job: Job<TurnJobData>, token?: string): Promise<{ replies: number }> {
@@ -43,29 +46,34 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
       await job.moveToDelayed(Date.now() + LOCK_RETRY_MS + Math.floor(Math.random() * LOCK_RETRY_MS), token);
       throw new DelayedError();
     }
-    let replyIds: string[];
+    let lockedAt = Date.now();
+    /** Keeps the lock through a long batch (slow turns), so no delivery job runs beside this one. */
+    const stillLocked = async () => {
+      if (Date.now() - lockedAt < deps.lock.refreshAfterMs) return true;
+      lockedAt = Date.now();
+      if (await deps.lock.extend(conversationId, lockToken)) return true;
+      deps.turns.logger.warn({ correlationId }, 'conversation lock lost during a long batch; leaving delivery to the queue');
+      return false;
+    };
+    // Once replies are left to the delivery job, later ones wait for it too, which keeps their order.
+    let leftToQueue = false;
+    const deliver = async (recorded: RecordedTurn) => {
+      if (leftToQueue) return;
+      let attemptsUsed = 0;
+      if (await stillLocked()) {
+        const result = await deps.deliverNow(conversationId, recorded);
+        if (result.kind === 'delivered' || result.finalAttempt) return;
+        attemptsUsed = 1;
+      }
+      leftToQueue = true;
+      await deps.enqueueDelivery(conversationId, recorded.replies.map((reply) => reply.id), correlationId, attemptsUsed).catch((error: unknown) => {
+        deps.turns.logger.warn({ err: error, correlationId }, 'delivery not enqueued; the outbox relay will retry');
+      });
+    };
     try {
-      replyIds = await handlePendingTurns(deps.turns, conversationId);
+      return { replies: await handlePendingTurns(deps.turns, conversationId, deliver) };
     } finally {
       await deps.lock.release(conversationId, lockToken);
     }
-    if (replyIds.length > 0) await deliverReplies(deps, conversationId, replyIds, correlationId);
-    return { replies: replyIds.length };
   };
-}
-
-/**
- * Delivers the replies in this job when the conversation's delivery lock is free; otherwise, or
- * after a transient failure, leaves them to the delivery queue and its retries.
- */
-async function deliverReplies(deps: TurnProcessorDeps, conversationId: string, replyIds: string[], correlationId: string): Promise<void> {
-  const result = await deps.deliverNow(conversationId).catch((error: unknown): ImmediateDeliveryResult => {
-    deps.turns.logger.warn({ err: error, correlationId }, 'immediate delivery failed; queueing it');
-    return { kind: 'busy' };
-  });
-  if (result.kind === 'delivered' || (result.kind === 'failed' && result.finalAttempt)) return;
-  const attemptsUsed = result.kind === 'failed' ? 1 : 0;
-  await deps.enqueueDelivery(conversationId, replyIds, correlationId, attemptsUsed).catch((error: unknown) => {
-    deps.turns.logger.warn({ err: error, correlationId }, 'delivery not enqueued; the outbox relay will retry');
-  });
 }

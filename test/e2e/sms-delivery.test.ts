@@ -97,4 +97,19 @@ describe('delivery', () => {
     const sent = await env.twilio.state.waitForMessages(to, 6);
     expect(sent.map((m) => m.body)).toEqual(['part 0', 'part 1', 'part 2', 'part 3', 'part 4', 'part 5']);
   });
+
+  it('sends a message already waiting for delivery before the next reply of the conversation', async () => {
+    const to = '+15551230014';
+    await env.sms(to, 'hello');
+    await env.twilio.state.waitForMessages(to, 1);
+    // A notification stored for this conversation whose delivery has not run yet (no job for it).
+    const conversation = await env.database.db.prisma.conversation.findFirstOrThrow({ where: { externalId: to } });
+    await env.database.db.prisma.interaction.create({
+      data: { conversationId: conversation.id, direction: 'outbound', channel: 'sms', fromAddress: OUR_NUMBER, toAddress: to, text: 'earlier notice', status: 'pending', deliveryStatus: 'pending', reason: 'notification' },
+    });
+    await env.sms(to, 'hello again');
+    const sent = await env.twilio.state.waitForMessages(to, 3);
+    expect(sent.map((m) => m.body)).toEqual([expect.any(String), 'earlier notice', expect.any(String)]);
+    await eventually(async () => ((await outboundTo(to)).every((row) => row.providerMessageId !== null) ? true : undefined), 'all three to be recorded as handed over');
+  });
 });

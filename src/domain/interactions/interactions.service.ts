@@ -204,7 +204,7 @@ export class TurnAlreadyHandledError extends Error {
   }
 }
 
-const outcomeRow = z.object({ marked: z.boolean() });
+const outcomeRow = z.object({ marked: z.boolean(), recipientOptedOut: z.boolean(), earlierPending: z.boolean() });
 
 const RECORD_TURN_OUTCOME = statement(
   'interactions.recordTurnOutcome',
@@ -224,20 +224,35 @@ const RECORD_TURN_OUTCOME = statement(
      FROM marked CROSS JOIN unnest($15::text[], $16::text[], $17::text[], $18::text[], $19::text[]) AS link("id", "interactionId", "itemType", "itemId", "action")
      ON CONFLICT ("interactionId", "itemType", "itemId", "action") DO NOTHING
    )
-   SELECT EXISTS (SELECT 1 FROM marked) AS "marked"`,
+   SELECT EXISTS (SELECT 1 FROM marked) AS "marked",
+     COALESCE((SELECT consent."status" = 'revoked' FROM "Consent" consent WHERE consent."channel" = $6::"Channel" AND consent."address" = $8::text AND consent."purpose" = 'service'), false) AS "recipientOptedOut",
+     EXISTS (SELECT 1 FROM "Interaction" WHERE "conversationId" = $4::text AND "status" = 'pending' AND "direction" = 'outbound' AND "deliveryStatus" = 'pending') AS "earlierPending"`,
 );
+
+/** A turn's stored replies, ready for delivery without reading them back. */
+export interface RecordedTurn {
+  replies: OutboundForDelivery[];
+  /**
+   * Other outbound messages of the conversation were already waiting for delivery (a retry, a
+   * notification, a code texted during the turn): these replies must go out after them.
+   */
+  earlierPending: boolean;
+}
 
 /**
  * Marks the inbound message handled and stores its replies (pending delivery) and links in one
  * SQL statement: the replies and links are written only if the mark succeeds, so a turn's effects
  * are all written or none are, even outside a transaction. Run it in the caller's transaction
- * when the turn has other writes (bot state, consent).
+ * when the turn has other writes (bot state, consent). The same statement reads what delivery
+ * needs (the recipient's opt-out, earlier undelivered messages), so the replies can be handed to
+ * the channel without reading them back.
  */
-export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, outcome: TurnOutcome): Promise<string[]> {
+export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, outcome: TurnOutcome): Promise<RecordedTurn> {
   const now = Date.now();
   const handledAt = new Date(now).toISOString();
   const replies = outcome.replies.map((reply, index) => ({
     id: randomUUID(),
+    draft: reply,
     text: reply.text,
     reason: reply.reason,
     actions: JSON.stringify(reply.suggestedActions ?? []),
@@ -269,7 +284,21 @@ export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, o
   ]);
   const [result] = z.array(outcomeRow).parse(rows);
   if (!result?.marked) throw new TurnAlreadyHandledError(inbound.id);
-  return replies.map((reply) => reply.id);
+  return {
+    replies: replies.map((reply) => ({
+      id: reply.id,
+      channel: inbound.channel,
+      fromAddress: inbound.toAddress,
+      toAddress: inbound.fromAddress,
+      text: reply.text,
+      reason: reply.reason,
+      suggestedActions: reply.draft.suggestedActions ?? [],
+      deliveryStatus: 'pending',
+      correlationId: inbound.correlationId,
+      recipientOptedOut: result.recipientOptedOut,
+    })),
+    earlierPending: result.earlierPending,
+  };
 }
 
 export interface OutboundForDelivery {
