@@ -186,7 +186,7 @@ async function main(): Promise<void> {
         `turn concurrency ${config.turns.concurrency}, delivery concurrency ${config.delivery.concurrency}, status callbacks on; ` +
         `${senders.length} customers text in (demo data + ${options.BENCH_SENDERS}); ready after ${elapsed()}`,
     );
-    log(`message: "what's the status of my ticket TT-<unique n>" -> one reply quoting TT-<n> (a real ticket.status turn with two ticket look-ups)`);
+    log(`message: "what's the status of my ticket TT-<unique n>" -> one reply quoting TT-<n> (a real ticket.status turn: the reference is not on the account, so it answers with the recent tickets)`);
 
     const target: Target = {
       url: `${service.url}/twilio/sms`,

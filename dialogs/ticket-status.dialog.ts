@@ -37,14 +37,13 @@ export class TicketStatusDialog extends CancelAndHelpDialog {
     info.reason = 'ticket.status';
     const number = step.options.reference ? parseTicketReference(step.options.reference) : undefined;
     if (number !== undefined) {
-      const ticket = await this.services.findCustomerTicket(customer.id, number);
+      const { ticket, recent } = await this.services.lookUpCustomerTicket(customer.id, number);
       if (ticket) {
         info.links.push({ itemType: 'troubleTicket', itemId: ticket.id, action: 'viewed' });
         const latest = await this.services.latestUpdate('troubleTicket', ticket.id);
         await step.context.sendActivity(`${this.describe(ticket)}${latest ? ` Latest (${formatDay(latest.at, this.settings)}): ${latest.text}` : ''}`);
         return step.endDialog();
       }
-      const recent = await this.services.listRecentTickets(customer.id);
       const others = recent.length > 0 ? ` Your recent tickets: ${recent.map((t) => t.reference).join(', ')}.` : '';
       await step.context.sendActivity(`I can't find ticket TT-${number} on your account.${others}`);
       return step.endDialog();

@@ -5,7 +5,8 @@ import type { ServiceType } from '../../src/generated/prisma/client.ts';
 /** The trouble ticket (assurance) services dialogs may call; src/bot/services/tickets.ts binds them to the database. */
 export interface TicketServices {
   openTroubleTicket(request: OpenTroubleTicketRequest): Promise<{ ticket: TicketView; created: boolean }>;
-  findCustomerTicket(customerId: string, number: number): Promise<TicketView | null>;
+  /** The customer's own ticket with this number (null if none) and their recent tickets, in one look-up. */
+  lookUpCustomerTicket(customerId: string, number: number): Promise<{ ticket: TicketView | null; recent: TicketView[] }>;
   listRecentTickets(customerId: string): Promise<TicketView[]>;
   /** The active outage of this service type in the customer's area, if any. */
   findActiveOutage(customerId: string, serviceType: ServiceType): Promise<OutageView | null>;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCustomerTicket, listRecentTickets, openTroubleTicket } from '../../src/domain/tickets/trouble-tickets.service.ts';
+import { findCustomerTicket, listRecentTickets, lookUpCustomerTicket, openTroubleTicket } from '../../src/domain/tickets/trouble-tickets.service.ts';
 import { createDemoDatabase, type DemoDatabase } from '../support/demo-database.ts';
 
 // "What's the status of my ticket": the look-ups run as hand-written SQL; they must read what
@@ -60,5 +60,16 @@ describe('ticket look-ups', () => {
     expect(recent.map((ticket) => ticket.status)).toEqual(['inProgress', 'acknowledged', 'closed']);
     expect(recent[0]?.createdAt.toISOString()).toBe('2026-01-04T00:00:00.000Z');
     expect(recent.map((ticket) => ticket.reference)).toEqual([`TT-${numbers[3]}`, `TT-${numbers[1]}`, `TT-${numbers[2]}`]);
+
+    // One look-up answers both: the ticket asked for (own tickets only) and the same recent list.
+    const asked = await lookUpCustomerTicket(sql, samId, numbers[0] ?? 0);
+    expect(asked.ticket?.reference).toBe(`TT-${numbers[0]}`);
+    expect(asked.ticket?.status).toBe('resolved');
+    expect(asked.recent).toEqual(recent);
+    const missing = await lookUpCustomerTicket(sql, samId, 987_654_321);
+    expect(missing).toEqual({ ticket: null, recent });
+    const someoneElses = await lookUpCustomerTicket(sql, alexId, numbers[0] ?? 0);
+    expect(someoneElses.ticket).toBeNull();
+    expect(someoneElses.recent.map((ticket) => ticket.reference)).not.toContain(`TT-${numbers[0]}`);
   });
 });

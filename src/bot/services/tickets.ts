@@ -1,7 +1,7 @@
 import type { TicketServices } from '../../../dialogs/services/tickets.ts';
 import type { BotSettings } from '../../../dialogs/services.ts';
 import { findActiveOutageFor, linkCustomerToOutage } from '../../domain/tickets/outages.ts';
-import { findCustomerTicket, listRecentTickets, openTroubleTicket } from '../../domain/tickets/trouble-tickets.service.ts';
+import { listRecentTickets, lookUpCustomerTicket, openTroubleTicket } from '../../domain/tickets/trouble-tickets.service.ts';
 import type { Sql } from '../../db/sql.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 
@@ -9,7 +9,7 @@ import type { DbClient } from '../../lib/db-types.ts';
 export function createTicketServices(db: DbClient, sql: Sql, _settings: BotSettings): TicketServices {
   return {
     openTroubleTicket: (request) => openTroubleTicket(db, request),
-    findCustomerTicket: (customerId, number) => findCustomerTicket(sql, customerId, number),
+    lookUpCustomerTicket: (customerId, number) => lookUpCustomerTicket(sql, customerId, number),
     listRecentTickets: (customerId) => listRecentTickets(sql, customerId),
     findActiveOutage: (customerId, serviceType) => findActiveOutageFor(db, customerId, serviceType),
     linkCustomerToOutage: (request) => linkCustomerToOutage(db, request),

@@ -113,8 +113,15 @@ export async function openTroubleTicket(db: DbClient, request: OpenTroubleTicket
 // a message's hot path. Timestamps are stored as UTC wall time; AT TIME ZONE 'UTC' makes them instants.
 const TICKET_COLUMNS = `"id", "number", "serviceType"::text AS "serviceType", "ticketType", "status"::text AS "status", "severity"::text AS "severity", "description",
   "createdAt" AT TIME ZONE 'UTC' AS "createdAt", "expectedResolutionDate" AT TIME ZONE 'UTC' AS "expectedResolutionDate", "statusChangeDate" AT TIME ZONE 'UTC' AS "statusChangeDate"`;
-const FIND_CUSTOMER_TICKET = statement('tickets.findCustomerTicket', `SELECT ${TICKET_COLUMNS} FROM "TroubleTicket" WHERE "number" = $1::int AND "customerId" = $2::text`);
 const RECENT_TICKETS = statement('tickets.recentTickets', `SELECT ${TICKET_COLUMNS} FROM "TroubleTicket" WHERE "customerId" = $1::text ORDER BY "createdAt" DESC LIMIT 20`);
+// The ticket asked for and the recent ones in one round trip: a reference not on the account is
+// answered with the customer's recent tickets.
+const LOOK_UP_TICKET = statement(
+  'tickets.lookUpCustomerTicket',
+  `(SELECT ${TICKET_COLUMNS}, true AS "asked" FROM "TroubleTicket" WHERE "number" = $1::int AND "customerId" = $2::text)
+   UNION ALL
+   (SELECT ${TICKET_COLUMNS}, false AS "asked" FROM "TroubleTicket" WHERE "customerId" = $2::text ORDER BY "createdAt" DESC LIMIT 20)`,
+);
 
 const ticketRow = z.object({
   id: z.string(),
@@ -130,13 +137,24 @@ const ticketRow = z.object({
 });
 
 export async function findCustomerTicket(sql: Sql, customerId: string, number: number): Promise<TicketView | null> {
-  const [ticket] = z.array(ticketRow).parse(await sql.rows(FIND_CUSTOMER_TICKET, [number, customerId]));
-  return ticket ? toTicketView(ticket) : null;
+  return (await lookUpCustomerTicket(sql, customerId, number)).ticket;
+}
+
+/** The customer's own ticket with this number (null if none), and their recent tickets as listRecentTickets orders them. */
+export async function lookUpCustomerTicket(sql: Sql, customerId: string, number: number): Promise<{ ticket: TicketView | null; recent: TicketView[] }> {
+  const rows = z.array(ticketRow.extend({ asked: z.boolean() })).parse(await sql.rows(LOOK_UP_TICKET, [number, customerId]));
+  const tickets = rows.map(({ asked, ...ticket }) => ({ asked, ticket }));
+  const asked = tickets.find((row) => row.asked)?.ticket;
+  return { ticket: asked ? toTicketView(asked) : null, recent: recentFirst(tickets.filter((row) => !row.asked).map((row) => row.ticket)) };
 }
 
 /** The customer's tickets, open ones first, newest first. */
-export async function listRecentTickets(sql: Sql, customerId: string, limit = 3): Promise<TicketView[]> {
-  const tickets = z.array(ticketRow).parse(await sql.rows(RECENT_TICKETS, [customerId]));
+export async function listRecentTickets(sql: Sql, customerId: string): Promise<TicketView[]> {
+  return recentFirst(z.array(ticketRow).parse(await sql.rows(RECENT_TICKETS, [customerId])));
+}
+
+/** Open tickets first, then the rest, newest first within each, at most three. */
+function recentFirst(tickets: z.infer<typeof ticketRow>[], limit = 3): TicketView[] {
   const open = tickets.filter((ticket) => isOpen(ticket.status));
   const rest = tickets.filter((ticket) => !isOpen(ticket.status));
   return [...open, ...rest].slice(0, limit).map(toTicketView);
