@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 // run once, in the pglite project: a second run would test the same code again.
 const DATABASE_AGNOSTIC = [
   'test/config.test.ts',
+  'test/db/group-commit.test.ts',
   'test/nlu/**',
   'test/gateway/**',
   'test/network/**',

@@ -15,7 +15,7 @@ import { checkDatabase, openDatabase, type Database } from './db/client.ts';
 import { demoRoutes } from './dev/demo.routes.ts';
 import { twilioStandInRouter, type TwilioStandInState } from './dev/twilio-standin.ts';
 import { webchatDemoRoutes } from './dev/webchat-demo.routes.ts';
-import { applyDeliveryReceipt } from './domain/interactions/interactions.service.ts';
+import { createReceiptWriter } from './domain/interactions/interactions.service.ts';
 import { acceptInboundMessage } from './gateway/intake.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
@@ -128,7 +128,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         publicBaseUrl: () => publicBaseUrl,
         validateSignatures: config.twilio.validateSignatures,
         accept: acceptMessage,
-        applyReceipt: (receipt) => applyDeliveryReceipt(sql, 'sms', receipt),
+        applyReceipt: createReceiptWriter(sql, 'sms'),
         onRejected: (reason) => metrics.webhookRejections.inc({ reason }),
       }),
     );

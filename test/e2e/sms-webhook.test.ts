@@ -156,6 +156,47 @@ describe('POST /twilio/sms/status', () => {
     expect([after.deliveryStatus, after.deliveryErrorCode, after.status]).toEqual(['undelivered', '30005', 'failed']);
   });
 
+  it('applies a burst of callbacks for many messages, each message moving only forward', async () => {
+    const { sid } = await sentReply();
+    await eventually(async () => ((await deliveryStatus(sid)) === 'delivered' ? true : undefined), 'the stand-in callbacks');
+    const { conversationId } = await env.database.db.prisma.interaction.findFirstOrThrow({ where: { providerMessageId: sid } });
+    const messages = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        env.database.db.prisma.interaction.create({
+          data: { conversationId, direction: 'outbound', channel: 'sms', fromAddress: OUR_NUMBER, toAddress: ALEX, text: `burst ${index}`, status: 'pending', deliveryStatus: 'queued', providerMessageId: fakeSid('SM') },
+        }),
+      ),
+    );
+    const url = `${env.service.url}/twilio/sms/status`;
+    const signed = `${env.service.publicBaseUrl}/twilio/sms/status`;
+    const post = (iid: string, fields: Record<string, string>) => postSignedForm(AUTH_TOKEN, `${url}?iid=${iid}`, fields, `${signed}?iid=${iid}`);
+    // Every message gets sent and delivered (even ones undelivered, 30003), all at once, in any order.
+    const responses = await Promise.all(
+      messages.flatMap((message, index) => {
+        const MessageSid = message.providerMessageId ?? '';
+        const last = index % 4 === 0 ? { MessageSid, MessageStatus: 'undelivered', ErrorCode: '30003' } : { MessageSid, MessageStatus: 'delivered' };
+        const calls = [post(message.id, { MessageSid, MessageStatus: 'sent' }), post(message.id, last)];
+        return index % 2 === 0 ? calls : calls.reverse();
+      }),
+    );
+    const outcomes = await Promise.all(responses.map(async (response) => ({ code: response.status, body: await response.json() })));
+    expect(outcomes.every((outcome) => outcome.code === 200)).toBe(true);
+    expect(outcomes.filter((outcome) => outcome.body.status === 'applied').length).toBeGreaterThanOrEqual(messages.length);
+    const after = await env.database.db.prisma.interaction.findMany({ where: { id: { in: messages.map((message) => message.id) } } });
+    for (const [index, message] of messages.entries()) {
+      const row = after.find((candidate) => candidate.id === message.id);
+      if (index % 4 === 0) expect([row?.deliveryStatus, row?.deliveryErrorCode, row?.status]).toEqual(['undelivered', '30003', 'failed']);
+      else expect([row?.deliveryStatus, row?.deliveryErrorCode, row?.status]).toEqual(['delivered', null, 'completed']);
+    }
+    // In the same burst: another message's id under a known interaction, and an interaction that does not exist.
+    const [mismatched, missing] = await Promise.all([
+      post(messages[1]?.id ?? '', { MessageSid: fakeSid('SM'), MessageStatus: 'read' }),
+      post('00000000-0000-4000-8000-000000000000', { MessageSid: fakeSid('SM'), MessageStatus: 'read' }),
+    ]);
+    expect([mismatched.status, missing.status]).toEqual([404, 404]);
+    expect((await env.database.db.prisma.interaction.findUniqueOrThrow({ where: { id: messages[1]?.id ?? '' } })).deliveryStatus).toBe('delivered');
+  });
+
   it('answers an unknown message with 404, a forged callback with 403, a bad status with 400', async () => {
     const url = `${env.service.url}/twilio/sms/status`;
     const signed = `${env.service.publicBaseUrl}/twilio/sms/status`;

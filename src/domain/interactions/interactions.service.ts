@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Channel, DeliveryStatus, type InteractionItemType } from '../../generated/prisma/enums.ts';
 import type { CustomerSummary } from '../customers/customers.service.ts';
 import type { DbClient } from '../../lib/db-types.ts';
+import { GroupCommit } from '../../db/group-commit.ts';
 import { statement, type Sql, type Statement } from '../../db/sql.ts';
 import type { DeliveryReceipt, InboundMessage } from '../../channels/channel.ts';
 
@@ -417,6 +418,66 @@ export async function applyDeliveryReceipt(sql: Sql, channel: Channel, receipt: 
   const [result] = z.array(receiptRow).parse(rows);
   if (result?.applied) return 'applied';
   return result?.known ? 'stale' : 'unknown';
+}
+
+const batchReceiptRow = z.object({ id: z.string(), applied: z.boolean(), known: z.boolean() });
+
+/**
+ * Many status callbacks (each for a different message, found by our interaction id) in one
+ * statement: each row is the statement receiptByInteraction runs for one callback.
+ */
+const RECEIPTS_BY_INTERACTION = statement(
+  'interactions.receiptsByInteraction',
+  `WITH input AS (
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS r("id", "sid", "status", "interactionStatus", "errorCode", "below")
+   ), applied AS (
+     UPDATE "Interaction" i SET
+       "providerMessageId" = input."sid",
+       "deliveryStatus" = input."status"::"DeliveryStatus",
+       "status" = input."interactionStatus"::"InteractionStatus",
+       "deliveryErrorCode" = COALESCE(input."errorCode", i."deliveryErrorCode"),
+       "updatedAt" = $7::timestamp
+     FROM input
+     WHERE i."id" = input."id" AND (i."providerMessageId" IS NULL OR i."providerMessageId" = input."sid") AND i."direction" = 'outbound'
+       AND (i."deliveryStatus" IS NULL OR i."deliveryStatus"::text = ANY(string_to_array(input."below", ',')))
+     RETURNING i."id"
+   )
+   SELECT input."id",
+     EXISTS (SELECT 1 FROM applied WHERE applied."id" = input."id") AS "applied",
+     EXISTS (SELECT 1 FROM "Interaction" k WHERE k."id" = input."id" AND (k."providerMessageId" IS NULL OR k."providerMessageId" = input."sid") AND k."direction" = 'outbound') AS "known"
+   FROM input`,
+);
+
+type ReceiptOutcome = 'applied' | 'stale' | 'unknown';
+
+/**
+ * Applies status callbacks as applyDeliveryReceipt does, but writes the ones that arrive together
+ * in one statement (a busy number gets two or three callbacks per message). Callbacks for one
+ * message still apply one after another, in arrival order.
+ */
+export function createReceiptWriter(sql: Sql, channel: Channel): (receipt: DeliveryReceipt) => Promise<ReceiptOutcome> {
+  const byInteraction = new GroupCommit<DeliveryReceipt & { interactionId: string }, ReceiptOutcome>(
+    async (receipts) => {
+      const rows = z.array(batchReceiptRow).parse(
+        await sql.rows(RECEIPTS_BY_INTERACTION, [
+          receipts.map((receipt) => receipt.interactionId),
+          receipts.map((receipt) => receipt.providerMessageId),
+          receipts.map((receipt) => receipt.status),
+          receipts.map((receipt) => interactionStatusFor(receipt.status)),
+          receipts.map((receipt) => receipt.errorCode ?? null),
+          receipts.map((receipt) => statusesBelow(receipt.status).join(',')),
+          new Date().toISOString(),
+        ]),
+      );
+      const outcomes = new Map(rows.map((row) => [row.id, row.applied ? 'applied' : row.known ? 'stale' : 'unknown'] as const));
+      return receipts.map((receipt) => outcomes.get(receipt.interactionId) ?? 'unknown');
+    },
+    { key: (receipt) => receipt.interactionId },
+  );
+  return (receipt) => {
+    const { interactionId } = receipt;
+    return interactionId ? byInteraction.submit({ ...receipt, interactionId }) : applyDeliveryReceipt(sql, channel, receipt);
+  };
 }
 
 /** Inbound messages stored but never handled (their job was lost, e.g. Redis was down). */
