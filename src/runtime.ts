@@ -15,7 +15,7 @@ import { checkDatabase, openDatabase, type Database } from './db/client.ts';
 import { demoRoutes } from './dev/demo.routes.ts';
 import { twilioStandInRouter, type TwilioStandInState } from './dev/twilio-standin.ts';
 import { webchatDemoRoutes } from './dev/webchat-demo.routes.ts';
-import { createReceiptWriter } from './domain/interactions/interactions.service.ts';
+import { createAcceptanceWriter, createReceiptWriter } from './domain/interactions/interactions.service.ts';
 import { acceptInboundMessage } from './gateway/intake.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics, type Metrics } from './lib/metrics.ts';
@@ -212,7 +212,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     });
     // One lock per conversation for its turns and its deliveries: a turn delivers its own replies.
     const conversationLock = new ConversationLock(workerRedis, config.redis.prefix);
-    const deliveryDeps = { prisma, sql, senders: { sms, webchat: webchat.sender }, lock: conversationLock, logger, metrics };
+    const deliveryDeps = { prisma, sql, senders: { sms, webchat: webchat.sender }, recordAcceptance: createAcceptanceWriter(sql), lock: conversationLock, logger, metrics };
     const turnProcessor = createTurnProcessor({
       turns: {
         prisma,

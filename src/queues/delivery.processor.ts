@@ -5,8 +5,8 @@ import { PermanentDeliveryError, type ChannelName, type OutboundSender } from '.
 import {
   listPendingOutbound,
   recordDeliveryFailure,
-  recordProviderAcceptance,
   type OutboundForDelivery,
+  type ProviderAcceptance,
   type RecordedTurn,
 } from '../domain/interactions/interactions.service.ts';
 import { CONSENT_REPLY_REASONS } from '../gateway/turns.ts';
@@ -30,6 +30,8 @@ export interface DeliveryProcessorDeps {
   prisma: PrismaClient;
   sql: Sql;
   senders: Partial<Record<ChannelName, OutboundSender>>;
+  /** Records the provider's id and status for a message it accepted (createAcceptanceWriter). */
+  recordAcceptance: (acceptance: ProviderAcceptance) => Promise<void>;
   /**
    * The conversation's lock, the one its turns take: a turn hands its replies to the channel
    * itself, so a delivery job must not run beside it (replies leave in the order stored, once).
@@ -113,7 +115,7 @@ async function deliverOne(deps: Omit<DeliveryProcessorDeps, 'lock'>, message: Ou
   }
   try {
     const result = await sender.deliver({ interactionId: message.id, from: message.fromAddress, to: message.toAddress, text: message.text, suggestedActions: message.suggestedActions });
-    await recordProviderAcceptance(deps.sql, message.id, result.providerMessageId, result.status);
+    await deps.recordAcceptance({ interactionId: message.id, providerMessageId: result.providerMessageId, status: result.status });
     deps.metrics.messagesOut.inc({ channel: message.channel });
     log.info({ providerMessageId: result.providerMessageId }, 'handed to provider');
     return true;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { fakeSid, postSignedForm, signTwilioRequest } from '../../src/dev/twilio-signing.ts';
 import { readError } from '../support/http.ts';
 import { ACCOUNT_SID, ALEX, AUTH_TOKEN, OUR_NUMBER, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
@@ -174,12 +175,12 @@ describe('POST /twilio/sms/status', () => {
     const responses = await Promise.all(
       messages.flatMap((message, index) => {
         const MessageSid = message.providerMessageId ?? '';
-        const last = index % 4 === 0 ? { MessageSid, MessageStatus: 'undelivered', ErrorCode: '30003' } : { MessageSid, MessageStatus: 'delivered' };
+        const last: Record<string, string> = index % 4 === 0 ? { MessageSid, MessageStatus: 'undelivered', ErrorCode: '30003' } : { MessageSid, MessageStatus: 'delivered' };
         const calls = [post(message.id, { MessageSid, MessageStatus: 'sent' }), post(message.id, last)];
         return index % 2 === 0 ? calls : calls.reverse();
       }),
     );
-    const outcomes = await Promise.all(responses.map(async (response) => ({ code: response.status, body: await response.json() })));
+    const outcomes = await Promise.all(responses.map(async (response) => ({ code: response.status, body: z.object({ status: z.string() }).parse(await response.json()) })));
     expect(outcomes.every((outcome) => outcome.code === 200)).toBe(true);
     expect(outcomes.filter((outcome) => outcome.body.status === 'applied').length).toBeGreaterThanOrEqual(messages.length);
     const after = await env.database.db.prisma.interaction.findMany({ where: { id: { in: messages.map((message) => message.id) } } });

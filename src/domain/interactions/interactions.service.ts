@@ -351,24 +351,51 @@ async function advanceDeliveryStatus(db: DbClient, interactionId: string, status
 }
 
 /**
- * The provider accepted the message: remember its id and count the attempt, and move the status
- * forward unless a status callback got there first with a later one (one UPDATE).
+ * The provider accepted these messages: remember each one's id and count the attempt, and move
+ * its status forward unless a status callback got there first with a later one (one UPDATE).
  */
-const RECORD_PROVIDER_ACCEPTANCE = statement(
-  'interactions.recordProviderAcceptance',
-  `UPDATE "Interaction" SET
-     "providerMessageId" = $1::text,
-     "deliveryAttempts" = "deliveryAttempts" + 1,
-     "deliveryStatus" = CASE WHEN ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY($2::text[])) THEN $3::"DeliveryStatus" ELSE "deliveryStatus" END,
-     "status" = CASE WHEN ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY($2::text[])) THEN $4::"InteractionStatus" ELSE "status" END,
+const RECORD_PROVIDER_ACCEPTANCES = statement(
+  'interactions.recordProviderAcceptances',
+  `UPDATE "Interaction" i SET
+     "providerMessageId" = input."sid",
+     "deliveryAttempts" = i."deliveryAttempts" + 1,
+     "deliveryStatus" = CASE WHEN (i."deliveryStatus" IS NULL OR i."deliveryStatus"::text = ANY(string_to_array(input."below", ','))) THEN input."status"::"DeliveryStatus" ELSE i."deliveryStatus" END,
+     "status" = CASE WHEN (i."deliveryStatus" IS NULL OR i."deliveryStatus"::text = ANY(string_to_array(input."below", ','))) THEN input."interactionStatus"::"InteractionStatus" ELSE i."status" END,
      "updatedAt" = $5::timestamp
-   WHERE "id" = $6::text
-   RETURNING "id"`,
+   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[]) AS input("id", "sid", "status", "interactionStatus", "below")
+   WHERE i."id" = input."id"
+   RETURNING i."id"`,
 );
 
-export async function recordProviderAcceptance(sql: Sql, interactionId: string, providerMessageId: string, status: DeliveryStatus): Promise<void> {
-  const updated = await sql.rows(RECORD_PROVIDER_ACCEPTANCE, [providerMessageId, statusesBelow(status), status, interactionStatusFor(status), new Date().toISOString(), interactionId]);
-  if (updated.length === 0) throw new Error(`Outbound interaction ${interactionId} not found`);
+export interface ProviderAcceptance {
+  interactionId: string;
+  providerMessageId: string;
+  status: DeliveryStatus;
+}
+
+/**
+ * Records that the provider accepted a message. On a busy worker, acceptances that arrive while
+ * one is being written go together in the next statement; each is committed before it returns.
+ */
+export function createAcceptanceWriter(sql: Sql): (acceptance: ProviderAcceptance) => Promise<void> {
+  const commit = new GroupCommit<ProviderAcceptance, boolean>(
+    async (acceptances) => {
+      const rows = await sql.rows(RECORD_PROVIDER_ACCEPTANCES, [
+        acceptances.map((acceptance) => acceptance.interactionId),
+        acceptances.map((acceptance) => acceptance.providerMessageId),
+        acceptances.map((acceptance) => acceptance.status),
+        acceptances.map((acceptance) => interactionStatusFor(acceptance.status)),
+        new Date().toISOString(),
+        acceptances.map((acceptance) => statusesBelow(acceptance.status).join(',')),
+      ]);
+      const updated = new Set(z.array(z.object({ id: z.string() })).parse(rows).map((row) => row.id));
+      return acceptances.map((acceptance) => updated.has(acceptance.interactionId));
+    },
+    { key: (acceptance) => acceptance.interactionId },
+  );
+  return async (acceptance) => {
+    if (!(await commit.submit(acceptance))) throw new Error(`Outbound interaction ${acceptance.interactionId} not found`);
+  };
 }
 
 export async function recordDeliveryFailure(db: DbClient, interactionId: string, errorCode: string, final: boolean): Promise<void> {
