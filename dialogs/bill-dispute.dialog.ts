@@ -416,9 +416,10 @@ interface ChargeChoices {
 }
 
 const choicesSchema = z.object({ charges: z.array(chargeSchema), currency: z.string() });
+const promptOptionsSchema = z.object({ validations: choicesSchema });
 
 function choicesIn(value: unknown): ChargeChoices {
-  const options = z.object({ validations: choicesSchema }).safeParse(value);
+  const options = promptOptionsSchema.safeParse(value);
   if (options.success) return options.data.validations;
   const direct = choicesSchema.safeParse(value);
   return direct.success ? direct.data : { charges: [], currency: 'USD' };

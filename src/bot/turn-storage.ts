@@ -25,6 +25,7 @@ const UPDATE_STATE = statement(
 );
 
 const stateRow = z.object({ key: z.string(), data: z.json(), version: z.number() });
+const stateRows = z.array(stateRow);
 
 /**
  * The key botbuilder's ConversationState (no namespace) stores a conversation under, for the
@@ -63,7 +64,7 @@ export class TurnStorage implements Storage {
         ? preloaded.row
           ? [preloaded.row]
           : []
-        : z.array(stateRow).parse(await this.sql.rows(READ_STATE, [keys]));
+        : stateRows.parse(await this.sql.rows(READ_STATE, [keys]));
     const items: StoreItems = {};
     for (const key of keys) this.versions.set(key, null);
     for (const row of rows) {

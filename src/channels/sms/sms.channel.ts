@@ -30,6 +30,7 @@ export const incomingSmsSchema = z.object({
 });
 
 const deliveryStatuses = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'accepted', 'scheduled', 'canceled', 'receiving', 'received'] as const;
+const deliveryStatusSchema = z.enum(deliveryStatuses);
 
 export const statusCallbackSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must be a Twilio message SID'),
@@ -121,7 +122,7 @@ export function createSmsSender(options: SmsSenderOptions): OutboundSender {
           body: smsBody(message.text, message.suggestedActions ?? []),
           statusCallback: options.statusCallbackUrl(message.interactionId),
         });
-        const status = z.enum(deliveryStatuses).safeParse(sent.status);
+        const status = deliveryStatusSchema.safeParse(sent.status);
         return { providerMessageId: sent.sid, status: status.success ? toDeliveryStatus(status.data) : 'queued' };
       } catch (error) {
         throw classifyTwilioError(error);

@@ -40,6 +40,7 @@ export interface ActivitySet {
 const RETAIN_SECONDS = 24 * 3600;
 /** Activities kept per conversation (approximately: Redis trims whole nodes). */
 const MAX_ACTIVITIES = 2000;
+const activityIdSchema = z.string();
 
 /** A watermark as this product issues it: a Redis stream id. */
 export const WATERMARK = /^\d{1,16}-\d{1,10}$/;
@@ -88,7 +89,7 @@ export class ActivityStore {
       MAX_ACTIVITIES,
       this.liveChannel(conversationId),
     );
-    return z.string().parse(id);
+    return activityIdSchema.parse(id);
   }
 
   /** Sends an activity to the clients connected now, without keeping it (typing indicators). */

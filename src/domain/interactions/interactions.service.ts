@@ -28,6 +28,9 @@ export interface InboundTurnMessage {
 }
 
 const storedRow = z.object({ id: z.string(), conversationId: z.string(), customerId: z.string().nullable(), seq: z.number() });
+// Row schemas are built once: zod compiles each schema on first use, and `.extend` costs ~70 µs.
+const storedRows = z.array(storedRow);
+const foundRows = z.array(storedRow.extend({ correlationId: z.string() }));
 
 /** Who sent an inbound message: known already (a verified channel), or the owner of this phone number (SMS). */
 export type InboundSender = { customerId: string | null } | { phone: string };
@@ -87,9 +90,9 @@ export async function storeInboundMessage(
     message.providerMessageId,
     correlationId,
   ]);
-  const [stored] = z.array(storedRow).parse(rows);
+  const [stored] = storedRows.parse(rows);
   if (stored) return { interaction: { ...stored, correlationId }, duplicate: false };
-  const [existing] = z.array(storedRow.extend({ correlationId: z.string() })).parse(await sql.rows(FIND_INBOUND, [message.channel, message.providerMessageId]));
+  const [existing] = foundRows.parse(await sql.rows(FIND_INBOUND, [message.channel, message.providerMessageId]));
   if (!existing) throw new Error(`Inbound message ${message.providerMessageId} was neither stored nor found`);
   return { interaction: existing, duplicate: true };
 }
@@ -131,6 +134,7 @@ const pendingTurnRow = z.object({
   stateData: z.json().nullable(),
   stateVersion: z.number().nullable(),
 });
+const pendingTurnRows = z.array(pendingTurnRow);
 
 const LIST_PENDING_TURNS = statement(
   'interactions.listPendingTurns',
@@ -156,7 +160,7 @@ const LIST_PENDING_TURNS = statement(
  */
 export async function listPendingTurns(sql: Sql, conversationId: string, limit = 50): Promise<PendingTurn[]> {
   const rows = await sql.rows(LIST_PENDING_TURNS, [conversationId, limit]);
-  return z.array(pendingTurnRow).parse(rows).map((row) => ({
+  return pendingTurnRows.parse(rows).map((row) => ({
     message: {
       id: row.id,
       conversationId: row.conversationId,
@@ -206,6 +210,7 @@ export class TurnAlreadyHandledError extends Error {
 }
 
 const outcomeRow = z.object({ marked: z.boolean(), recipientOptedOut: z.boolean(), earlierPending: z.boolean() });
+const outcomeRows = z.array(outcomeRow);
 
 const RECORD_TURN_OUTCOME = statement(
   'interactions.recordTurnOutcome',
@@ -283,7 +288,7 @@ export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, o
     links.map((link) => link.itemId),
     links.map((link) => link.action),
   ]);
-  const [result] = z.array(outcomeRow).parse(rows);
+  const [result] = outcomeRows.parse(rows);
   if (!result?.marked) throw new TurnAlreadyHandledError(inbound.id);
   return {
     replies: replies.map((reply) => ({
@@ -388,7 +393,7 @@ export function createAcceptanceWriter(sql: Sql): (acceptance: ProviderAcceptanc
         new Date().toISOString(),
         acceptances.map((acceptance) => statusesBelow(acceptance.status).join(',')),
       ]);
-      const updated = new Set(z.array(z.object({ id: z.string() })).parse(rows).map((row) => row.id));
+      const updated = new Set(idRows.parse(rows).map((row) => row.id));
       return acceptances.map((acceptance) => updated.has(acceptance.interactionId));
     },
     { key: (acceptance) => acceptance.interactionId },
@@ -404,6 +409,7 @@ export async function recordDeliveryFailure(db: DbClient, interactionId: string,
 }
 
 const receiptRow = z.object({ applied: z.boolean(), known: z.boolean() });
+const receiptRows = z.array(receiptRow);
 
 /** A status callback's update, for a message found by `target` ($1, $2: the ids it is found by). */
 function receiptStatement(name: string, target: string): Statement {
@@ -442,12 +448,14 @@ export async function applyDeliveryReceipt(sql: Sql, channel: Channel, receipt: 
     new Date().toISOString(),
     statusesBelow(receipt.status),
   ]);
-  const [result] = z.array(receiptRow).parse(rows);
+  const [result] = receiptRows.parse(rows);
   if (result?.applied) return 'applied';
   return result?.known ? 'stale' : 'unknown';
 }
 
 const batchReceiptRow = z.object({ id: z.string(), applied: z.boolean(), known: z.boolean() });
+const batchReceiptRows = z.array(batchReceiptRow);
+const idRows = z.array(z.object({ id: z.string() }));
 
 /**
  * Many status callbacks (each for a different message, found by our interaction id) in one
@@ -485,7 +493,7 @@ type ReceiptOutcome = 'applied' | 'stale' | 'unknown';
 export function createReceiptWriter(sql: Sql, channel: Channel): (receipt: DeliveryReceipt) => Promise<ReceiptOutcome> {
   const byInteraction = new GroupCommit<DeliveryReceipt & { interactionId: string }, ReceiptOutcome>(
     async (receipts) => {
-      const rows = z.array(batchReceiptRow).parse(
+      const rows = batchReceiptRows.parse(
         await sql.rows(RECEIPTS_BY_INTERACTION, [
           receipts.map((receipt) => receipt.interactionId),
           receipts.map((receipt) => receipt.providerMessageId),
@@ -573,6 +581,7 @@ const outboundForDeliveryRow = z.object({
   correlationId: z.string().nullable(),
   recipientOptedOut: z.boolean(),
 });
+const outboundForDeliveryRows = z.array(outboundForDeliveryRow);
 
 const LIST_PENDING_OUTBOUND = statement(
   'interactions.listPendingOutbound',
@@ -590,5 +599,5 @@ const LIST_PENDING_OUTBOUND = statement(
  * recipient's opt-out status on its channel (read in the same query).
  */
 export async function listPendingOutbound(sql: Sql, conversationId: string, limit = 50): Promise<OutboundForDelivery[]> {
-  return z.array(outboundForDeliveryRow).parse(await sql.rows(LIST_PENDING_OUTBOUND, [conversationId, limit]));
+  return outboundForDeliveryRows.parse(await sql.rows(LIST_PENDING_OUTBOUND, [conversationId, limit]));
 }
