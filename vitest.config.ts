@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 const DATABASE_AGNOSTIC = [
   'test/config.test.ts',
   'test/db/group-commit.test.ts',
+  'test/bot/dialog-state-configuration.test.ts',
   'test/nlu/**',
   'test/gateway/**',
   'test/network/**',

@@ -22,6 +22,7 @@ import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Recognizer } from '../nlu/recognizer.ts';
+import { DialogStateConfigurationCache } from './dialog-state-configuration.ts';
 import { CollectingAdapter } from './turn-adapter.ts';
 import { conversationStateKey, TurnStorage } from './turn-storage.ts';
 
@@ -65,6 +66,8 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
     signIn.id,
   );
 
+  const stateConfiguration = new DialogStateConfigurationCache();
+
   return {
     async runTurn(message, customer, state) {
       const now = new Date();
@@ -99,7 +102,9 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
         async (context) => {
           info.memory = await memory.get(context, { misunderstood: 0 });
           setTurnInfo(context, info);
+          stateConfiguration.lend(context);
           await runDialog(mainDialog, context, dialogState);
+          stateConfiguration.keep(context);
           if (info.reroute) {
             // A dialog gave way to a new request: route this message again, once.
             info.reroute = false;
