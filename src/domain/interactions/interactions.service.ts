@@ -372,6 +372,19 @@ const RECORD_PROVIDER_ACCEPTANCES = statement(
    RETURNING i."id"`,
 );
 
+/** The same for one message: a quiet worker's acceptances come one at a time, and this form costs PostgreSQL less. */
+const RECORD_PROVIDER_ACCEPTANCE = statement(
+  'interactions.recordProviderAcceptance',
+  `UPDATE "Interaction" SET
+     "providerMessageId" = $1::text,
+     "deliveryAttempts" = "deliveryAttempts" + 1,
+     "deliveryStatus" = CASE WHEN ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY($2::text[])) THEN $3::"DeliveryStatus" ELSE "deliveryStatus" END,
+     "status" = CASE WHEN ("deliveryStatus" IS NULL OR "deliveryStatus"::text = ANY($2::text[])) THEN $4::"InteractionStatus" ELSE "status" END,
+     "updatedAt" = $5::timestamp
+   WHERE "id" = $6::text
+   RETURNING "id"`,
+);
+
 export interface ProviderAcceptance {
   interactionId: string;
   providerMessageId: string;
@@ -385,6 +398,12 @@ export interface ProviderAcceptance {
 export function createAcceptanceWriter(sql: Sql): (acceptance: ProviderAcceptance) => Promise<void> {
   const commit = new GroupCommit<ProviderAcceptance, boolean>(
     async (acceptances) => {
+      const [only] = acceptances;
+      if (only && acceptances.length === 1) {
+        const { interactionId, providerMessageId, status } = only;
+        const updated = await sql.rows(RECORD_PROVIDER_ACCEPTANCE, [providerMessageId, statusesBelow(status), status, interactionStatusFor(status), new Date().toISOString(), interactionId]);
+        return [updated.length > 0];
+      }
       const rows = await sql.rows(RECORD_PROVIDER_ACCEPTANCES, [
         acceptances.map((acceptance) => acceptance.interactionId),
         acceptances.map((acceptance) => acceptance.providerMessageId),
@@ -493,6 +512,8 @@ type ReceiptOutcome = 'applied' | 'stale' | 'unknown';
 export function createReceiptWriter(sql: Sql, channel: Channel): (receipt: DeliveryReceipt) => Promise<ReceiptOutcome> {
   const byInteraction = new GroupCommit<DeliveryReceipt & { interactionId: string }, ReceiptOutcome>(
     async (receipts) => {
+      const [only] = receipts;
+      if (only && receipts.length === 1) return [await applyDeliveryReceipt(sql, channel, only)];
       const rows = batchReceiptRows.parse(
         await sql.rows(RECEIPTS_BY_INTERACTION, [
           receipts.map((receipt) => receipt.interactionId),
