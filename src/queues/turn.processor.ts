@@ -51,7 +51,7 @@ export function createTurnProcessor(deps: TurnProcessorDeps) {
     const stillLocked = async () => {
       if (Date.now() - lockedAt < deps.lock.refreshAfterMs) return true;
       lockedAt = Date.now();
-      if (await deps.lock.extend(conversationId, lockToken)) return true;
+      if (await deps.lock.extend(conversationId, lockToken).catch(() => false)) return true;
       deps.turns.logger.warn({ correlationId }, 'conversation lock lost during a long batch; leaving delivery to the queue');
       return false;
     };

@@ -232,6 +232,7 @@ const RECORD_TURN_OUTCOME = statement(
    )
    SELECT EXISTS (SELECT 1 FROM marked) AS "marked",
      COALESCE((SELECT consent."status" = 'revoked' FROM "Consent" consent WHERE consent."channel" = $6::"Channel" AND consent."address" = $8::text AND consent."purpose" = 'service'), false) AS "recipientOptedOut",
+     -- An undelivered message is always status 'pending' too; naming it lets the (conversationId, status) index find them.
      EXISTS (SELECT 1 FROM "Interaction" WHERE "conversationId" = $4::text AND "status" = 'pending' AND "direction" = 'outbound' AND "deliveryStatus" = 'pending') AS "earlierPending"`,
 );
 
