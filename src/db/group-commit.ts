@@ -43,11 +43,6 @@ export class GroupCommit<Item, Result> {
     });
   }
 
-  /** Items waiting or being written. */
-  get pending(): number {
-    return this.waiting.length + this.runningKeys.size;
-  }
-
   private pump(): void {
     while (this.running < this.inFlight && this.waiting.length > 0) {
       const batch = this.takeBatch();
@@ -83,11 +78,7 @@ export class GroupCommit<Item, Result> {
     try {
       const results = await this.write(batch.map((entry) => entry.item));
       if (results.length !== batch.length) throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
-      for (const [index, entry] of batch.entries()) {
-        const result = results[index];
-        if (result === undefined) entry.reject(new Error('group commit: no result for the item'));
-        else entry.resolve(result);
-      }
+      batch.forEach((entry, index) => settle(entry, results[index]));
     } catch (error) {
       if (batch.length === 1) {
         batch[0]?.reject(error);
@@ -95,10 +86,15 @@ export class GroupCommit<Item, Result> {
       }
       for (const entry of batch) {
         await this.write([entry.item]).then(
-          ([result]) => (result === undefined ? entry.reject(new Error('group commit: no result for the item')) : entry.resolve(result)),
+          ([result]) => settle(entry, result),
           (itemError: unknown) => entry.reject(itemError),
         );
       }
     }
   }
+}
+
+function settle<Item, Result>(entry: Waiting<Item, Result>, result: Result | undefined): void {
+  if (result === undefined) entry.reject(new Error('group commit: no result for the item'));
+  else entry.resolve(result);
 }

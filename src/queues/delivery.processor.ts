@@ -41,6 +41,9 @@ export interface DeliveryProcessorDeps {
   metrics: Metrics;
 }
 
+/** What sending needs; the caller holds the conversation's lock. */
+type SendDeps = Omit<DeliveryProcessorDeps, 'lock'>;
+
 const LOCK_RETRY_MS = 20;
 
 /**
@@ -75,7 +78,7 @@ export type ImmediateDeliveryResult = { kind: 'delivered' } | { kind: 'failed'; 
  * waiting. After a transient failure the caller enqueues the delivery job for the remaining
  * attempts.
  */
-export function createImmediateDelivery(deps: Omit<DeliveryProcessorDeps, 'lock'> & { attempts: number }) {
+export function createImmediateDelivery(deps: SendDeps & { attempts: number }) {
   return async function deliverNow(conversationId: string, recorded: RecordedTurn): Promise<ImmediateDeliveryResult> {
     const finalAttempt = deps.attempts <= 1;
     try {
@@ -90,7 +93,7 @@ export function createImmediateDelivery(deps: Omit<DeliveryProcessorDeps, 'lock'
 }
 
 /** Delivers the pending replies in stored order; the caller holds the conversation's delivery lock. */
-async function deliverPending(deps: Omit<DeliveryProcessorDeps, 'lock'>, conversationId: string, finalAttempt: boolean): Promise<number> {
+async function deliverPending(deps: SendDeps, conversationId: string, finalAttempt: boolean): Promise<number> {
   let delivered = 0;
   for (const message of await listPendingOutbound(deps.sql, conversationId)) {
     if (await deliverOne(deps, message, finalAttempt)) delivered++;
@@ -98,7 +101,7 @@ async function deliverPending(deps: Omit<DeliveryProcessorDeps, 'lock'>, convers
   return delivered;
 }
 
-async function deliverOne(deps: Omit<DeliveryProcessorDeps, 'lock'>, message: OutboundForDelivery, finalAttempt: boolean): Promise<boolean> {
+async function deliverOne(deps: SendDeps, message: OutboundForDelivery, finalAttempt: boolean): Promise<boolean> {
   const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id });
   const sender = deps.senders[message.channel];
   if (!sender) {

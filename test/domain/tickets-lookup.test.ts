@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCustomerTicket, listRecentTickets, lookUpCustomerTicket, openTroubleTicket } from '../../src/domain/tickets/trouble-tickets.service.ts';
+import { listRecentTickets, lookUpCustomerTicket, openTroubleTicket } from '../../src/domain/tickets/trouble-tickets.service.ts';
 import { createDemoDatabase, type DemoDatabase } from '../support/demo-database.ts';
 
 // "What's the status of my ticket": the look-ups run as hand-written SQL; they must read what
@@ -32,12 +32,12 @@ describe('ticket look-ups', () => {
       idempotencyKey: 'tickets-lookup-1',
     });
     const stored = await prisma.troubleTicket.findUniqueOrThrow({ where: { id: ticket.id } });
-    const found = await findCustomerTicket(sql, alexId, stored.number);
+    const found = (await lookUpCustomerTicket(sql, alexId, stored.number)).ticket;
     expect(found).toEqual(ticket);
     expect(found?.createdAt.toISOString()).toBe(stored.createdAt.toISOString());
     expect(found?.expectedResolutionDate?.toISOString()).toBe(stored.expectedResolutionDate?.toISOString());
-    expect(await findCustomerTicket(sql, samId, stored.number)).toBeNull();
-    expect(await findCustomerTicket(sql, alexId, 987_654_321)).toBeNull();
+    expect((await lookUpCustomerTicket(sql, samId, stored.number)).ticket).toBeNull();
+    expect((await lookUpCustomerTicket(sql, alexId, 987_654_321)).ticket).toBeNull();
   });
 
   it('list open tickets first, newest first, at most three', async () => {

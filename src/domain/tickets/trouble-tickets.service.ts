@@ -108,7 +108,7 @@ export async function openTroubleTicket(db: DbClient, request: OpenTroubleTicket
   }
 }
 
-/** The customer's own ticket with this number; another customer's ticket is never returned. */
+// Another customer's ticket is never returned: every look-up is by the asking customer.
 // The ticket status questions (the commonest request by SMS) run on the driver, like the rest of
 // a message's hot path. Timestamps are stored as UTC wall time; AT TIME ZONE 'UTC' makes them instants.
 const TICKET_COLUMNS = `"id", "number", "serviceType"::text AS "serviceType", "ticketType", "status"::text AS "status", "severity"::text AS "severity", "description",
@@ -138,10 +138,6 @@ const ticketRow = z.object({
 // Built once: zod compiles a schema on first use, and `.extend` costs ~70 µs.
 const ticketRows = z.array(ticketRow);
 const lookedUpRows = z.array(ticketRow.extend({ asked: z.boolean() }));
-
-export async function findCustomerTicket(sql: Sql, customerId: string, number: number): Promise<TicketView | null> {
-  return (await lookUpCustomerTicket(sql, customerId, number)).ticket;
-}
 
 /** The customer's own ticket with this number (null if none), and their recent tickets as listRecentTickets orders them. */
 export async function lookUpCustomerTicket(sql: Sql, customerId: string, number: number): Promise<{ ticket: TicketView | null; recent: TicketView[] }> {
