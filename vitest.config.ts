@@ -12,7 +12,7 @@ const DATABASE_AGNOSTIC = [
   'test/gateway/**',
   'test/network/**',
   'test/channels/**',
-  'test/dev/**',
+  'test/sandbox/**',
   'test/domain/adjustment-policy.test.ts',
   'test/domain/catalog.test.ts',
   'test/domain/retention-policy.test.ts',

@@ -1,5 +1,5 @@
-import { fakeSid, sendSignedForm } from '../src/dev/twilio-signing.ts';
-import { startTwilioStandIn, type SentMessage } from '../src/dev/twilio-standin.ts';
+import { fakeSid, sendSignedForm } from '../src/sandbox/twilio-signing.ts';
+import { startTwilioStandIn, type SentMessage } from '../src/sandbox/twilio-standin.ts';
 import {
   BENCH_ACCOUNT_SID,
   BENCH_AUTH_TOKEN,

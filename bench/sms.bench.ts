@@ -4,11 +4,11 @@ import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/app/config/index.ts';
 import { seedDemoData } from '../src/domain/demo/seed.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { freePort } from '../src/lib/net.ts';
-import { startService, type Service } from '../src/runtime.ts';
+import { startService, type Service } from '../src/app/service.ts';
 import { startBaselineServer, type BaselineServer } from './baseline-server.ts';
 import {
   LoadProcess,

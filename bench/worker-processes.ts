@@ -1,4 +1,4 @@
-import { startServiceProcess, type ServiceProcess } from '../src/dev/service-process.ts';
+import { startServiceProcess, type ServiceProcess } from '../test/support/service-process.ts';
 
 export interface WorkerProcesses {
   count: number;

@@ -1,4 +1,4 @@
-import type { AdjustmentPolicySettings, VerificationSettings } from '../src/config.ts';
+import type { AdjustmentPolicySettings, VerificationSettings } from '../src/app/config/index.ts';
 import type { ServiceType } from '../src/generated/prisma/client.ts';
 import type { BillingServices } from './services/billing.ts';
 import type { TrackingServices } from './services/tracking.ts';

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { z } from 'zod';
-import { WEBCHAT_BUNDLE, WEBCHAT_BUNDLE_PATH, WEBCHAT_LICENSE_PATH, WEBCHAT_VENDOR_DIR } from '../src/web/webchat-bundle.ts';
+import { WEBCHAT_BUNDLE, WEBCHAT_BUNDLE_PATH, WEBCHAT_LICENSE_PATH, WEBCHAT_VENDOR_DIR } from '../src/channels/webchat/webchat-bundle.ts';
 
 // `npm run setup` and `npm run setup:test` run this: it puts Web Chat's browser bundle in
-// src/web/vendor/ (gitignored). `npm pack` downloads only the package's own tarball (7 MB) from the
+// src/channels/webchat/vendor/ (gitignored). `npm pack` downloads only the package's own tarball (7 MB) from the
 // registry npm is configured with, never its dependency tree; the tarball's integrity and the
 // extracted file's SHA-256 are both checked against pinned values.
 

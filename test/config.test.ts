@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig } from '../src/app/config/index.ts';
 
 describe('loadConfig', () => {
   it('runs with no settings: embedded database, Twilio sandbox, port 3000', () => {

@@ -11,8 +11,8 @@ import type { NotificationOutbox } from '../domain/notifications/notifications.s
 import type { Sql } from '../db/sql.ts';
 import type { DbClient } from '../lib/db-types.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { AssuranceDeps } from '../assurance/assurance-deps.ts';
-import { replyToResolutionQuestion } from '../assurance/ticket-lifecycle.ts';
+import type { AssuranceDeps } from '../domain/tickets/assurance-deps.ts';
+import { replyToResolutionQuestion } from '../domain/tickets/ticket-lifecycle.ts';
 import { latestCustomerUpdate } from '../domain/timeline/timeline.service.ts';
 import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
 

@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
-import { fakeSid, postSignedForm } from '../dev/twilio-signing.ts';
+import { loadConfig } from '../app/config/index.ts';
+import { fakeSid, postSignedForm } from '../sandbox/twilio-signing.ts';
 import { createLogger } from '../lib/logger.ts';
 import { toE164 } from '../lib/phone.ts';
-import { startService, type Service } from '../runtime.ts';
+import { startService, type Service } from '../app/service.ts';
 import { z } from 'zod';
 
 // `npm run chat -- --from +15551230001`: a terminal conversation with the bot as that phone

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../app/config/index.ts';
 import { openDatabase, parseDatabaseUrl } from '../db/client.ts';
 
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL (unset: the embedded PGlite).

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig } from '../app/config/index.ts';
 import { openDatabase } from '../db/client.ts';
 import { seedDemoData } from '../domain/demo/seed.ts';
 

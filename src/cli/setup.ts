@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../app/config/index.ts';
 import { migrateAndSeed } from './seed.ts';
 
 // Second half of `npm run setup` (after npm install and prisma generate): the database, migrated

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { ConversationBot } from '../bot/conversation-bot.ts';
 import { prismaSql, type Sql } from '../db/sql.ts';
-import { recordOptIn, recordOptOut } from '../domain/consent/consent.service.ts';
+import { recordOptIn, recordOptOut } from '../domain/contact-policy/consent.service.ts';
 import {
   listPendingTurns,
   recordTurnOutcome,

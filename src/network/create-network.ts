@@ -1,6 +1,6 @@
-import type { NetworkSettings } from '../config.ts';
+import type { NetworkSettings } from '../app/config/index.ts';
 import { HttpNetwork } from './http-network.ts';
-import type { Network } from './network.ts';
+import type { Network } from '../domain/network/network.ts';
 import { NetworkSimulator } from './simulator.ts';
 
 /** The network the settings name: the simulator (default) or the HTTP client. */

@@ -7,7 +7,7 @@ import {
   type LineTestRequest,
   type LineTestResult,
   type Network,
-} from './network.ts';
+} from '../domain/network/network.ts';
 
 // The network over HTTP, for real deployments (and the stand-in in network-standin.ts):
 //   POST {base}/activations  {step, orderId, itemId, serviceType, offeringCode, action, serviceIdentifier}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { NetworkSettings, NetworkStepName } from '../config.ts';
+import type { NetworkSettings, NetworkStepName } from '../app/config/index.ts';
 import type { ServiceType } from '../generated/prisma/enums.ts';
 import {
   NetworkError,
@@ -9,7 +9,7 @@ import {
   type LineTestRequest,
   type LineTestResult,
   type Network,
-} from './network.ts';
+} from '../domain/network/network.ts';
 
 // A stand-in for the operator's network. Every outcome is a pure function of the seed, the step,
 // the service type and the request's idempotency key (and, for transient failures, the attempt),

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import { applyApprovedAdjustment, explainRejectedAdjustment, type AdjustmentDeps } from '../domain/adjustments/apply-adjustments.ts';
+import { applyApprovedAdjustment, explainRejectedAdjustment, type AdjustmentDeps } from '../domain/billing/apply-adjustments.ts';
 import type { TrackingJobData } from './tracking-queues.ts';
 
 const adjustmentJob = z.object({ adjustmentId: z.string() });

@@ -1,10 +1,10 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import type { AssuranceDeps } from '../assurance/assurance-deps.ts';
-import { diagnoseTicket } from '../assurance/diagnostics.ts';
-import { resolveOutageTickets } from '../assurance/outage-restoration.ts';
-import { reconcileSlaClock } from '../assurance/sla-clock.ts';
-import { askToConfirmResolution, expireResolutionConfirmation } from '../assurance/ticket-lifecycle.ts';
+import type { AssuranceDeps } from '../domain/tickets/assurance-deps.ts';
+import { diagnoseTicket } from '../domain/tickets/diagnostics.ts';
+import { resolveOutageTickets } from '../domain/tickets/outage-restoration.ts';
+import { reconcileSlaClock } from '../domain/tickets/sla-clock.ts';
+import { askToConfirmResolution, expireResolutionConfirmation } from '../domain/tickets/ticket-lifecycle.ts';
 import { jobRun } from './fulfillment.processor.ts';
 import type { TrackingJobData } from './tracking-queues.ts';
 

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { sendScheduledText, type CustomerTextDeps } from '../fulfillment/customer-updates.ts';
+import { sendScheduledText, type CustomerTextDeps } from '../domain/notifications/customer-updates.ts';
 import type { TrackingJobData } from './tracking-queues.ts';
 
 const sendJob = z.object({ stepKey: z.string() });

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { JobRun } from '../domain/timeline/tracking-jobs.ts';
-import { completeOrder, runItemStep, validateOrder, type FulfillmentDeps } from '../fulfillment/order-fulfillment.ts';
+import { completeOrder, runItemStep, validateOrder, type FulfillmentDeps } from '../domain/orders/order-fulfillment.ts';
 import type { TrackingJobData } from './tracking-queues.ts';
 
 const orderJob = z.object({ orderId: z.string() });

@@ -1,7 +1,7 @@
 import { FlowProducer, Queue, Worker, type FlowJobNode, type JobsOptions, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
-import { ITEM_STEPS } from '../fulfillment/order-fulfillment.ts';
+import { ITEM_STEPS } from '../domain/orders/order-fulfillment.ts';
 import type { Logger } from '../lib/logger.ts';
 
 // The queues that carry requests to completion (eTOM fulfillment, assurance, bill adjustments),

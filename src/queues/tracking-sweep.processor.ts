@@ -1,11 +1,11 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { listTicketsToDiagnose } from '../assurance/diagnostics.ts';
-import { listRestoredOutagesWithOpenTickets } from '../assurance/outage-restoration.ts';
-import { listTicketsForSlaCheck } from '../assurance/sla-clock.ts';
-import { listExpiredConfirmations, listResolvedWithoutQuestion } from '../assurance/ticket-lifecycle.ts';
-import { listApprovedUnapplied, listRejectedUnexplained } from '../domain/adjustments/apply-adjustments.ts';
-import { listDueScheduledTexts } from '../fulfillment/customer-updates.ts';
-import { listOrdersInProgress, listOrdersToStart } from '../fulfillment/order-fulfillment.ts';
+import { listTicketsToDiagnose } from '../domain/tickets/diagnostics.ts';
+import { listRestoredOutagesWithOpenTickets } from '../domain/tickets/outage-restoration.ts';
+import { listTicketsForSlaCheck } from '../domain/tickets/sla-clock.ts';
+import { listExpiredConfirmations, listResolvedWithoutQuestion } from '../domain/tickets/ticket-lifecycle.ts';
+import { listApprovedUnapplied, listRejectedUnexplained } from '../domain/billing/apply-adjustments.ts';
+import { listDueScheduledTexts } from '../domain/notifications/customer-updates.ts';
+import { listOrdersInProgress, listOrdersToStart } from '../domain/orders/order-fulfillment.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { TrackingQueues } from './tracking-queues.ts';
 

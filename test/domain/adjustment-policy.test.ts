@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AdjustmentPolicySettings } from '../../src/config.ts';
+import type { AdjustmentPolicySettings } from '../../src/app/config/index.ts';
 import { decideAdjustment, needsOneTimeCode, type AdjustmentFacts } from '../../src/domain/billing/adjustment-policy.ts';
 import { centsToDecimal, formatMoney, parseCents, toCents } from '../../src/domain/billing/money.ts';
 

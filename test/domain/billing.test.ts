@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AdjustmentPolicySettings } from '../../src/config.ts';
+import type { AdjustmentPolicySettings } from '../../src/app/config/index.ts';
 import { requestBillAdjustment, findChargeDispute, parseAdjustmentReference, formatAdjustmentReference, type RequestBillAdjustment } from '../../src/domain/billing/adjustments.service.ts';
 import { compareBills, groupCharges } from '../../src/domain/billing/bill-explanation.ts';
 import { findCustomerBill, findLatestBill, findPreviousBill, getBalance, nextBillDate, parseBillReference } from '../../src/domain/billing/bills.service.ts';

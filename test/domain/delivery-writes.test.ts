@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeSid } from '../../src/dev/twilio-signing.ts';
+import { fakeSid } from '../../src/sandbox/twilio-signing.ts';
 import { createAcceptanceWriter, createReceiptWriter } from '../../src/domain/interactions/interactions.service.ts';
 import { createDemoDatabase, type DemoDatabase } from '../support/demo-database.ts';
 

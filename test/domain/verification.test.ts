@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VerificationSettings } from '../../src/config.ts';
+import type { VerificationSettings } from '../../src/app/config/index.ts';
 import { seedDemoData, demoRecordId } from '../../src/domain/demo/seed.ts';
 import {
   checkVerificationCode,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyApprovedAdjustment } from '../../src/domain/adjustments/apply-adjustments.ts';
+import { applyApprovedAdjustment } from '../../src/domain/billing/apply-adjustments.ts';
 import type { AdjustmentStatus, BillState, PrismaClient } from '../../src/generated/prisma/client.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { eventually, startTestEnv, type TestEnv } from '../support/service.ts';

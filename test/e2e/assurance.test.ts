@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replyToResolutionQuestion } from '../../src/assurance/ticket-lifecycle.ts';
+import { replyToResolutionQuestion } from '../../src/domain/tickets/ticket-lifecycle.ts';
 import type { PrismaClient, ServiceType } from '../../src/generated/prisma/client.ts';
 import { linkCustomerToOutage } from '../../src/domain/tickets/outages.ts';
 import { openTroubleTicket } from '../../src/domain/tickets/trouble-tickets.service.ts';

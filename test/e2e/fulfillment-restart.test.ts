@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNetworkStandIn, type RunningNetworkStandIn } from '../../src/network/network-standin.ts';
+import { startNetworkStandIn, type RunningNetworkStandIn } from '../support/network-standin.ts';
 import { eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 import { activeCustomers, placeOrder, textsTo, timelineOf, trackingSettings } from './fulfillment-support.ts';
 

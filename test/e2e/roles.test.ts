@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.ts';
-import { startService, type Service } from '../../src/runtime.ts';
+import { startService, type Service } from '../../src/app/service.ts';
 import { eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 
 // The same build as separate roles: an `api` instance takes webhooks and runs no turns; a

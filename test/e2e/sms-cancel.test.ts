@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeSid } from '../../src/dev/twilio-signing.ts';
+import { fakeSid } from '../../src/sandbox/twilio-signing.ts';
 import { ALEX, SAM, startTestEnv, type TestEnv } from '../support/service.ts';
 
 // A customer asks to cancel a service by SMS: the churn signal, the one retention offer, and the

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeSid } from '../../src/dev/twilio-signing.ts';
+import { fakeSid } from '../../src/sandbox/twilio-signing.ts';
 import { ALEX, SAM, startTestEnv, type TestEnv } from '../support/service.ts';
 
 // Bill disputes by SMS through the real webhook, queues and dialogs: the bill and the charge, the

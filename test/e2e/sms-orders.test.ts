@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CUSTOMERS, DEMO_CUSTOMERS_IN_ARREARS, DEMO_SUSPENDED_CUSTOMER, MULTI_GIG_AREAS, type DemoCustomer } from '../../src/domain/demo/demo-data.ts';
-import { fakeSid } from '../../src/dev/twilio-signing.ts';
+import { fakeSid } from '../../src/sandbox/twilio-signing.ts';
 import { ALEX, SAM, startTestEnv, type TestEnv } from '../support/service.ts';
 
 // Ordering by SMS through the real webhook, queues, dialogs and the official twilio client

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fakeSid, postSignedForm, signTwilioRequest } from '../../src/dev/twilio-signing.ts';
+import { fakeSid, postSignedForm, signTwilioRequest } from '../../src/sandbox/twilio-signing.ts';
 import { readError } from '../support/http.ts';
 import { ACCOUNT_SID, ALEX, AUTH_TOKEN, OUR_NUMBER, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 

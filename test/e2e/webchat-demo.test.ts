@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WEBCHAT_BUNDLE_PATH } from '../../src/web/webchat-bundle.ts';
+import { WEBCHAT_BUNDLE_PATH } from '../../src/channels/webchat/webchat-bundle.ts';
 import { collectPageProblems, launchChromium } from '../support/browser.ts';
 import { startSandboxEnv, type SandboxEnv } from '../support/sandbox.ts';
 

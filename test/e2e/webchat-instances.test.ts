@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.ts';
-import { startService, type Service } from '../../src/runtime.ts';
+import { startService, type Service } from '../../src/app/service.ts';
 import { testDatabaseKind } from '../support/database.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, baseTestSettings, eventually, OUR_NUMBER, startTestEnv, type TestEnv } from '../support/service.ts';
-import { startServiceProcess, type ServiceProcess } from '../../src/dev/service-process.ts';
+import { startServiceProcess, type ServiceProcess } from '../support/service-process.ts';
 import { connectChat, generateToken, textOf, type ChatClient } from '../support/webchat.ts';
 
 // Two instances sharing one PostgreSQL and one Redis: a browser's Direct Line stream is held by

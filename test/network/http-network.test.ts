@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpNetwork } from '../../src/network/http-network.ts';
-import { startNetworkStandIn, type RunningNetworkStandIn } from '../../src/network/network-standin.ts';
-import { NetworkError, type ActivationRequest } from '../../src/network/network.ts';
+import { startNetworkStandIn, type RunningNetworkStandIn } from '../support/network-standin.ts';
+import { NetworkError, type ActivationRequest } from '../../src/domain/network/network.ts';
 import type { SimulatorSettings } from '../../src/network/simulator.ts';
 
 const TOKEN = 'network-token-for-tests';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NetworkError, type ActivationRequest } from '../../src/network/network.ts';
+import { NetworkError, type ActivationRequest } from '../../src/domain/network/network.ts';
 import { NetworkSimulator, type SimulatorSettings } from '../../src/network/simulator.ts';
 
 const settings = (failures: SimulatorSettings['failures'], seed = 'seed-1'): SimulatorSettings => ({ seed, latencyMs: {}, failures, transientAttempts: 2 });

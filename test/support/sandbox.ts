@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/app/config/index.ts';
 import { seedDemoData } from '../../src/domain/demo/seed.ts';
 import { createLogger } from '../../src/lib/logger.ts';
-import { startService, type Service } from '../../src/runtime.ts';
+import { startService, type Service } from '../../src/app/service.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { baseTestSettings, deleteRedisKeys } from './service.ts';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/app/config/index.ts';
 import { seedDemoData } from '../../src/domain/demo/seed.ts';
-import { fakeSid, postSignedForm } from '../../src/dev/twilio-signing.ts';
-import { startTwilioStandIn, type RunningStandIn } from '../../src/dev/twilio-standin.ts';
+import { fakeSid, postSignedForm } from '../../src/sandbox/twilio-signing.ts';
+import { startTwilioStandIn, type RunningStandIn } from '../../src/sandbox/twilio-standin.ts';
 import { createLogger } from '../../src/lib/logger.ts';
-import { startService, type Service } from '../../src/runtime.ts';
+import { startService, type Service } from '../../src/app/service.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';

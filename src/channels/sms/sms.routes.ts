@@ -1,6 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { invalidRequest } from '../../api/error-handler.ts';
+import { invalidRequest } from '../../http/error-handler.ts';
 import { AppError } from '../../lib/errors.ts';
 import {
   incomingSmsSchema,

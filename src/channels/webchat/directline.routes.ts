@@ -1,6 +1,6 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
-import { invalidRequest } from '../../api/error-handler.ts';
+import { invalidRequest } from '../../http/error-handler.ts';
 import { getCustomer } from '../../domain/customers/customers.service.ts';
 import { openConversation } from '../../domain/interactions/conversations.service.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
-import type { Config } from '../../config.ts';
+import type { Config } from '../../app/config/index.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { InboundMessage, OutboundSender } from '../channel.ts';

@@ -1,4 +1,4 @@
-import type { AdjustmentPolicySettings } from '../../config.ts';
+import type { AdjustmentPolicySettings } from '../../app/config/index.ts';
 import { centsToDecimal, parseCents } from './money.ts';
 
 // Which bill credits the bot may approve by itself. Pure: the adjustments service gathers the

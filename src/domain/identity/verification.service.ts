@@ -1,5 +1,5 @@
 import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
-import type { VerificationSettings } from '../../config.ts';
+import type { VerificationSettings } from '../../app/config/index.ts';
 import { inTransaction, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { findCustomerIdByPhone, getCustomer, type CustomerSummary } from '../customers/customers.service.ts';

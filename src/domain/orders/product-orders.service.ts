@@ -7,7 +7,7 @@ import { loadCustomerHoldings, OPEN_ORDER_STATES } from './customer-holdings.ts'
 import { formatOrderReference } from './order-reference.ts';
 
 // TMF622 product orders taken in a conversation. An order is created `acknowledged` with its
-// items priced from the catalog at the time of ordering. Fulfilment (src/fulfillment) then
+// items priced from the catalog at the time of ordering. Fulfilment (order-fulfillment.ts) then
 // validates it and runs it through provisioning, texting the customer at each milestone.
 
 export type Ineligible = Extract<Eligibility, { eligible: false }>;

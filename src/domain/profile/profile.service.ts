@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Channel } from '../../generated/prisma/client.ts';
 import { inTransaction, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { hasMarketingConsent, recordMarketingConsent } from '../consent/consent.service.ts';
+import { hasMarketingConsent, recordMarketingConsent } from '../contact-policy/consent.service.ts';
 
 // The customer's own record (TMF629 Customer with its contactMedium, the billing account's
 // paperless flag, and the marketing consent), as the customer may see and change it.

@@ -1,4 +1,4 @@
-import type { ServiceType } from '../generated/prisma/enums.ts';
+import type { ServiceType } from '../../generated/prisma/enums.ts';
 
 // The operator's network as fulfillment and assurance see it: activation steps for order items
 // and line tests for trouble tickets. Two implementations: a seeded simulator (the default) and

@@ -1,7 +1,7 @@
 import type { ChargeType } from '../../generated/prisma/enums.ts';
 import type { DbClient } from '../../lib/db-types.ts';
-import { centsToDecimal } from '../billing/money.ts';
-import { nextBillDate } from '../billing/bills.service.ts';
+import { centsToDecimal } from './money.ts';
+import { nextBillDate } from './bills.service.ts';
 
 // Lines that jobs put on bills: a credit for an approved adjustment, the recurring charge of a
 // product an order added. Each line has a unique key, so a re-run job never writes it twice.

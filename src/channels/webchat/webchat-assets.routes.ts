@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Router } from 'express';
-import { AppError } from '../lib/errors.ts';
+import { AppError } from '../../lib/errors.ts';
 import { WEBCHAT_BUNDLE, WEBCHAT_BUNDLE_PATH, WEBCHAT_LICENSE_PATH } from './webchat-bundle.ts';
 
 /**

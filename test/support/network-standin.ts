@@ -2,10 +2,10 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
-import type { NetworkStepName } from '../config.ts';
-import { closeServer, listeningPort } from '../lib/net.ts';
-import { NetworkError } from './network.ts';
-import { NetworkSimulator, type SimulatorSettings } from './simulator.ts';
+import type { NetworkStepName } from '../../src/app/config/index.ts';
+import { closeServer, listeningPort } from '../../src/lib/net.ts';
+import { NetworkError } from '../../src/domain/network/network.ts';
+import { NetworkSimulator, type SimulatorSettings } from '../../src/network/simulator.ts';
 
 // The HTTP API that HttpNetwork calls, served by a NetworkSimulator: for tests and demos of
 // NETWORK_MODE=http. Tests can also make it answer with HTTP errors, or hold a request open (a

@@ -1,9 +1,9 @@
-import type { AdjustmentPolicySettings } from '../../config.ts';
+import type { AdjustmentPolicySettings } from '../../app/config/index.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { decideAdjustment, POLICY_DECIDER } from '../billing/adjustment-policy.ts';
-import { formatAdjustmentReference } from '../billing/adjustments.service.ts';
-import { centsToDecimal, toCents } from '../billing/money.ts';
+import { decideAdjustment, POLICY_DECIDER } from './adjustment-policy.ts';
+import { formatAdjustmentReference } from './adjustments.service.ts';
+import { centsToDecimal, toCents } from './money.ts';
 
 // A fault that took the service down and broke its SLA earns the customer a credit for the days
 // without service: a day's share of the product's monthly price per started day, at most a month.

@@ -1,14 +1,14 @@
-import type { Prisma, PrismaClient, ProductOrderState } from '../generated/prisma/client.ts';
-import { recordAuditEvent } from '../domain/audit/audit.service.ts';
-import { addBillLineOnce, findOrOpenNextBill } from '../domain/adjustments/bill-lines.ts';
-import { toCents } from '../domain/billing/money.ts';
-import { formatOrderReference } from '../domain/orders/order-reference.ts';
-import { formatTicketReference } from '../domain/tickets/trouble-tickets.service.ts';
-import { completeStepOnce, isStepDone, recordTimelineEvent, type StepContext } from '../domain/timeline/timeline.service.ts';
-import type { JobRun, TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
-import type { Logger } from '../lib/logger.ts';
+import type { Prisma, PrismaClient, ProductOrderState } from '../../generated/prisma/client.ts';
+import { recordAuditEvent } from '../audit/audit.service.ts';
+import { addBillLineOnce, findOrOpenNextBill } from '../billing/bill-lines.ts';
+import { toCents } from '../billing/money.ts';
+import { formatOrderReference } from './order-reference.ts';
+import { formatTicketReference } from '../tickets/trouble-tickets.service.ts';
+import { completeStepOnce, isStepDone, recordTimelineEvent, type StepContext } from '../timeline/timeline.service.ts';
+import type { JobRun, TrackingJobs } from '../timeline/tracking-jobs.ts';
+import type { Logger } from '../../lib/logger.ts';
 import { NetworkError, type ActivationStep, type NetworkActivation } from '../network/network.ts';
-import { queueCustomerText, type CustomerTextDeps, type CustomerUpdate } from './customer-updates.ts';
+import { queueCustomerText, type CustomerTextDeps, type CustomerUpdate } from '../notifications/customer-updates.ts';
 
 // eTOM Fulfillment for a TMF622 product order: validate, then per item reserve → provision →
 // activate → test, then complete the order. Each step does its network call with an idempotency

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Prisma, PrismaClient, TimelineSubject } from '../generated/prisma/client.ts';
-import type { InteractionItemType } from '../generated/prisma/enums.ts';
-import { dispatchNotification, storeCustomerNotification, type StoredNotification } from '../domain/notifications/notifications.service.ts';
-import type { StepContext } from '../domain/timeline/timeline.service.ts';
-import type { DbClient } from '../lib/db-types.ts';
-import { sendableAt, type QuietHours } from './quiet-hours.ts';
+import type { Prisma, PrismaClient, TimelineSubject } from '../../generated/prisma/client.ts';
+import type { InteractionItemType } from '../../generated/prisma/enums.ts';
+import { dispatchNotification, storeCustomerNotification, type StoredNotification } from './notifications.service.ts';
+import type { StepContext } from '../timeline/timeline.service.ts';
+import type { DbClient } from '../../lib/db-types.ts';
+import { sendableAt, type QuietHours } from '../contact-policy/quiet-hours.ts';
 
 // Telling the customer how their request goes, without being asked. A text is written in the
 // same transaction as the step it reports (so a retried step never texts twice: its key is

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../lib/net.ts';
+import { freePort } from '../../src/lib/net.ts';
 
-// Another instance of the service as its own operating-system process (`src/main.ts`), as an
+// Another instance of the service as its own operating-system process (`src/app/main.ts`), as an
 // operator runs one beside the others: it shares only PostgreSQL and Redis with them (tests, and
 // the benchmark's split deployment).
 
@@ -22,11 +22,11 @@ export interface ServiceProcessOptions {
   nice?: number;
 }
 
-/** Starts `src/main.ts` with `env` (PORT is chosen here); resolves once it answers /healthz. */
+/** Starts `src/app/main.ts` with `env` (PORT is chosen here); resolves once it answers /healthz. */
 export async function startServiceProcess(env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
   const { timeoutMs = 90_000, nice = 0 } = options;
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,9 +1,9 @@
-import type { TroubleTicketStatus } from '../generated/prisma/enums.ts';
-import { recordAuditEvent } from '../domain/audit/audit.service.ts';
-import { proposeSlaCredit, type ProposedCredit } from '../domain/adjustments/sla-credit.ts';
-import { formatMoney } from '../domain/billing/money.ts';
-import { formatTicketReference } from '../domain/tickets/trouble-tickets.service.ts';
-import { completeStepOnce, recordTimelineEvent } from '../domain/timeline/timeline.service.ts';
+import type { TroubleTicketStatus } from '../../generated/prisma/enums.ts';
+import { recordAuditEvent } from '../audit/audit.service.ts';
+import { proposeSlaCredit, type ProposedCredit } from '../billing/sla-credit.ts';
+import { formatMoney } from '../billing/money.ts';
+import { formatTicketReference } from './trouble-tickets.service.ts';
+import { completeStepOnce, recordTimelineEvent } from '../timeline/timeline.service.ts';
 import { STOPPED_STATUSES, formatTime, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
 
 // The SLA clock of a trouble ticket, per severity. It runs from the ticket's opening (or its

@@ -1,9 +1,9 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import type { AdjustmentPolicySettings, SlaSettings } from '../config.ts';
-import type { StepContext } from '../domain/timeline/timeline.service.ts';
-import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
-import { queueCustomerText, type CustomerTextDeps, type CustomerUpdate } from '../fulfillment/customer-updates.ts';
-import type { Logger } from '../lib/logger.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { AdjustmentPolicySettings, SlaSettings } from '../../app/config/index.ts';
+import type { StepContext } from '../timeline/timeline.service.ts';
+import type { TrackingJobs } from '../timeline/tracking-jobs.ts';
+import { queueCustomerText, type CustomerTextDeps, type CustomerUpdate } from '../notifications/customer-updates.ts';
+import type { Logger } from '../../lib/logger.ts';
 import type { LineTester } from '../network/network.ts';
 
 /** What eTOM Assurance needs: the database, the line tester, texts, follow-up jobs and the SLA settings. */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import express, { Router, type Request } from 'express';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import { invalidRequest } from '../api/error-handler.ts';
+import { invalidRequest } from '../http/error-handler.ts';
 import { getCustomer } from '../domain/customers/customers.service.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { AppError } from '../lib/errors.ts';

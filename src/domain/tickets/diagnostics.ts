@@ -1,8 +1,8 @@
-import type { Prisma } from '../generated/prisma/client.ts';
-import { recordAuditEvent } from '../domain/audit/audit.service.ts';
-import { formatTicketReference } from '../domain/tickets/trouble-tickets.service.ts';
-import { completeStepOnce, isStepDone, recordTimelineEvent } from '../domain/timeline/timeline.service.ts';
-import type { JobRun } from '../domain/timeline/tracking-jobs.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
+import { recordAuditEvent } from '../audit/audit.service.ts';
+import { formatTicketReference } from './trouble-tickets.service.ts';
+import { completeStepOnce, isStepDone, recordTimelineEvent } from '../timeline/timeline.service.ts';
+import type { JobRun } from '../timeline/tracking-jobs.ts';
 import { NetworkError, type LineTestResult } from '../network/network.ts';
 import { STOPPED_STATUSES, formatTime, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
 

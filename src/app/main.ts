@@ -1,6 +1,6 @@
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './lib/logger.ts';
-import { startService, StartupError } from './runtime.ts';
+import { ConfigError, loadConfig } from './config/index.ts';
+import { createLogger } from '../lib/logger.ts';
+import { startService, StartupError } from './service.ts';
 
 // `npm start`: the service, until SIGTERM or SIGINT, which drain it: stop taking webhooks, finish
 // running turns and jobs, close queues and the database.

@@ -1,11 +1,11 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { queueCustomerText, type CustomerTextDeps } from '../../fulfillment/customer-updates.ts';
+import { queueCustomerText, type CustomerTextDeps } from '../notifications/customer-updates.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { POLICY_DECIDER } from '../billing/adjustment-policy.ts';
-import { formatAdjustmentReference } from '../billing/adjustments.service.ts';
-import { formatBillReference } from '../billing/bills.service.ts';
-import { formatMoney, toCents } from '../billing/money.ts';
+import { POLICY_DECIDER } from './adjustment-policy.ts';
+import { formatAdjustmentReference } from './adjustments.service.ts';
+import { formatBillReference } from './bills.service.ts';
+import { formatMoney, toCents } from './money.ts';
 import { completeStepOnce } from '../timeline/timeline.service.ts';
 import { addBillLineOnce, findOrOpenNextBill } from './bill-lines.ts';
 

@@ -1,16 +1,16 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import type { TimelineSubject } from '../generated/prisma/client.ts';
-import type { AssuranceDeps } from '../assurance/assurance-deps.ts';
-import { restoreOutage } from '../assurance/outage-restoration.ts';
-import { STAFF_STATUSES, answerResolutionConfirmation, changeTicketStatus } from '../assurance/ticket-lifecycle.ts';
-import { formatAdjustmentReference, parseAdjustmentReference } from '../domain/billing/adjustments.service.ts';
-import { formatOrderReference, parseOrderReference } from '../domain/orders/order-reference.ts';
-import { formatTicketReference, parseTicketReference } from '../domain/tickets/trouble-tickets.service.ts';
-import { getTimeline } from '../domain/timeline/timeline.service.ts';
-import { AppError } from '../lib/errors.ts';
+import type { TimelineSubject } from '../../generated/prisma/client.ts';
+import type { AssuranceDeps } from '../../domain/tickets/assurance-deps.ts';
+import { restoreOutage } from '../../domain/tickets/outage-restoration.ts';
+import { STAFF_STATUSES, answerResolutionConfirmation, changeTicketStatus } from '../../domain/tickets/ticket-lifecycle.ts';
+import { formatAdjustmentReference, parseAdjustmentReference } from '../../domain/billing/adjustments.service.ts';
+import { formatOrderReference, parseOrderReference } from '../../domain/orders/order-reference.ts';
+import { formatTicketReference, parseTicketReference } from '../../domain/tickets/trouble-tickets.service.ts';
+import { getTimeline } from '../../domain/timeline/timeline.service.ts';
+import { AppError } from '../../lib/errors.ts';
 import { requireStaff } from './customers.routes.ts';
-import { invalidRequest } from './error-handler.ts';
+import { invalidRequest } from '../error-handler.ts';
 
 // Staff routes for tracked requests: the timeline of every order, ticket, adjustment and outage
 // (state changes, job steps with attempts and errors, messages), and the operator's actions that

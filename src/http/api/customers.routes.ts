@@ -1,10 +1,10 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import { getCustomer } from '../domain/customers/customers.service.ts';
-import { getCustomerTimeline } from '../domain/interactions/interactions.service.ts';
-import { AppError } from '../lib/errors.ts';
-import { invalidRequest } from './error-handler.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { getCustomer } from '../../domain/customers/customers.service.ts';
+import { getCustomerTimeline } from '../../domain/interactions/interactions.service.ts';
+import { AppError } from '../../lib/errors.ts';
+import { invalidRequest } from '../error-handler.ts';
 
 const params = z.object({ id: z.uuid('must be a customer id (UUID)') });
 const query = z.object({

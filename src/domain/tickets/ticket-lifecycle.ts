@@ -1,9 +1,9 @@
-import type { Prisma, TroubleTicketStatus } from '../generated/prisma/client.ts';
-import { recordAuditEvent } from '../domain/audit/audit.service.ts';
-import { formatTicketReference } from '../domain/tickets/trouble-tickets.service.ts';
-import { completeStepOnce, recordTimelineEvent, type StepContext } from '../domain/timeline/timeline.service.ts';
-import { sendableAt } from '../fulfillment/quiet-hours.ts';
-import { AppError } from '../lib/errors.ts';
+import type { Prisma, TroubleTicketStatus } from '../../generated/prisma/client.ts';
+import { recordAuditEvent } from '../audit/audit.service.ts';
+import { formatTicketReference } from './trouble-tickets.service.ts';
+import { completeStepOnce, recordTimelineEvent, type StepContext } from '../timeline/timeline.service.ts';
+import { sendableAt } from '../contact-policy/quiet-hours.ts';
+import { AppError } from '../../lib/errors.ts';
 import { STOPPED_STATUSES, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
 
 // A trouble ticket's life after diagnostics: status changes by staff (pausing or restarting the

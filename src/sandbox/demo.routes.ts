@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { invalidRequest } from '../api/error-handler.ts';
+import { invalidRequest } from '../http/error-handler.ts';
 import { toE164 } from '../lib/phone.ts';
 import { fakeSid, postSignedForm } from './twilio-signing.ts';
 

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createSmsSender } from '../../src/channels/sms/sms.channel.ts';
 import { PermanentDeliveryError } from '../../src/channels/channel.ts';
-import { fakeSid, sendSignedForm, signTwilioRequest } from '../../src/dev/twilio-signing.ts';
-import { startTwilioStandIn, twilioStandInRouter, type RunningStandIn } from '../../src/dev/twilio-standin.ts';
+import { fakeSid, sendSignedForm, signTwilioRequest } from '../../src/sandbox/twilio-signing.ts';
+import { startTwilioStandIn, twilioStandInRouter, type RunningStandIn } from '../../src/sandbox/twilio-standin.ts';
 import { closeServer, listeningPort } from '../../src/lib/net.ts';
 
 // The Twilio stand-in as the official client and the service see it: the Messages API on its own

@@ -1,6 +1,6 @@
-import { recordAuditEvent } from '../domain/audit/audit.service.ts';
-import { recordTimelineEvent } from '../domain/timeline/timeline.service.ts';
-import { AppError } from '../lib/errors.ts';
+import { recordAuditEvent } from '../audit/audit.service.ts';
+import { recordTimelineEvent } from '../timeline/timeline.service.ts';
+import { AppError } from '../../lib/errors.ts';
 import { STOPPED_STATUSES, type AssuranceDeps } from './assurance-deps.ts';
 import type { Actor } from './ticket-lifecycle.ts';
 import { resolveTicket } from './ticket-lifecycle.ts';
