@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { daleChall } from 'dale-chall';
 import { conceptsOf } from './concepts.ts';
-import { SpellingCorrector } from './spelling.ts';
+import { SpellingCorrector } from '../lib/spelling.ts';
 import { normalizeTokens } from './text-normalizer.ts';
 
 // A multinomial logistic regression over word, word-pair and character n-gram features, trained

@@ -1,5 +1,5 @@
 import { daleChall } from 'dale-chall';
-import { damerauLevenshtein } from './spelling.ts';
+import { damerauLevenshtein } from '../lib/spelling.ts';
 import type { Entity } from './recognizer.ts';
 
 // Finds the catalog offering a customer means ("the 1 gig plan", "sports package", "hbo") among

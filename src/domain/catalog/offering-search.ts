@@ -1,4 +1,4 @@
-import { damerauLevenshtein } from '../../nlu/spelling.ts';
+import { damerauLevenshtein } from '../../lib/spelling.ts';
 import type { ServiceType } from '../../generated/prisma/client.ts';
 
 // Finds the offering a customer means from what they typed: its code ("FIBER-1G"), its name in
