@@ -70,4 +70,65 @@ describe('loadConfig', () => {
     expect(config.twilio.apiBaseUrl).toBeUndefined();
     expect(config.http.publicBaseUrl).toBe('https://bot.example.com');
   });
+
+  it('lists every rule between variables at once', () => {
+    const problems = configProblems({ NODE_ENV: 'production', TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef', NETWORK_MODE: 'http' });
+    expect(problems).toEqual([
+      'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER must be set together',
+      'TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_PHONE_NUMBER are required in production',
+      'PUBLIC_BASE_URL is required in production (Twilio signs requests with it)',
+      'WEBCHAT_TOKEN_SECRET is required in production (it signs web chat tokens; use the same value on every instance)',
+      'NETWORK_BASE_URL is required when NETWORK_MODE=http',
+    ]);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef',
+      TWILIO_AUTH_TOKEN: 'secret-token-123',
+      TWILIO_PHONE_NUMBER: '+15557770000',
+      PUBLIC_BASE_URL: 'https://bot.example.com',
+      WEBCHAT_TOKEN_SECRET: 'x'.repeat(32),
+    });
+    expect(config.env).toBe('production');
+    expect(config.webchat.userTokenSecret).toBeUndefined();
+    expect(config.webchat.allowedOrigins).toEqual(['https://bot.example.com']);
+  });
+
+  it('lists each bad item of a list variable, beside other bad variables', () => {
+    const problems = configProblems({ NETWORK_SIM_FAILURES: 'provision:transient=0.1,bogus,activate:fault=0.5', SLA_MAJOR: 'a day', QUIET_HOURS_END: '25:00' });
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/NETWORK_SIM_FAILURES: "bogus" is not a failure rule/);
+    expect(problems.join('\n')).toMatch(/NETWORK_SIM_FAILURES: "activate:fault=0.5" is not a failure rule/);
+    expect(problems.join('\n')).toMatch(/SLA_MAJOR: must be a duration/);
+    expect(problems.join('\n')).toMatch(/QUIET_HOURS_END: must be a time of day/);
+  });
+
+  it('reads the network, SLA and quiet hours settings into their parts', () => {
+    const config = loadConfig({
+      NETWORK_MODE: 'http',
+      NETWORK_BASE_URL: 'https://network.example.com/',
+      NETWORK_SIM_LATENCY_MS: 'provision=300,activate=200',
+      NETWORK_SIM_FAILURES: 'activate.tv:permanent=1',
+      SLA_CRITICAL: '90m',
+      QUIET_HOURS_START: '10:00',
+      QUIET_HOURS_END: '10:00',
+    });
+    expect(config.network.http.baseUrl).toBe('https://network.example.com');
+    expect(config.network.simulator.latencyMs).toEqual({ provision: 300, activate: 200 });
+    expect(config.network.simulator.failures).toEqual([{ step: 'activate', serviceType: 'tv', kind: 'permanent', rate: 1 }]);
+    expect(config.sla.bySeverity).toEqual({ critical: 90 * 60_000, major: 24 * 3_600_000, minor: 72 * 3_600_000 });
+    expect(config.quietHours).toBeNull();
+    expect(loadConfig({}).quietHours).toEqual({ startMinute: 21 * 60, endMinute: 8 * 60 });
+  });
 });
+
+function configProblems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    return error instanceof ConfigError ? error.problems : [];
+  }
+}
