@@ -1,5 +1,6 @@
 import { fakeSid, sendSignedForm } from '../src/sandbox/twilio-signing.ts';
-import { startTwilioStandIn, type SentMessage } from '../src/sandbox/twilio-standin.ts';
+import type { SentMessage } from '../src/sandbox/twilio-standin.ts';
+import { startTwilioStandIn } from '../test/support/twilio-standin-server.ts';
 import {
   BENCH_ACCOUNT_SID,
   BENCH_AUTH_TOKEN,

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { loadConfig } from '../src/app/config/index.ts';
 import { seedDemoData } from '../src/domain/demo/seed.ts';
 import { createLogger } from '../src/lib/logger.ts';
-import { freePort } from '../src/lib/net.ts';
+import { freePort } from '../test/support/free-port.ts';
 import { startService, type Service } from '../src/app/service.ts';
 import { startBaselineServer, type BaselineServer } from './baseline-server.ts';
 import {

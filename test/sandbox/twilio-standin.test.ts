@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { createSmsSender } from '../../src/channels/sms/sms.channel.ts';
 import { PermanentDeliveryError } from '../../src/channels/channel.ts';
 import { fakeSid, sendSignedForm, signTwilioRequest } from '../../src/sandbox/twilio-signing.ts';
-import { startTwilioStandIn, twilioStandInRouter, type RunningStandIn } from '../../src/sandbox/twilio-standin.ts';
+import { twilioStandInRouter } from '../../src/sandbox/twilio-standin.ts';
+import { startTwilioStandIn, type RunningStandIn } from '../support/twilio-standin-server.ts';
 import { closeServer, listeningPort } from '../../src/lib/net.ts';
 
 // The Twilio stand-in as the official client and the service see it: the Messages API on its own

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort } from '../../src/lib/net.ts';
+import { freePort } from './free-port.ts';
 
 /** A redis-server of the test's own, so the test can stop and start it without affecting others. */
 export class PrivateRedis {

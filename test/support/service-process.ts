@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../src/lib/net.ts';
+import { freePort } from './free-port.ts';
 
 // Another instance of the service as its own operating-system process (`src/app/main.ts`), as an
 // operator runs one beside the others: it shares only PostgreSQL and Redis with them (tests, and

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/app/config/index.ts';
 import { seedDemoData } from '../../src/domain/demo/seed.ts';
 import { fakeSid, postSignedForm } from '../../src/sandbox/twilio-signing.ts';
-import { startTwilioStandIn, type RunningStandIn } from '../../src/sandbox/twilio-standin.ts';
+import { startTwilioStandIn, type RunningStandIn } from './twilio-standin-server.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startService, type Service } from '../../src/app/service.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
