@@ -9,6 +9,7 @@ const DATABASE_AGNOSTIC = [
   'test/db/group-commit.test.ts',
   'test/bot/dialog-state-configuration.test.ts',
   'test/nlu/**',
+  'test/dialogs/**',
   'test/gateway/**',
   'test/network/**',
   'test/channels/**',
