@@ -45,7 +45,7 @@ export class CancelAndHelpDialog extends ComponentDialog {
     const { intent } = info.recognition;
     if (intent === 'help') {
       info.reason = 'help';
-      await innerDc.context.sendActivity(helpText(this.settings, getTurnInfo(innerDc.context).channel));
+      await innerDc.context.sendActivity(helpText(this.settings, getTurnInfo(innerDc.context).capabilities));
       await innerDc.repromptDialog();
       return { status: DialogTurnStatus.waiting };
     }

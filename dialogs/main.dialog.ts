@@ -52,7 +52,7 @@ export class MainDialog extends ComponentDialog {
     const info = getTurnInfo(step.context);
     const { recognition } = info;
     const understood = recognition.confidence >= MIN_CONFIDENCE && recognition.intent !== 'none';
-    if (!info.customer && info.channel === 'sms' && !(understood && this.servesAnyone(recognition.intent))) {
+    if (!info.customer && info.capabilities.addressIsPhone && !(understood && this.servesAnyone(recognition.intent))) {
       return this.unknownNumber(step);
     }
     if (understood) {
@@ -109,7 +109,7 @@ export class MainDialog extends ComponentDialog {
       info.memory.misunderstood = 0;
       return step.beginDialog(OFFER_AGENT_DIALOG);
     }
-    await step.context.sendActivity(`Sorry, I didn't understand. ${helpText(this.settings, info.channel)}`);
+    await step.context.sendActivity(`Sorry, I didn't understand. ${helpText(this.settings, info.capabilities)}`);
     return step.endDialog();
   }
 
@@ -120,7 +120,7 @@ export class MainDialog extends ComponentDialog {
     const route = this.routes.find((candidate) => candidate.intents.includes(intent));
     if (route) {
       if (route.audience === 'customer' && !info.customer) {
-        if (info.channel === 'sms' || !this.signInDialogId) return this.unknownNumber(step);
+        if (!info.capabilities.inConversationSignIn || !this.signInDialogId) return this.unknownNumber(step);
         const options: SignInOptions = { resume: { intent, recognition } };
         return step.beginDialog(this.signInDialogId, options);
       }
@@ -128,10 +128,10 @@ export class MainDialog extends ComponentDialog {
     }
     switch (intent) {
       case 'greeting':
-        await say(`Hi ${info.customer?.givenName ?? 'there'}! ${helpText(this.settings, info.channel)}`);
+        await say(`Hi ${info.customer?.givenName ?? 'there'}! ${helpText(this.settings, info.capabilities)}`);
         return step.endDialog();
       case 'help':
-        await say(helpText(this.settings, info.channel));
+        await say(helpText(this.settings, info.capabilities));
         return step.endDialog();
       case 'thanks':
         await say("You're welcome!");

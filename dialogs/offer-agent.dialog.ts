@@ -31,7 +31,7 @@ export class OfferAgentDialog extends CancelAndHelpDialog {
     if (getTurnInfo(step.context).recognition.intent === 'affirm') {
       await requestAgent(step.context, this.services, this.settings);
     } else {
-      await step.context.sendActivity(`OK. ${helpText(this.settings, getTurnInfo(step.context).channel)}`);
+      await step.context.sendActivity(`OK. ${helpText(this.settings, getTurnInfo(step.context).capabilities)}`);
     }
     return step.endDialog();
   }

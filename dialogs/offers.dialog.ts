@@ -83,7 +83,7 @@ export class OffersDialog extends CancelAndHelpDialog {
       const suggestions = await this.services.recommendOffers(customerId, { serviceType }, info.now);
       if (!customerId && !serviceType) {
         await step.context.sendActivity(catalogOverview(catalog));
-        await step.context.sendActivity(this.howToOrder(info.channel));
+        await step.context.sendActivity(this.howToOrder(info.capabilities.inConversationSignIn));
         return step.endDialog();
       }
       offers = offeringsIn(catalog, suggestions.map((suggestion) => suggestion.code));
@@ -95,7 +95,7 @@ export class OffersDialog extends CancelAndHelpDialog {
       offers = await this.sendOfferLines(step, offers, suggestions, customerId !== null, serviceType);
     }
     if (!customerId) {
-      await step.context.sendActivity(this.howToOrder(info.channel));
+      await step.context.sendActivity(this.howToOrder(info.capabilities.inConversationSignIn));
       return step.endDialog();
     }
     const labels = [...offers.map((offering) => offering.name), NO_THANKS];
@@ -125,11 +125,11 @@ export class OffersDialog extends CancelAndHelpDialog {
     return step.endDialog(step.result);
   }
 
-  /** How someone we have not identified can order: on SMS the number is all we have; elsewhere they can sign in. */
-  private howToOrder(channel: 'sms' | 'webchat' | 'voice'): string {
-    return channel === 'sms'
-      ? `To order, text us from the phone number on your account, or ${contactText(this.settings)}.`
-      : `To order, tell me which one you want and I'll check who you are first, or ${contactText(this.settings)}.`;
+  /** How someone we have not identified can order: where they can sign in here, by asking; elsewhere (SMS) the number is all we have. */
+  private howToOrder(canSignInHere: boolean): string {
+    return canSignInHere
+      ? `To order, tell me which one you want and I'll check who you are first, or ${contactText(this.settings)}.`
+      : `To order, text us from the phone number on your account, or ${contactText(this.settings)}.`;
   }
 
   /** Sends the offers a line each, as many as fit one message; returns those sent. */

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder-core';
+import type { ChannelCapabilities, ChannelName } from '../src/channels/channel.ts';
 import type { CustomerSummary } from '../src/domain/customers/customers.service.ts';
 import type { InteractionLink } from '../src/domain/interactions/interactions.service.ts';
 import type { Recognition } from '../src/nlu/recognizer.ts';
@@ -7,7 +8,9 @@ import type { Recognition } from '../src/nlu/recognizer.ts';
 export interface TurnInfo {
   /** The verified customer (on SMS: the sending number matches the one on file), or null. */
   customer: CustomerSummary | null;
-  channel: 'sms' | 'webchat' | 'voice';
+  channel: ChannelName;
+  /** What the channel can do: dialogs ask this, never the channel's name. */
+  capabilities: ChannelCapabilities;
   /** The inbound interaction: the idempotency key of anything this turn does. */
   inboundId: string;
   correlationId: string;

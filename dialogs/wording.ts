@@ -25,9 +25,9 @@ export function formatDayTime(date: Date, settings: BotSettings): string {
   }).format(date);
 }
 
-/** What the bot can do, in one SMS. The opt-out keyword is only mentioned where it exists (SMS). */
-export function helpText(_settings: BotSettings, channel: 'sms' | 'webchat' | 'voice'): string {
-  const optOut = channel === 'sms' ? ' Reply STOP to opt out.' : '';
+/** What the bot can do, in one SMS. The opt-out keyword is only mentioned where carrier keywords work. */
+export function helpText(_settings: BotSettings, capabilities: { carrierKeywords: boolean }): string {
+  const optOut = capabilities.carrierKeywords ? ' Reply STOP to opt out.' : '';
   return `I can help with faults ("my internet is down") and tickets, your bill and charges you dispute, plans, orders and their status, your details, and cancelling. Say "agent" for a person or "start over" anytime.${optOut}`;
 }
 

@@ -6,10 +6,9 @@ import { healthRoutes } from '../http/health.routes.ts';
 import type { BotSettings } from '../../dialogs/services.ts';
 import { createBotServices } from '../bot/bot-services.ts';
 import { createConversationBot } from '../bot/conversation-bot.ts';
-import { createSmsSender } from '../channels/sms/sms.channel.ts';
-import { smsRoutes } from '../channels/sms/sms.routes.ts';
-import type { InboundMessage } from '../channels/channel.ts';
-import { createWebchatChannel } from '../channels/webchat/webchat.ts';
+import { createSmsChannel } from '../channels/sms/sms.channel.ts';
+import { channelsByName, type Channel, type InboundMessage } from '../channels/channel.ts';
+import { createWebchatChannel } from '../channels/webchat/webchat.channel.ts';
 import type { Config } from './config/index.ts';
 import { checkDatabase, openDatabase, type Database } from '../db/client.ts';
 import { demoRoutes } from '../sandbox/demo.routes.ts';
@@ -30,7 +29,6 @@ import { OutboxRelay } from '../queues/outbox-relay.ts';
 import { QueueHub } from '../queues/queue-hub.ts';
 import { createTracking, type Tracking } from '../queues/tracking.ts';
 import { createTurnProcessor } from '../queues/turn.processor.ts';
-import { webchatAssetRoutes } from '../channels/webchat/webchat-assets.routes.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -88,15 +86,29 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   const runsApi = config.role !== 'worker';
   const runsWorkers = config.role !== 'api';
-  const webchat = createWebchatChannel({
-    settings: config.webchat,
-    redisPrefix: config.redis.prefix,
-    redis: producer,
-    createSubscriber: () => createRedis(config.redis.url, 'worker'),
-    prisma,
-    operatorName: config.operator.name,
-    logger,
-  });
+  // The public URL is only known after listening when the port is chosen by the system (tests).
+  let publicBaseUrl = config.http.publicBaseUrl;
+  let localUrl = '';
+  // Every channel the service speaks: mounted, delivered to and upgraded by this one list.
+  const channels: Channel[] = [
+    createSmsChannel({
+      accountSid: config.twilio.accountSid,
+      authToken: config.twilio.authToken,
+      apiBaseUrl: () => (config.twilio.sandbox ? `${publicBaseUrl}/dev/twilio` : config.twilio.apiBaseUrl),
+      publicBaseUrl: () => publicBaseUrl,
+      validateSignatures: config.twilio.validateSignatures,
+    }),
+    createWebchatChannel({
+      settings: config.webchat,
+      redisPrefix: config.redis.prefix,
+      redis: producer,
+      createSubscriber: () => createRedis(config.redis.url, 'worker'),
+      prisma,
+      operatorName: config.operator.name,
+      logger,
+    }),
+  ];
+  const channelNamed = channelsByName(channels);
   /** Every channel's inbound messages go through the gateway here. */
   const acceptMessage = async (message: InboundMessage) => {
     const result = await acceptInboundMessage({ prisma, sql, logger, enqueueTurn: (job) => queues.enqueueTurn(job) }, message);
@@ -104,9 +116,6 @@ export async function startService(config: Config, options: StartOptions = {}): 
     return result;
   };
 
-  // The public URL is only known after listening when the port is chosen by the system (tests).
-  let publicBaseUrl = config.http.publicBaseUrl;
-  let localUrl = '';
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -122,18 +131,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
   );
   let sandbox: TwilioStandInState | undefined;
   if (runsApi) {
-    app.use(
-      smsRoutes({
-        authToken: config.twilio.authToken,
-        publicBaseUrl: () => publicBaseUrl,
-        validateSignatures: config.twilio.validateSignatures,
-        accept: acceptMessage,
-        applyReceipt: createReceiptWriter(sql, 'sms'),
-        onRejected: (reason) => metrics.webhookRejections.inc({ reason }),
-      }),
-    );
-    app.use(webchat.routes(acceptMessage));
-    app.use(webchatAssetRoutes());
+    for (const channel of channels) {
+      app.use(
+        channel.routes({
+          accept: acceptMessage,
+          applyReceipt: createReceiptWriter(sql, channel.name),
+          onRejected: (reason) => metrics.webhookRejections.inc({ reason }),
+        }),
+      );
+    }
     app.use(customerRoutes(prisma, config.devOpenStaffApi));
     app.use(tracking.routes([queues.turns, queues.deliveries]));
     if (config.twilio.sandbox) {
@@ -169,14 +175,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // kept-alive connection just as the balancer reuses it (that race drops requests).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  // WebSockets: the Direct Line stream (on API instances); any other upgrade is refused.
+  // WebSockets (on API instances): the channel whose stream it is takes it; any other upgrade is refused.
   server.on('upgrade', (req, socket, head) => {
-    if (!(runsApi && webchat.handleUpgrade(req, socket, head))) socket.destroy();
+    if (!(runsApi && channels.some((channel) => channel.handleUpgrade?.(req, socket, head)))) socket.destroy();
   });
   const port = listeningPort(server);
   localUrl = `http://127.0.0.1:${port}`;
   if (config.http.port === 0 && config.http.publicBaseUrl === `http://localhost:0`) publicBaseUrl = `http://localhost:${port}`;
-  const apiBaseUrl = config.twilio.sandbox ? `${publicBaseUrl}/dev/twilio` : config.twilio.apiBaseUrl;
 
   if (runsWorkers) {
     const botSettings: BotSettings = {
@@ -204,15 +209,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
       ),
       botSettings,
     );
-    const sms = createSmsSender({
-      accountSid: config.twilio.accountSid,
-      authToken: config.twilio.authToken,
-      apiBaseUrl,
-      statusCallbackUrl: (interactionId) => `${publicBaseUrl}/twilio/sms/status?iid=${interactionId}`,
-    });
     // One lock per conversation for its turns and its deliveries: a turn delivers its own replies.
     const conversationLock = new ConversationLock(workerRedis, config.redis.prefix);
-    const deliveryDeps = { prisma, sql, senders: { sms, webchat: webchat.sender }, recordAcceptance: createAcceptanceWriter(sql), lock: conversationLock, logger, metrics };
+    const deliveryDeps = { prisma, sql, senders: channelNamed, recordAcceptance: createAcceptanceWriter(sql), lock: conversationLock, logger, metrics };
     const turnProcessor = createTurnProcessor({
       turns: {
         prisma,
@@ -222,8 +221,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         logger,
         onTurnHandled: (channel, seconds) => metrics.turnSeconds.observe({ channel }, seconds),
         onTurnStarted: (message) => {
-          if (message.channel !== 'webchat') return;
-          webchat.announceTyping(message.fromAddress).catch((error: unknown) => logger.debug({ err: error }, 'typing indicator not sent'));
+          channelNamed[message.channel]?.announceTyping?.(message.fromAddress).catch((error: unknown) => logger.debug({ err: error }, 'typing indicator not sent'));
         },
       },
       lock: conversationLock,
@@ -253,8 +251,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     sandbox,
     close() {
       closing ??= (async () => {
-        // Web chat streams first: they are long-lived and would hold the server's close.
-        await webchat.close();
+        // Channels' live streams first: they are long-lived and would hold the server's close.
+        await Promise.all(channels.map((channel) => channel.close()));
         await closeServer(server);
         await relay.stop();
         await tracking.close();

@@ -18,6 +18,7 @@ import { PROFILE_UPDATE_ROUTE, ProfileUpdateDialog } from '../../dialogs/profile
 import { PROFILE_VIEW_ROUTE, ProfileViewDialog } from '../../dialogs/profile-view.dialog.ts';
 import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
 import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
+import { CHANNEL_CAPABILITIES } from '../channels/channel.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/interactions.service.ts';
 import type { Sql } from '../db/sql.ts';
@@ -79,6 +80,7 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
       const info: TurnInfo = {
         customer,
         channel: message.channel,
+        capabilities: CHANNEL_CAPABILITIES[message.channel],
         inboundId: message.id,
         correlationId: message.correlationId ?? message.id,
         recognition,

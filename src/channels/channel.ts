@@ -1,6 +1,10 @@
 // What every channel turns provider traffic into, and what it is asked to deliver.
 // Nothing past src/channels/ sees a provider's payload.
 
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Router } from 'express';
+
 export type ChannelName = 'sms' | 'webchat' | 'voice';
 
 /**
@@ -91,4 +95,55 @@ export class PermanentDeliveryError extends Error {
 
 export interface OutboundSender {
   deliver(message: OutboundMessage): Promise<DeliveryResult>;
+}
+
+/** Where a channel's routes hand what arrives: the gateway, the receipt writer, the rejection count. */
+export interface ChannelGateway {
+  /** Stores the inbound message durably and enqueues its turn (a provider retry is a duplicate). */
+  accept(message: InboundMessage): Promise<{ interactionId: string; duplicate: boolean }>;
+  /** Applies a delivery receipt to the outbound message it names. */
+  applyReceipt(receipt: DeliveryReceipt): Promise<'applied' | 'stale' | 'unknown'>;
+  /** Counts a provider request refused at the edge (bad signature, malformed payload), by reason. */
+  onRejected(reason: string): void;
+}
+
+/** A provider's delivery-status report as its request carried it. */
+export interface ProviderReport {
+  body: unknown;
+  /** The callback URL's query: where we put our own reference to the message. */
+  query: unknown;
+}
+
+/**
+ * One channel at the edge, as one object (Novu's providers are built this way): what it is
+ * called and can do, its HTTP routes, its sender and its receipt parsing. The service mounts,
+ * delivers and routes by a list of these; nothing past src/channels/ sees a provider's payload.
+ */
+export interface Channel extends OutboundSender {
+  readonly name: ChannelName;
+  /** The same values as CHANNEL_CAPABILITIES[name]. */
+  readonly capabilities: ChannelCapabilities;
+  /** Its HTTP routes (provider webhooks, client APIs, assets), mounted on API instances. */
+  routes(gateway: ChannelGateway): Router;
+  /** Reads a delivery-status report (throws AppError on one it cannot read); unset where delivery is final once `deliver` returns. */
+  parseReceipt?(report: ProviderReport): DeliveryReceipt;
+  /** Shows "typing…" to the conversation at `address` while a turn runs; set exactly where `capabilities.typingIndicator`. */
+  announceTyping?(address: string): Promise<void>;
+  /** For the HTTP server's 'upgrade' event: true when the channel took the request (its WebSocket). */
+  handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Closes what the channel holds open (live connections), before the HTTP server closes. */
+  close(): Promise<void>;
+}
+
+/** The channels by name: delivery picks a message's sender, a turn its channel, this way. */
+export function channelsByName(channels: readonly Channel[]): Partial<Record<ChannelName, Channel>> {
+  const byName: Partial<Record<ChannelName, Channel>> = {};
+  for (const channel of channels) byName[channel.name] = channel;
+  return byName;
+}
+
+/** Quick replies for a channel without buttons: numbered after the text ("… 1) Yes 2) No"), answered by number or text. */
+export function withNumberedChoices(text: string, suggestedActions: readonly string[]): string {
+  if (suggestedActions.length === 0) return text;
+  return `${text} ${suggestedActions.map((action, index) => `${index + 1}) ${action}`).join(' ')}`;
 }

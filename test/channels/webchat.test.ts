@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ActivityStore } from '../../src/channels/webchat/activity-store.ts';
 import { DirectLineTokens, MAX_USER_TOKEN_SECONDS } from '../../src/channels/webchat/directline-tokens.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { WebchatGuard } from '../../src/channels/webchat/webchat-guard.ts';
-import { createWebchatSender, inboundActivityId, toBotActivity, toTypingActivity } from '../../src/channels/webchat/webchat.channel.ts';
+import { inboundActivityId, toBotActivity } from '../../src/channels/webchat/directline-activities.ts';
 import { AppError } from '../../src/lib/errors.ts';
 import { deleteRedisKeys } from '../support/service.ts';
 import { signUserToken } from '../support/webchat.ts';
@@ -111,39 +110,5 @@ describe('origins', () => {
     { origin: 'null', host: 'bot.example.com', allowed: false },
   ])('origin $origin on host $host: allowed=$allowed', ({ origin, host, allowed }) => {
     expect(guard.originAllowed(origin, host)).toBe(allowed);
-  });
-});
-
-describe('the activity stream of a conversation (Redis)', () => {
-  const store = new ActivityStore(redis, prefix);
-
-  it('publishes each activity once, reads after a watermark, and announces without keeping', async () => {
-    const conversation = `c${randomUUID().slice(0, 8)}`;
-    const sender = createWebchatSender(store, bot);
-    const subscriber = new Redis(REDIS_URL);
-    const heard: string[] = [];
-    subscriber.on('message', (_channel: string, message: string) => heard.push(message));
-    await subscriber.subscribe(store.liveChannel(conversation));
-    try {
-      const first = await sender.deliver({ interactionId: 'i-1', from: 'bot', to: conversation, text: 'one' });
-      expect(first).toEqual({ providerMessageId: `${conversation}|i-1`, status: 'delivered' });
-      // A retried delivery publishes nothing new.
-      await sender.deliver({ interactionId: 'i-1', from: 'bot', to: conversation, text: 'one' });
-      await sender.deliver({ interactionId: 'i-2', from: 'bot', to: conversation, text: 'two' });
-      await store.announce(conversation, toTypingActivity(conversation, bot));
-
-      const all = await store.read(conversation, undefined);
-      expect(all.activities.map((a) => a.text)).toEqual(['one', 'two']);
-      const afterFirst = await store.read(conversation, (await store.read(conversation, undefined, 1)).watermark);
-      expect(afterFirst.activities.map((a) => a.text)).toEqual(['two']);
-      expect(await store.read(conversation, all.watermark)).toEqual({ activities: [], watermark: all.watermark });
-
-      await expect.poll(() => heard.length).toBe(3);
-      expect(heard.slice(0, 2).every((message) => /^\d+-\d+$/.test(message))).toBe(true);
-      expect(JSON.parse(heard[2] ?? '{}')).toMatchObject({ type: 'typing', from: { role: 'bot' } });
-      expect(await redis.ttl(`${prefix}:webchat:{${conversation}}:activities`)).toBeGreaterThan(3600);
-    } finally {
-      subscriber.disconnect();
-    }
   });
 });

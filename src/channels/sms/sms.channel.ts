@@ -1,82 +1,57 @@
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient.js';
 import { z } from 'zod';
-import { toE164 } from '../../lib/phone.ts';
 import {
+  CHANNEL_CAPABILITIES,
   PermanentDeliveryError,
-  type DeliveryReceipt,
+  withNumberedChoices,
+  type Channel,
   type DeliveryResult,
-  type DeliveryStatusName,
-  type InboundMessage,
   type OutboundMessage,
   type OutboundSender,
 } from '../channel.ts';
+import { SMS_STATUS_PATH, smsRoutes } from './sms.routes.ts';
+import { deliveryStatusSchema, parseStatusCallback, toDeliveryStatus } from './twilio-messages.ts';
 
 const TWILIO_API_ORIGIN = 'https://api.twilio.com';
 
-const e164 = z.string().transform((value, ctx) => {
-  const phone = toE164(value);
-  if (!phone) ctx.addIssue({ code: 'custom', message: 'is not a phone number' });
-  return phone ?? '';
-});
-
-/** The fields of Twilio's incoming-message webhook that the product uses. */
-export const incomingSmsSchema = z.object({
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must be a Twilio message SID'),
-  AccountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID'),
-  From: e164,
-  To: e164,
-  Body: z.string().max(1600, 'is longer than an SMS can be').default(''),
-});
-
-const deliveryStatuses = ['queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'accepted', 'scheduled', 'canceled', 'receiving', 'received'] as const;
-const deliveryStatusSchema = z.enum(deliveryStatuses);
-
-export const statusCallbackSchema = z.object({
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must be a Twilio message SID'),
-  MessageStatus: z.enum(deliveryStatuses),
-  ErrorCode: z.string().regex(/^\d+$/).optional(),
-});
-
-export type TwilioParams = Record<string, string>;
-
-/** True when X-Twilio-Signature matches the URL Twilio called and the posted parameters. */
-export function isTwilioSignatureValid(authToken: string, signature: string | undefined, url: string, params: TwilioParams): boolean {
-  if (!signature) return false;
-  return twilio.validateRequest(authToken, signature, url, params);
+export interface SmsChannelOptions {
+  accountSid: string;
+  authToken: string;
+  /**
+   * Where the REST client sends requests (unset: Twilio itself). Read at the first delivery: the
+   * built-in stand-in's URL is known only once the server listens.
+   */
+  apiBaseUrl: () => string | undefined;
+  /** The URL Twilio calls and signs, without a trailing slash (known once the server listens). */
+  publicBaseUrl: () => string;
+  /** Check X-Twilio-Signature on every webhook (off only in development). */
+  validateSignatures: boolean;
+  /** Default 10 s. */
+  timeoutMs?: number;
 }
 
-export function toInboundMessage(payload: z.infer<typeof incomingSmsSchema>, receivedAt = new Date()): InboundMessage {
+/** SMS through Twilio: the incoming-message and status webhooks, and delivery with the official client. */
+export function createSmsChannel(options: SmsChannelOptions): Channel {
+  let sender: OutboundSender | undefined;
   return {
-    channel: 'sms',
-    providerMessageId: payload.MessageSid,
-    from: payload.From,
-    to: payload.To,
-    text: payload.Body.trim(),
-    receivedAt,
-  };
-}
-
-function toDeliveryStatus(status: (typeof deliveryStatuses)[number]): DeliveryStatusName {
-  switch (status) {
-    case 'accepted':
-    case 'scheduled':
-      return 'queued';
-    case 'canceled':
-      return 'failed';
-    case 'receiving':
-      return 'received';
-    default:
-      return status;
-  }
-}
-
-export function toDeliveryReceipt(payload: z.infer<typeof statusCallbackSchema>, interactionId: string | undefined): DeliveryReceipt {
-  return {
-    providerMessageId: payload.MessageSid,
-    status: toDeliveryStatus(payload.MessageStatus),
-    errorCode: payload.ErrorCode,
-    interactionId,
+    name: 'sms',
+    capabilities: CHANNEL_CAPABILITIES.sms,
+    routes: (gateway) => smsRoutes({ authToken: options.authToken, publicBaseUrl: options.publicBaseUrl, validateSignatures: options.validateSignatures, gateway }),
+    deliver(message) {
+      sender ??= createSmsSender({
+        accountSid: options.accountSid,
+        authToken: options.authToken,
+        apiBaseUrl: options.apiBaseUrl(),
+        // The callback URL carries our interaction id, so a receipt finds its message without a lookup by SID.
+        statusCallbackUrl: (interactionId) => `${options.publicBaseUrl()}${SMS_STATUS_PATH}?iid=${interactionId}`,
+        timeoutMs: options.timeoutMs,
+      });
+      return sender.deliver(message);
+    },
+    parseReceipt: (report) => parseStatusCallback(report),
+    // Nothing is held open: the REST client makes one request per message.
+    async close() {},
   };
 }
 
@@ -97,18 +72,18 @@ const PERMANENT_TWILIO_CODES = new Set([21211, 21408, 21610, 21612, 21614, 21617
 
 const restErrorSchema = z.object({ status: z.number(), code: z.number().optional(), message: z.string().optional() });
 
-export interface SmsSenderOptions {
+interface SmsSenderOptions {
   accountSid: string;
   authToken: string;
   /** Unset: Twilio itself. */
   apiBaseUrl: string | undefined;
   /** Builds the status callback URL for a message (it carries our interaction id). */
   statusCallbackUrl: (interactionId: string) => string;
-  timeoutMs?: number;
+  timeoutMs: number | undefined;
 }
 
 /** Delivers SMS with the official twilio client; throws PermanentDeliveryError for refusals. */
-export function createSmsSender(options: SmsSenderOptions): OutboundSender {
+function createSmsSender(options: SmsSenderOptions): OutboundSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const httpClient = options.apiBaseUrl ? new RedirectingRequestClient(options.apiBaseUrl.replace(/\/+$/, ''), timeoutMs) : undefined;
   const client = twilio(options.accountSid, options.authToken, { httpClient, timeout: timeoutMs });
@@ -119,7 +94,8 @@ export function createSmsSender(options: SmsSenderOptions): OutboundSender {
         const sent = await client.messages.create({
           to: message.to,
           from: message.from,
-          body: smsBody(message.text, message.suggestedActions ?? []),
+          // SMS has no buttons: quick replies become numbered options after the text.
+          body: withNumberedChoices(message.text, message.suggestedActions ?? []),
           statusCallback: options.statusCallbackUrl(message.interactionId),
         });
         const status = deliveryStatusSchema.safeParse(sent.status);
@@ -141,10 +117,4 @@ function classifyTwilioError(error: unknown): Error {
     }
   }
   return error instanceof Error ? error : new Error(String(error));
-}
-
-/** SMS has no buttons: quick replies become numbered options after the text ("1) Yes 2) No"). */
-export function smsBody(text: string, suggestedActions: string[]): string {
-  if (suggestedActions.length === 0) return text;
-  return `${text} ${suggestedActions.map((action, index) => `${index + 1}) ${action}`).join(' ')}`;
 }

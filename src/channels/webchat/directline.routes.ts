@@ -10,7 +10,7 @@ import type { InboundMessage } from '../channel.ts';
 import { WATERMARK, type ActivityStore } from './activity-store.ts';
 import { newConversationId, newDirectLineUserId, type ConversationGrant, type DirectLineTokens } from './directline-tokens.ts';
 import { RateLimitedError, type WebchatGuard } from './webchat-guard.ts';
-import { inboundActivityId, incomingActivitySchema, toEchoActivity, toInboundMessage, type WebchatBot } from './webchat.channel.ts';
+import { inboundActivityId, incomingActivitySchema, toEchoActivity, toInboundMessage, type WebchatBot } from './directline-activities.ts';
 
 // The Direct Line 3.0 REST API (learn.microsoft.com, "Direct Line API 3.0 reference"), served
 // by the product so Microsoft's Web Chat and DirectLineJS work against it unchanged. Posting a

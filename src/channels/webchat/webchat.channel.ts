@@ -1,134 +1,78 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import type { DeliveryResult, InboundMessage, OutboundMessage, OutboundSender } from '../channel.ts';
-import type { ActivityStore, DirectLineActivity } from './activity-store.ts';
-import type { ConversationGrant } from './directline-tokens.ts';
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../app/config/index.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { CHANNEL_CAPABILITIES, type Channel } from '../channel.ts';
+import { ActivityStore, LiveFeed } from './activity-store.ts';
+import { toBotActivity, toTypingActivity, WEBCHAT_BOT_ID, type WebchatBot } from './directline-activities.ts';
+import { DirectLineStreams } from './directline-stream.ts';
+import { DirectLineTokens } from './directline-tokens.ts';
+import { directLineRoutes } from './directline.routes.ts';
+import { webchatAssetRoutes } from './webchat-assets.routes.ts';
+import { WebchatGuard } from './webchat-guard.ts';
 
-// Web chat speaks Direct Line 3.0 activities. This file converts them at the edge: a visitor's
-// message activity into the channel-neutral InboundMessage (and the echo Direct Line clients wait
-// for), and a stored reply into a bot message activity with its quick replies as imBack buttons.
-// On this channel a conversation's address is its Direct Line conversation id.
+// The web chat channel as the runtime mounts it: the Direct Line API, its WebSocket stream and the
+// Web Chat bundle on API instances, the sender (publish to the conversation's stream) on worker
+// instances. Both sides meet only in Redis, so any instance can deliver to any connection.
 
-/** Our side of every web chat conversation. */
-export interface WebchatBot {
-  id: string;
-  name: string;
+export interface WebchatChannelOptions {
+  settings: Config['webchat'];
+  redisPrefix: string;
+  /** Fails fast when Redis is down (the API must not hang). */
+  redis: Redis;
+  /** A new connection for pub/sub (one per instance, opened with the first WebSocket client). */
+  createSubscriber: () => Redis;
+  prisma: PrismaClient;
+  operatorName: string;
+  logger: Logger;
 }
 
-export const WEBCHAT_BOT_ID = 'bot';
-const CHANNEL_ID = 'directline';
+export function createWebchatChannel(options: WebchatChannelOptions): Channel {
+  const { settings, logger } = options;
+  const bot: WebchatBot = { id: WEBCHAT_BOT_ID, name: options.operatorName };
+  const store = new ActivityStore(options.redis, options.redisPrefix);
+  let streams: DirectLineStreams | undefined;
 
-const shortText = (max: number) => z.string().max(max);
-
-/** A client's activity as posted to /conversations/{id}/activities (the fields this product reads). */
-export const incomingActivitySchema = z.object({
-  type: z.string().min(1).max(64),
-  text: z.string().optional(),
-  textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
-  locale: shortText(35).optional(),
-  localTimestamp: shortText(64).optional(),
-  localTimezone: shortText(64).optional(),
-  from: z.object({ id: shortText(256).optional(), name: shortText(256).optional(), role: shortText(32).optional() }).optional(),
-  attachments: z.array(z.unknown()).optional(),
-  channelData: z
-    .object({
-      clientActivityID: shortText(256).optional(),
-      clientActivityId: shortText(256).optional(),
-      clientTimestamp: shortText(64).optional(),
-    })
-    .optional(),
-});
-
-export type IncomingActivity = z.infer<typeof incomingActivitySchema>;
-
-/**
- * The activity id a posted activity gets: derived from the client's own id for it
- * (channelData.clientActivityID, as Web Chat sets), so a retried post is recognised; random
- * without one. It is also the message's provider id, the deduplication key.
- */
-export function inboundActivityId(conversationId: string, activity: IncomingActivity): string {
-  const clientId = activity.channelData?.clientActivityID ?? activity.channelData?.clientActivityId;
-  if (!clientId) return `${conversationId}|${randomUUID()}`;
-  return `${conversationId}|c${createHash('sha256').update(clientId).digest('base64url').slice(0, 22)}`;
-}
-
-/** The visitor's message as the gateway takes it. */
-export function toInboundMessage(activityId: string, text: string, grant: ConversationGrant, bot: WebchatBot, receivedAt: Date): InboundMessage {
   return {
-    channel: 'webchat',
-    providerMessageId: activityId,
-    from: grant.conversationId,
-    to: bot.id,
-    text,
-    receivedAt,
-    ...(grant.customerId ? { customerId: grant.customerId } : {}),
-  };
-}
-
-/**
- * The posted activity as the conversation shows it (Direct Line echoes what a client sends, and
- * Web Chat marks a message sent when its echo arrives). The sender is the token's user.
- */
-export function toEchoActivity(activityId: string, activity: IncomingActivity, text: string, grant: ConversationGrant, bot: WebchatBot, receivedAt: Date): DirectLineActivity {
-  const clientActivityID = activity.channelData?.clientActivityID ?? activity.channelData?.clientActivityId;
-  const clientTimestamp = activity.channelData?.clientTimestamp;
-  return {
-    type: 'message',
-    id: activityId,
-    timestamp: receivedAt.toISOString(),
-    ...(activity.localTimestamp ? { localTimestamp: activity.localTimestamp } : {}),
-    ...(activity.localTimezone ? { localTimezone: activity.localTimezone } : {}),
-    channelId: CHANNEL_ID,
-    conversation: { id: grant.conversationId },
-    from: { id: grant.userId, ...(activity.from?.name ? { name: activity.from.name } : {}), role: 'user' },
-    recipient: { id: bot.id, name: bot.name, role: 'bot' },
-    text,
-    textFormat: 'plain',
-    ...(activity.locale ? { locale: activity.locale } : {}),
-    ...(clientActivityID || clientTimestamp ? { channelData: { ...(clientActivityID ? { clientActivityID } : {}), ...(clientTimestamp ? { clientTimestamp } : {}) } } : {}),
-  };
-}
-
-/** A stored reply as a bot message; quick replies become imBack buttons (a tap sends the text back). */
-export function toBotActivity(message: OutboundMessage, bot: WebchatBot, now = new Date()): DirectLineActivity {
-  const actions = message.suggestedActions ?? [];
-  return {
-    type: 'message',
-    id: `${message.to}|${message.interactionId}`,
-    timestamp: now.toISOString(),
-    channelId: CHANNEL_ID,
-    conversation: { id: message.to },
-    from: { id: bot.id, name: bot.name, role: 'bot' },
-    text: message.text,
-    textFormat: 'plain',
-    ...(actions.length > 0 ? { suggestedActions: { actions: actions.map((action) => ({ type: 'imBack' as const, title: action, value: action })) } } : {}),
-  };
-}
-
-/** "The bot is writing": shown by Web Chat until the reply arrives (or a few seconds pass). */
-export function toTypingActivity(conversationId: string, bot: WebchatBot, now = new Date()): DirectLineActivity {
-  return {
-    type: 'typing',
-    id: `${conversationId}|t${randomUUID()}`,
-    timestamp: now.toISOString(),
-    channelId: CHANNEL_ID,
-    conversation: { id: conversationId },
-    from: { id: bot.id, name: bot.name, role: 'bot' },
-  };
-}
-
-/**
- * Delivers replies by publishing them to the conversation's activity stream, where every
- * instance's WebSocket and polling clients read them. Publishing is idempotent per reply, so a
- * retried delivery never shows a message twice. Once published the message is delivered: the
- * stream keeps it for the client to fetch, as Direct Line does.
- */
-export function createWebchatSender(store: ActivityStore, bot: WebchatBot): OutboundSender {
-  return {
-    async deliver(message: OutboundMessage): Promise<DeliveryResult> {
+    name: 'webchat',
+    capabilities: CHANNEL_CAPABILITIES.webchat,
+    routes(gateway) {
+      const tokens = new DirectLineTokens({ secret: settings.tokenSecret, ttlSeconds: settings.tokenTtlSeconds, userTokenSecret: settings.userTokenSecret });
+      const guard = new WebchatGuard({
+        allowedOrigins: settings.allowedOrigins,
+        ratePerIp: settings.ratePerIp,
+        ratePerConversation: settings.ratePerConversation,
+        redis: options.redis,
+        prefix: options.redisPrefix,
+        logger,
+      });
+      const feed = new LiveFeed(options.createSubscriber, (conversationId) => store.liveChannel(conversationId), logger);
+      streams = new DirectLineStreams({ tokens, store, feed, guard, logger });
+      const router = Router();
+      router.use(directLineRoutes({ prisma: options.prisma, tokens, store, guard, bot, maxMessageLength: settings.maxMessageLength, accept: gateway.accept, logger }));
+      router.use(webchatAssetRoutes());
+      return router;
+    },
+    /**
+     * Publishes the reply to the conversation's activity stream, where every instance's WebSocket
+     * and polling clients read it. Publishing is idempotent per reply, so a retried delivery never
+     * shows a message twice; once published it is delivered (the stream keeps it for the client to
+     * fetch, as Direct Line does), so no receipts come back.
+     */
+    async deliver(message) {
       const activity = toBotActivity(message, bot);
       await store.publish(message.to, activity);
       return { providerMessageId: activity.id, status: 'delivered' };
+    },
+    async announceTyping(conversationId) {
+      await store.announce(conversationId, toTypingActivity(conversationId, bot));
+    },
+    handleUpgrade(req, socket, head) {
+      return streams?.handleUpgrade(req, socket, head) ?? false;
+    },
+    async close() {
+      await streams?.close();
     },
   };
 }
