@@ -19,7 +19,7 @@ import { PROFILE_VIEW_ROUTE, ProfileViewDialog } from '../../dialogs/profile-vie
 import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
 import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
-import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/interactions.service.ts';
+import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/turns.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Recognizer } from '../nlu/recognizer.ts';
 import { DialogStateConfigurationCache } from './dialog-state-configuration.ts';

@@ -1,7 +1,10 @@
 // What every channel turns provider traffic into, and what it is asked to deliver.
 // Nothing past src/channels/ sees a provider's payload.
 
-export type ChannelName = 'sms' | 'webchat' | 'voice';
+import type { ChannelName, DeliveryStatusName } from '../domain/interactions/messages.ts';
+
+// The message shapes belong to the domain, which stores them; channels produce and consume them.
+export type { ChannelName, DeliveryReceipt, DeliveryStatusName, InboundMessage } from '../domain/interactions/messages.ts';
 
 /**
  * What a channel can do, so the gateway, delivery and dialogs ask the channel instead of
@@ -31,34 +34,6 @@ export const CHANNEL_CAPABILITIES: Record<ChannelName, ChannelCapabilities> = {
   voice: { carrierKeywords: false, addressIsPhone: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: true, maxTextLength: 1000 },
 };
 
-export type DeliveryStatusName =
-  | 'pending'
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'undelivered'
-  | 'failed'
-  | 'read'
-  | 'received';
-
-export interface InboundMessage {
-  channel: ChannelName;
-  /** The provider's id for the message (Twilio MessageSid): the deduplication key. */
-  providerMessageId: string;
-  /** The customer's address (E.164 phone number for SMS). */
-  from: string;
-  /** Our address that was contacted. */
-  to: string;
-  text: string;
-  receivedAt: Date;
-  /**
-   * The customer the channel verified itself (web chat: a signed user token). Unset: the gateway
-   * identifies the sender (by phone number, or as the customer the conversation is signed in as).
-   */
-  customerId?: string | null;
-}
-
 export interface OutboundMessage {
   interactionId: string;
   from: string;
@@ -66,14 +41,6 @@ export interface OutboundMessage {
   text: string;
   /** Quick replies: a channel with buttons shows them, SMS numbers them after the text. */
   suggestedActions?: string[];
-}
-
-export interface DeliveryReceipt {
-  providerMessageId: string;
-  status: DeliveryStatusName;
-  errorCode: string | undefined;
-  /** Our interaction id, when the provider echoes it back (the status callback URL carries it). */
-  interactionId: string | undefined;
 }
 
 export interface DeliveryResult {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdjustmentPolicySettings } from '../../app/config/index.ts';
+import type { AdjustmentPolicySettings } from './adjustment-policy.ts';
 import type { AdjustmentStatus, Channel, Prisma } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import { inTransaction, isUniqueViolation } from '../../lib/db-types.ts';

@@ -1,4 +1,4 @@
-import type { AdjustmentPolicySettings } from '../../app/config/index.ts';
+import type { AdjustmentPolicySettings } from './adjustment-policy.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { decideAdjustment, POLICY_DECIDER } from './adjustment-policy.ts';
