@@ -228,3 +228,8 @@ export async function findCustomerAdjustment(db: DbClient, customerId: string, n
   const adjustment = await db.billAdjustment.findFirst({ where: { customerId, number }, select: adjustmentSelect });
   return adjustment ? toView(adjustment) : null;
 }
+
+/** An adjustment by its id or its number, for staff tools (the number parsed from an ADJ- reference). */
+export async function findAdjustmentByIdOrNumber(db: DbClient, key: { id: string } | { number: number }) {
+  return db.billAdjustment.findFirst({ where: key, select: { id: true, number: true, status: true, customerId: true } });
+}
