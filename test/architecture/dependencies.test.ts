@@ -40,7 +40,8 @@ function describeViolations(result: ICruiseResult): string[] {
   return result.summary.violations.map((violation: IViolation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`).sort();
 }
 
-describe('dependency rules', () => {
+// Parsing every module takes a few seconds, many more on a busy machine.
+describe('dependency rules', { timeout: 120_000 }, () => {
   it('every import in src and dialogs points the allowed way', async () => {
     const found = await violations(root, ['src', 'dialogs']);
     const wrong = found.filter((violation) => !AWAITING_OTHER_BRANCHES.has(violation));
