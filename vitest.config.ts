@@ -14,6 +14,7 @@ const DATABASE_AGNOSTIC = [
   'test/network/**',
   'test/channels/**',
   'test/sandbox/**',
+  'test/architecture/**',
   'test/domain/adjustment-policy.test.ts',
   'test/domain/catalog.test.ts',
   'test/domain/retention-policy.test.ts',

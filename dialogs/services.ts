@@ -1,4 +1,5 @@
-import type { AdjustmentPolicySettings, VerificationSettings } from '../src/app/config/index.ts';
+import type { AdjustmentPolicySettings } from '../src/domain/billing/adjustment-policy.ts';
+import type { VerificationSettings } from '../src/domain/identity/verification.service.ts';
 import type { ServiceType } from '../src/generated/prisma/client.ts';
 import type { BillingServices } from './services/billing.ts';
 import type { TrackingServices } from './services/tracking.ts';

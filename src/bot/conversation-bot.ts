@@ -20,7 +20,7 @@ import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
 import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
 import { CHANNEL_CAPABILITIES } from '../channels/channel.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
-import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/interactions.service.ts';
+import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/turns.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Recognizer } from '../nlu/recognizer.ts';
 import { DialogStateConfigurationCache } from './dialog-state-configuration.ts';

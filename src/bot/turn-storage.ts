@@ -1,7 +1,7 @@
 import type { Storage, StoreItems } from 'botbuilder-core';
 import { z } from 'zod';
 import { statement, type Sql } from '../db/sql.ts';
-import type { InboundTurnMessage, StoredBotState } from '../domain/interactions/interactions.service.ts';
+import type { InboundTurnMessage, StoredBotState } from '../domain/interactions/turns.ts';
 
 /** Another turn changed the state since this turn read it; the job retries the turn. */
 export class StateConflictError extends Error {

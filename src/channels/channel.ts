@@ -4,8 +4,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Router } from 'express';
+import type { ChannelName, DeliveryStatusName, InboundMessage, DeliveryReceipt } from '../domain/interactions/messages.ts';
 
-export type ChannelName = 'sms' | 'webchat' | 'voice';
+// The message shapes belong to the domain, which stores them; channels produce and consume them.
+export type { ChannelName, DeliveryReceipt, DeliveryStatusName, InboundMessage } from '../domain/interactions/messages.ts';
 
 /**
  * What a channel can do, so the gateway, delivery and dialogs ask the channel instead of
@@ -35,34 +37,6 @@ export const CHANNEL_CAPABILITIES: Record<ChannelName, ChannelCapabilities> = {
   voice: { carrierKeywords: false, addressIsPhone: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: true, maxTextLength: 1000 },
 };
 
-export type DeliveryStatusName =
-  | 'pending'
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'undelivered'
-  | 'failed'
-  | 'read'
-  | 'received';
-
-export interface InboundMessage {
-  channel: ChannelName;
-  /** The provider's id for the message (Twilio MessageSid): the deduplication key. */
-  providerMessageId: string;
-  /** The customer's address (E.164 phone number for SMS). */
-  from: string;
-  /** Our address that was contacted. */
-  to: string;
-  text: string;
-  receivedAt: Date;
-  /**
-   * The customer the channel verified itself (web chat: a signed user token). Unset: the gateway
-   * identifies the sender (by phone number, or as the customer the conversation is signed in as).
-   */
-  customerId?: string | null;
-}
-
 export interface OutboundMessage {
   interactionId: string;
   from: string;
@@ -70,14 +44,6 @@ export interface OutboundMessage {
   text: string;
   /** Quick replies: a channel with buttons shows them, SMS numbers them after the text. */
   suggestedActions?: string[];
-}
-
-export interface DeliveryReceipt {
-  providerMessageId: string;
-  status: DeliveryStatusName;
-  errorCode: string | undefined;
-  /** Our interaction id, when the provider echoes it back (the status callback URL carries it). */
-  interactionId: string | undefined;
 }
 
 export interface DeliveryResult {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { InboundMessage } from '../channels/channel.ts';
 import type { Sql } from '../db/sql.ts';
-import { storeInboundMessage, type InboundSender } from '../domain/interactions/interactions.service.ts';
+import { storeInboundMessage, type InboundSender } from '../domain/interactions/inbound.ts';
 import { findConversationCustomerId } from '../domain/interactions/conversations.service.ts';
 import type { Logger } from '../lib/logger.ts';
 

@@ -10,7 +10,7 @@ import {
   type RecordedTurn,
   type StoredBotState,
   type TurnOutcome,
-} from '../domain/interactions/interactions.service.ts';
+} from '../domain/interactions/turns.ts';
 import type { Logger } from '../lib/logger.ts';
 import { classifySmsKeyword } from './sms-keywords.ts';
 

@@ -2,13 +2,8 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Sql } from '../db/sql.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { PermanentDeliveryError, type ChannelName, type OutboundSender } from '../channels/channel.ts';
-import {
-  listPendingOutbound,
-  recordDeliveryFailure,
-  type OutboundForDelivery,
-  type ProviderAcceptance,
-  type RecordedTurn,
-} from '../domain/interactions/interactions.service.ts';
+import { listPendingOutbound, recordDeliveryFailure, type OutboundForDelivery, type ProviderAcceptance } from '../domain/interactions/outbound.ts';
+import type { RecordedTurn } from '../domain/interactions/turns.ts';
 import { CONSENT_REPLY_REASONS } from '../gateway/turns.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { listStrandedInbound, listStrandedOutbound } from '../domain/interactions/interactions.service.ts';
+import { listStrandedInbound } from '../domain/interactions/inbound.ts';
+import { listStrandedOutbound } from '../domain/interactions/outbound.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { QueueHub } from './queue-hub.ts';
 

@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from 'bullmq';
 import { handlePendingTurns, type TurnDeps } from '../gateway/turns.ts';
-import type { RecordedTurn } from '../domain/interactions/interactions.service.ts';
+import type { RecordedTurn } from '../domain/interactions/turns.ts';
 import type { ConversationLock } from './conversation-lock.ts';
 import type { ImmediateDeliveryResult } from './delivery.processor.ts';
 

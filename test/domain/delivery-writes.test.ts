@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSid } from '../../src/sandbox/twilio-signing.ts';
-import { createAcceptanceWriter, createReceiptWriter } from '../../src/domain/interactions/interactions.service.ts';
+import { createAcceptanceWriter } from '../../src/domain/interactions/outbound.ts';
+import { createReceiptWriter } from '../../src/domain/interactions/receipts.ts';
 import { createDemoDatabase, type DemoDatabase } from '../support/demo-database.ts';
 
 // Acceptances and status callbacks submitted together share one statement (the group commit):

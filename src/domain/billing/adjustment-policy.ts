@@ -1,8 +1,16 @@
-import type { AdjustmentPolicySettings } from '../../app/config/index.ts';
 import { centsToDecimal, parseCents } from './money.ts';
 
 // Which bill credits the bot may approve by itself. Pure: the adjustments service gathers the
 // facts inside its transaction and records what this decides.
+
+/** When the bot may approve a bill credit by itself (the ADJUSTMENT_* settings). Amounts are decimal strings, never floats. */
+export interface AdjustmentPolicySettings {
+  autoApproveLimit: string;
+  autoApprovePerPeriod: number;
+  periodDays: number;
+  /** Above this amount the customer confirms with a one-time code. */
+  otpThreshold: string;
+}
 
 export interface AdjustmentFacts {
   /** The credit asked for, in cents (> 0). */
@@ -63,7 +71,7 @@ export function needsOneTimeCode(amountCents: bigint, settings: AdjustmentPolicy
 
 function limitCents(amount: string): bigint {
   const cents = parseCents(amount);
-  // config.ts validates these as amounts; a bad one here is a programming error.
+  // The configuration validates these as amounts; a bad one here is a programming error.
   if (cents === undefined) throw new Error(`Adjustment setting is not an amount: ${amount}`);
   return cents;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdjustmentPolicySettings } from '../../app/config/index.ts';
+import type { AdjustmentPolicySettings } from './adjustment-policy.ts';
 import type { AdjustmentStatus, Channel, Prisma } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import { inTransaction, isUniqueViolation } from '../../lib/db-types.ts';
@@ -227,4 +227,9 @@ export async function findChargeDispute(db: DbClient, customerId: string, charge
 export async function findCustomerAdjustment(db: DbClient, customerId: string, number: number): Promise<AdjustmentView | null> {
   const adjustment = await db.billAdjustment.findFirst({ where: { customerId, number }, select: adjustmentSelect });
   return adjustment ? toView(adjustment) : null;
+}
+
+/** An adjustment by its id or its number, for staff tools (the number parsed from an ADJ- reference). */
+export async function findAdjustmentByIdOrNumber(db: DbClient, key: { id: string } | { number: number }) {
+  return db.billAdjustment.findFirst({ where: key, select: { id: true, number: true, status: true, customerId: true } });
 }

@@ -1,5 +1,5 @@
-import type { AdjustmentPolicySettings } from '../../app/config/index.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import type { AdjustmentPolicySettings } from './adjustment-policy.ts';
+import type { Channel, Prisma, ServiceType } from '../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { decideAdjustment, POLICY_DECIDER } from './adjustment-policy.ts';
 import { formatAdjustmentReference } from './adjustments.service.ts';
@@ -22,12 +22,21 @@ export interface ProposedCredit {
   status: 'approved' | 'pending';
 }
 
+/** What the credit is worked out from: the breached ticket, as the tickets process read it. */
+export interface BreachedTicket {
+  id: string;
+  number: number;
+  customerId: string;
+  productId: string | null;
+  serviceType: ServiceType;
+  issueStartedAt: Date | null;
+  createdAt: Date;
+  reopenCount: number;
+  channel: Channel;
+}
+
 /** Proposes the SLA credit for a breached ticket, once per ticket and reopening; null when there is nothing to credit. */
-export async function proposeSlaCredit(tx: Prisma.TransactionClient, ticketId: string, policy: AdjustmentPolicySettings, now: Date): Promise<ProposedCredit | null> {
-  const ticket = await tx.troubleTicket.findUniqueOrThrow({
-    where: { id: ticketId },
-    select: { id: true, number: true, customerId: true, productId: true, serviceType: true, issueStartedAt: true, createdAt: true, reopenCount: true, channel: true },
-  });
+export async function proposeSlaCredit(tx: Prisma.TransactionClient, ticket: BreachedTicket, policy: AdjustmentPolicySettings, now: Date): Promise<ProposedCredit | null> {
   const idempotencyKey = `sla-credit-${ticket.id}-${ticket.reopenCount}`;
   const existing = await tx.billAdjustment.findUnique({ where: { idempotencyKey }, select: { id: true, number: true, amount: true, status: true, bill: { select: { currency: true } } } });
   if (existing) {

@@ -1,5 +1,4 @@
 import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
-import type { VerificationSettings } from '../../app/config/index.ts';
 import { inTransaction, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { findCustomerIdByPhone, getCustomer, type CustomerSummary } from '../customers/customers.service.ts';
@@ -21,6 +20,14 @@ import {
 const KEY_LENGTH = 32;
 const CODE_DIGITS = 6;
 const HOUR_MS = 3_600_000;
+
+/** How one-time codes behave (the OTP_* settings). */
+export interface VerificationSettings {
+  codeTtlSeconds: number;
+  maxAttempts: number;
+  maxPerHour: number;
+  verifiedMinutes: number;
+}
 
 export interface IssueCodeRequest {
   /** The conversation the customer is verifying in (the code is good only there). */

@@ -3,7 +3,7 @@ import { recordAuditEvent } from '../audit/audit.service.ts';
 import { addBillLineOnce, findOrOpenNextBill } from '../billing/bill-lines.ts';
 import { toCents } from '../billing/money.ts';
 import { formatOrderReference } from './order-reference.ts';
-import { formatTicketReference } from '../tickets/trouble-tickets.service.ts';
+import { formatTicketReference, openOrderFalloutTicket } from '../tickets/trouble-tickets.service.ts';
 import { completeStepOnce, isStepDone, recordTimelineEvent, type StepContext } from '../timeline/timeline.service.ts';
 import type { JobRun, TrackingJobs } from '../timeline/tracking-jobs.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -412,32 +412,17 @@ export async function completeOrder(deps: FulfillmentDeps, orderId: string, run:
   return state;
 }
 
+/** Failed items leave a ticket for provisioning (opened by the tickets process, once per order). */
 async function openFalloutTicket(tx: Prisma.TransactionClient, order: OrderRow, failed: ItemRow[], reasons: string, now: Date) {
-  const first = failed[0];
-  const reason = `Order ${formatOrderReference(order.number)} could not be fulfilled`;
-  return tx.troubleTicket.upsert({
-    where: { idempotencyKey: `order-fallout-${order.id}` },
-    update: {},
-    create: {
-      customerId: order.customerId,
-      productId: null,
-      serviceType: first?.offering.serviceType ?? 'internet',
-      ticketType: 'orderFallout',
-      status: 'acknowledged',
-      severity: 'major',
-      name: reason,
-      description: reasons,
-      channel: order.channel,
-      relatedOrderId: order.id,
-      workQueue: 'provisioning',
-      diagnosedAt: now,
-      diagnosticResult: { kind: 'orderFallout', failures: failed.map((item) => ({ itemId: item.id, offering: item.offering.code, reason: item.stateReason })) },
-      slaStartedAt: now,
-      statusChangeReason: reason,
-      idempotencyKey: `order-fallout-${order.id}`,
-      statusChanges: { create: { status: 'acknowledged', reason } },
-    },
-    select: { id: true, number: true },
+  return openOrderFalloutTicket(tx, {
+    orderId: order.id,
+    customerId: order.customerId,
+    serviceType: failed[0]?.offering.serviceType ?? 'internet',
+    channel: order.channel,
+    reason: `Order ${formatOrderReference(order.number)} could not be fulfilled`,
+    description: reasons,
+    failures: failed.map((item) => ({ itemId: item.id, offering: item.offering.code, reason: item.stateReason })),
+    now,
   });
 }
 

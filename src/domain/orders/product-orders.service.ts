@@ -256,3 +256,54 @@ export function describeOrderState(state: ProductOrderState): string {
       return 'cancelled';
   }
 }
+
+/** An order by its id or its number, for staff tools (the number parsed from an ORD- reference). */
+export async function findOrderByIdOrNumber(db: DbClient, key: { id: string } | { number: number }) {
+  return db.productOrder.findFirst({ where: key, select: { id: true, number: true, state: true, customerId: true } });
+}
+
+/** The order placed under this idempotency key, if any. */
+export async function findOrderByIdempotencyKey(db: DbClient, idempotencyKey: string): Promise<{ id: string; number: number } | null> {
+  return db.productOrder.findUnique({ where: { idempotencyKey }, select: { id: true, number: true } });
+}
+
+export interface CancellationOrderRequest {
+  customerId: string;
+  accountId: string;
+  /** The product to cancel, its offering and its current monthly price. */
+  productId: string;
+  offeringId: string;
+  recurringPrice: Prisma.Decimal;
+  /** For the agent who takes it up. */
+  description: string;
+  channel: Channel;
+  idempotencyKey: string;
+}
+
+/** Records a cancellation request: a held "cancellation" order with one "delete" item on the product, for a person. */
+export async function createCancellationOrder(tx: DbClient, request: CancellationOrderRequest): Promise<{ id: string; number: number }> {
+  return tx.productOrder.create({
+    data: {
+      customerId: request.customerId,
+      accountId: request.accountId,
+      state: 'held',
+      category: 'cancellation',
+      description: request.description,
+      channel: request.channel,
+      idempotencyKey: request.idempotencyKey,
+      items: {
+        create: { action: 'delete', offeringId: request.offeringId, productId: request.productId, state: 'held', recurringPrice: request.recurringPrice },
+      },
+    },
+    select: { id: true, number: true },
+  });
+}
+
+/** The customer's latest open cancellation request for this product, if any. */
+export async function findOpenCancellationOrder(db: DbClient, customerId: string, productId: string): Promise<{ id: string; number: number } | null> {
+  return db.productOrder.findFirst({
+    where: { customerId, category: 'cancellation', state: { in: [...OPEN_ORDER_STATES] }, items: { some: { productId, action: 'delete' } } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, number: true },
+  });
+}

@@ -1,9 +1,14 @@
 import type { Channel } from '../../generated/prisma/client.ts';
 import { inTransaction, isUniqueViolation, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { OPEN_ORDER_STATES } from '../orders/customer-holdings.ts';
 import { formatOrderReference } from '../orders/order-reference.ts';
-import { checkOrderEligibility, placeProductOrder } from '../orders/product-orders.service.ts';
+import {
+  checkOrderEligibility,
+  createCancellationOrder,
+  findOpenCancellationOrder,
+  findOrderByIdempotencyKey,
+  placeProductOrder,
+} from '../orders/product-orders.service.ts';
 import { toCents } from '../billing/money.ts';
 import { chooseRetentionOffer, LOYALTY_COOLDOWN_MONTHS, tenureInMonths, type CatalogOffering, type RetentionOffer } from './retention-policy.ts';
 
@@ -178,7 +183,7 @@ export async function acceptRetentionOffer(db: DbClient, request: AcceptRetentio
     });
     return { status: 'accepted', order: null };
   }
-  const placed = await db.productOrder.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: { id: true } });
+  const placed = await findOrderByIdempotencyKey(db, request.idempotencyKey);
   if (!placed) {
     // The change must replace the very product the customer asked to cancel.
     const eligibility = await checkOrderEligibility(db, request.customerId, offer.offeringCode, {}, new Date());
@@ -212,20 +217,15 @@ export async function requestServiceCancellation(db: DbClient, request: RequestC
       });
       const because = request.reason ? ` Reason given: "${request.reason}".` : ' No reason given.';
       const contactBy = request.contactBy.toISOString().slice(0, 10);
-      const created = await tx.productOrder.create({
-        data: {
-          customerId: request.customerId,
-          accountId: product.accountId,
-          state: 'held',
-          category: 'cancellation',
-          description: `Customer asked over ${request.channel} to cancel ${product.offering.name}${product.serviceIdentifier ? ` (${product.serviceIdentifier})` : ''}.${because} Held for an agent: contact the customer by ${contactBy} to agree the date.`,
-          channel: request.channel,
-          idempotencyKey: request.idempotencyKey,
-          items: {
-            create: { action: 'delete', offeringId: product.offeringId, productId: request.productId, state: 'held', recurringPrice: product.offering.recurringPrice },
-          },
-        },
-        select: { id: true, number: true },
+      const created = await createCancellationOrder(tx, {
+        customerId: request.customerId,
+        accountId: product.accountId,
+        productId: request.productId,
+        offeringId: product.offeringId,
+        recurringPrice: product.offering.recurringPrice,
+        description: `Customer asked over ${request.channel} to cancel ${product.offering.name}${product.serviceIdentifier ? ` (${product.serviceIdentifier})` : ''}.${because} Held for an agent: contact the customer by ${contactBy} to agree the date.`,
+        channel: request.channel,
+        idempotencyKey: request.idempotencyKey,
       });
       if (request.signalId) await tx.churnSignal.update({ where: { id: request.signalId }, data: { orderId: created.id } });
       await recordAuditEvent(tx, {
@@ -250,15 +250,11 @@ export async function requestServiceCancellation(db: DbClient, request: RequestC
 
 /** An open cancellation request for this product, if the customer already made one. */
 export async function findOpenCancellation(db: DbClient, customerId: string, productId: string): Promise<OrderReference | null> {
-  const order = await db.productOrder.findFirst({
-    where: { customerId, category: 'cancellation', state: { in: [...OPEN_ORDER_STATES] }, items: { some: { productId, action: 'delete' } } },
-    orderBy: { createdAt: 'desc' },
-    select: { id: true, number: true },
-  });
+  const order = await findOpenCancellationOrder(db, customerId, productId);
   return order ? { id: order.id, reference: formatOrderReference(order.number) } : null;
 }
 
 async function findOrder(db: DbClient, idempotencyKey: string): Promise<OrderReference | null> {
-  const order = await db.productOrder.findUnique({ where: { idempotencyKey }, select: { id: true, number: true } });
+  const order = await findOrderByIdempotencyKey(db, idempotencyKey);
   return order ? { id: order.id, reference: formatOrderReference(order.number) } : null;
 }

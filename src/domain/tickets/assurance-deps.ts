@@ -1,10 +1,17 @@
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import type { AdjustmentPolicySettings, SlaSettings } from '../../app/config/index.ts';
+import type { AdjustmentPolicySettings } from '../billing/adjustment-policy.ts';
 import type { StepContext } from '../timeline/timeline.service.ts';
 import type { TrackingJobs } from '../timeline/tracking-jobs.ts';
 import { queueCustomerText, type CustomerTextDeps, type CustomerUpdate } from '../notifications/customer-updates.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { LineTester } from '../network/network.ts';
+
+/** How long each severity's SLA runs and when it warns (the SLA_* settings). Durations in milliseconds. */
+export interface SlaSettings {
+  bySeverity: { critical: number; major: number; minor: number };
+  warningPercent: number;
+  confirmationTimeoutMs: number;
+}
 
 /** What eTOM Assurance needs: the database, the line tester, texts, follow-up jobs and the SLA settings. */
 export interface AssuranceDeps {

@@ -96,3 +96,8 @@ export async function linkCustomerToOutage(db: DbClient, request: LinkToOutageRe
 function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
+
+/** An outage by id, for staff tools. */
+export async function findOutageById(db: DbClient, id: string) {
+  return db.outage.findUnique({ where: { id }, select: { id: true, area: true, serviceType: true, status: true } });
+}

@@ -107,7 +107,8 @@ async function breachSla(deps: AssuranceDeps, ticketId: string, reference: strin
       const ticket = await tx.troubleTicket.update({
         where: { id: ticketId },
         data: { slaBreachedAt: now, workQueue: SUPERVISOR_QUEUE, assigneeId: supervisor?.id ?? null, escalationLevel: { increment: 1 } },
-        select: { customerId: true, severity: true, ticketType: true, serviceType: true, escalationLevel: true },
+        // With what the SLA credit is worked out from (none of it changed by this update).
+        select: { id: true, number: true, customerId: true, productId: true, severity: true, ticketType: true, serviceType: true, issueStartedAt: true, createdAt: true, reopenCount: true, channel: true, escalationLevel: true },
       });
       await recordTimelineEvent(tx, {
         subjectType: 'troubleTicket',
@@ -121,7 +122,7 @@ async function breachSla(deps: AssuranceDeps, ticketId: string, reference: strin
       // A fault that took the service down: critical or major (see deriveSeverity).
       const serviceDown = ticket.severity !== 'minor' && ticket.ticketType !== 'orderFallout';
       if (serviceDown) {
-        const credit = await proposeSlaCredit(tx, ticketId, deps.adjustments, now);
+        const credit = await proposeSlaCredit(tx, ticket, deps.adjustments, now);
         proposal.credit = credit;
         if (credit) {
           await recordTimelineEvent(tx, { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'note', name: 'credit', detail: `Proposed ${credit.reference} for ${credit.amount} (${credit.status})`, data: { adjustmentId: credit.adjustmentId } });

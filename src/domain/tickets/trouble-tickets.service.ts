@@ -188,3 +188,56 @@ export function describeTicketStatus(status: TroubleTicketStatus): string {
 function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
+
+/** A ticket by its id or its number, for staff tools (the number parsed from a TT- reference). */
+export async function findTicketByIdOrNumber(db: DbClient, key: { id: string } | { number: number }) {
+  return db.troubleTicket.findFirst({ where: key, select: { id: true, number: true, status: true, customerId: true } });
+}
+
+export interface OrderFallout {
+  orderId: string;
+  customerId: string;
+  /** The service of the first failed item. */
+  serviceType: ServiceType;
+  channel: Channel;
+  /** The ticket's name and first status reason, e.g. "Order ORD-100001 could not be fulfilled". */
+  reason: string;
+  /** Why each failed item failed, for the operator. */
+  description: string;
+  failures: Array<{ itemId: string; offering: string; reason: string | null }>;
+  now: Date;
+}
+
+/** Opens the ticket an order's failed items leave for provisioning, once per order, in the order step's transaction. */
+export async function openOrderFalloutTicket(tx: DbClient, fallout: OrderFallout): Promise<{ id: string; number: number }> {
+  const { reason, now } = fallout;
+  return tx.troubleTicket.upsert({
+    where: { idempotencyKey: `order-fallout-${fallout.orderId}` },
+    update: {},
+    create: {
+      customerId: fallout.customerId,
+      productId: null,
+      serviceType: fallout.serviceType,
+      ticketType: 'orderFallout',
+      status: 'acknowledged',
+      severity: 'major',
+      name: reason,
+      description: fallout.description,
+      channel: fallout.channel,
+      relatedOrderId: fallout.orderId,
+      workQueue: 'provisioning',
+      diagnosedAt: now,
+      diagnosticResult: { kind: 'orderFallout', failures: fallout.failures },
+      slaStartedAt: now,
+      statusChangeReason: reason,
+      idempotencyKey: `order-fallout-${fallout.orderId}`,
+      statusChanges: { create: { status: 'acknowledged', reason } },
+    },
+    select: { id: true, number: true },
+  });
+}
+
+/** A ticket's status history (whoever changed it), oldest first: its timeline's state entries. */
+export async function listTicketStatusChanges(db: DbClient, ticketId: string, limit = 500) {
+  return db.troubleTicketStatusChange.findMany({ where: { ticketId }, orderBy: { changedAt: 'asc' }, take: limit });
+}

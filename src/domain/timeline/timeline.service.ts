@@ -85,17 +85,32 @@ const INTERACTION_ITEM_TYPE: Record<TimelineSubject, InteractionItemType | null>
   outage: null,
 };
 
+/** A state change the subject's own process records (a ticket's status history). */
+export interface RecordedStateChange {
+  status: string;
+  reason: string | null;
+  changedAt: Date;
+}
+
+export interface TimelineOptions {
+  limit?: number | undefined;
+  /**
+   * The subject's status history when its process keeps one (a ticket's status changes, whoever
+   * made them): it replaces the state events jobs also write, which would repeat it.
+   */
+  stateChanges?: Promise<RecordedStateChange[]> | undefined;
+}
+
 /**
- * Everything that happened to a subject, oldest first: timeline events, a ticket's status
- * changes, and the messages in and out linked to it in the contact log.
+ * Everything that happened to a subject, oldest first: timeline events, its own status changes,
+ * and the messages in and out linked to it in the contact log.
  */
-export async function getTimeline(db: DbClient, subjectType: TimelineSubject, subjectId: string, limit = 500): Promise<TimelineItem[]> {
+export async function getTimeline(db: DbClient, subjectType: TimelineSubject, subjectId: string, options: TimelineOptions = {}): Promise<TimelineItem[]> {
+  const limit = options.limit ?? 500;
   const itemType = INTERACTION_ITEM_TYPE[subjectType];
   const [events, statusChanges, links] = await Promise.all([
     db.timelineEvent.findMany({ where: { subjectType, subjectId }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take: limit }),
-    subjectType === 'troubleTicket'
-      ? db.troubleTicketStatusChange.findMany({ where: { ticketId: subjectId }, orderBy: { changedAt: 'asc' }, take: limit })
-      : Promise.resolve([]),
+    options.stateChanges ?? Promise.resolve([]),
     itemType
       ? db.interactionItem.findMany({
           where: { itemType, itemId: subjectId },
@@ -105,9 +120,7 @@ export async function getTimeline(db: DbClient, subjectType: TimelineSubject, su
         })
       : Promise.resolve([]),
   ]);
-  // A ticket's status changes are its TroubleTicketStatusChange rows (whoever made them): the
-  // state events jobs also write for tickets would repeat them.
-  const ownEvents = subjectType === 'troubleTicket' ? events.filter((event) => event.kind !== 'state') : events;
+  const ownEvents = options.stateChanges ? events.filter((event) => event.kind !== 'state') : events;
   const items: TimelineItem[] = [
     ...ownEvents.map((event) => ({
       at: event.at.toISOString(),

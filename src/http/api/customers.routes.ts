@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { getCustomer } from '../../domain/customers/customers.service.ts';
-import { getCustomerTimeline } from '../../domain/interactions/interactions.service.ts';
+import { getCustomerTimeline } from '../../domain/timeline/customer-timeline.ts';
 import { AppError } from '../../lib/errors.ts';
 import { invalidRequest } from '../error-handler.ts';
 

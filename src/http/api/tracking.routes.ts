@@ -4,9 +4,11 @@ import type { TimelineSubject } from '../../generated/prisma/client.ts';
 import type { AssuranceDeps } from '../../domain/tickets/assurance-deps.ts';
 import { restoreOutage } from '../../domain/tickets/outage-restoration.ts';
 import { STAFF_STATUSES, answerResolutionConfirmation, changeTicketStatus } from '../../domain/tickets/ticket-lifecycle.ts';
-import { formatAdjustmentReference, parseAdjustmentReference } from '../../domain/billing/adjustments.service.ts';
+import { findAdjustmentByIdOrNumber, formatAdjustmentReference, parseAdjustmentReference } from '../../domain/billing/adjustments.service.ts';
 import { formatOrderReference, parseOrderReference } from '../../domain/orders/order-reference.ts';
-import { formatTicketReference, parseTicketReference } from '../../domain/tickets/trouble-tickets.service.ts';
+import { findOrderByIdOrNumber } from '../../domain/orders/product-orders.service.ts';
+import { findTicketByIdOrNumber, formatTicketReference, listTicketStatusChanges, parseTicketReference } from '../../domain/tickets/trouble-tickets.service.ts';
+import { findOutageById } from '../../domain/tickets/outages.ts';
 import { getTimeline } from '../../domain/timeline/timeline.service.ts';
 import { AppError } from '../../lib/errors.ts';
 import { requireStaff } from './customers.routes.ts';
@@ -38,22 +40,22 @@ export function trackingRoutes(deps: AssuranceDeps, devOpenStaffApi: boolean): R
 
   const findOrder = async (key: string): Promise<Subject | null> => {
     const number = parseOrderReference(key);
-    const order = await prisma.productOrder.findFirst({ where: uuid.safeParse(key).success ? { id: key } : { number: number ?? -1 }, select: { id: true, number: true, state: true, customerId: true } });
+    const order = await findOrderByIdOrNumber(prisma, uuid.safeParse(key).success ? { id: key } : { number: number ?? -1 });
     return order ? { id: order.id, reference: formatOrderReference(order.number), state: order.state, customerId: order.customerId } : null;
   };
   const findTicket = async (key: string): Promise<Subject | null> => {
     const number = parseTicketReference(key);
-    const ticket = await prisma.troubleTicket.findFirst({ where: uuid.safeParse(key).success ? { id: key } : { number: number ?? -1 }, select: { id: true, number: true, status: true, customerId: true } });
+    const ticket = await findTicketByIdOrNumber(prisma, uuid.safeParse(key).success ? { id: key } : { number: number ?? -1 });
     return ticket ? { id: ticket.id, reference: formatTicketReference(ticket.number), state: ticket.status, customerId: ticket.customerId } : null;
   };
   const findAdjustment = async (key: string): Promise<Subject | null> => {
     const number = parseAdjustmentReference(key);
-    const adjustment = await prisma.billAdjustment.findFirst({ where: uuid.safeParse(key).success ? { id: key } : { number: number ?? -1 }, select: { id: true, number: true, status: true, customerId: true } });
+    const adjustment = await findAdjustmentByIdOrNumber(prisma, uuid.safeParse(key).success ? { id: key } : { number: number ?? -1 });
     return adjustment ? { id: adjustment.id, reference: formatAdjustmentReference(adjustment.number), state: adjustment.status, customerId: adjustment.customerId } : null;
   };
   const findOutage = async (key: string): Promise<Subject | null> => {
     if (!uuid.safeParse(key).success) return null;
-    const outage = await prisma.outage.findUnique({ where: { id: key }, select: { id: true, area: true, serviceType: true, status: true } });
+    const outage = await findOutageById(prisma, key);
     return outage ? { id: outage.id, reference: `${outage.serviceType} outage in ${outage.area}`, state: outage.status, customerId: null } : null;
   };
 
@@ -69,7 +71,7 @@ export function trackingRoutes(deps: AssuranceDeps, devOpenStaffApi: boolean): R
     /** The subject's timeline, oldest first. `:id` is its id or its customer-facing reference. */
     router.get(path, staff, async (req, res) => {
       const subject = await subjectOf(req.params, find, what);
-      res.json({ [type]: subject, timeline: await getTimeline(prisma, type, subject.id) });
+      res.json({ [type]: subject, timeline: await getTimeline(prisma, type, subject.id, { stateChanges: type === 'troubleTicket' ? listTicketStatusChanges(prisma, subject.id) : undefined }) });
     });
   };
   timelineRoute('/api/orders/:id/timeline', 'productOrder', findOrder, 'order');
