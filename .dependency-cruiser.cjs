@@ -26,7 +26,15 @@ module.exports = {
         'src/app wires everything together (config, service start-up): a module that imports it depends on the whole product and on process.env. Only the command-line entry points start it.',
       severity: 'error',
       from: { path: '^(src|dialogs)/', pathNot: '^src/(app|cli)/' },
-      to: { path: '^src/app/' },
+      to: { path: '^src/app/', pathNot: '^src/app/config/' },
+    },
+    {
+      name: 'only-the-app-loads-settings',
+      comment:
+        'An adapter (a channel, the network client, the queues) may name the type of its own area of settings, inferred in src/app/config; only the app and the command line load the configuration from process.env and hand the values down.',
+      severity: 'error',
+      from: { path: '^(src|dialogs)/', pathNot: '^src/(app|cli)/' },
+      to: { path: '^src/app/config/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'dialogs-see-only-services-and-domain-values',

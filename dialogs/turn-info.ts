@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder-core';
-import type { ChannelCapabilities, ChannelName } from '../src/channels/channel.ts';
+import type { ChannelCapabilities, ChannelName } from '../src/domain/interactions/messages.ts';
 import type { CustomerSummary } from '../src/domain/customers/customers.service.ts';
 import type { InteractionLink } from '../src/domain/interactions/turns.ts';
 import type { Recognition } from '../src/nlu/recognizer.ts';

@@ -18,7 +18,7 @@ import { PROFILE_UPDATE_ROUTE, ProfileUpdateDialog } from '../../dialogs/profile
 import { PROFILE_VIEW_ROUTE, ProfileViewDialog } from '../../dialogs/profile-view.dialog.ts';
 import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
 import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
-import { CHANNEL_CAPABILITIES } from '../channels/channel.ts';
+import { CHANNEL_CAPABILITIES } from '../domain/interactions/messages.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/turns.ts';
 import type { Sql } from '../db/sql.ts';

@@ -4,38 +4,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Router } from 'express';
-import type { ChannelName, DeliveryStatusName, InboundMessage, DeliveryReceipt } from '../domain/interactions/messages.ts';
+import type { ChannelCapabilities, ChannelName, DeliveryStatusName, InboundMessage, DeliveryReceipt } from '../domain/interactions/messages.ts';
 
-// The message shapes belong to the domain, which stores them; channels produce and consume them.
-export type { ChannelName, DeliveryReceipt, DeliveryStatusName, InboundMessage } from '../domain/interactions/messages.ts';
-
-/**
- * What a channel can do, so the gateway, delivery and dialogs ask the channel instead of
- * branching on its name.
- */
-export interface ChannelCapabilities {
-  /** Carrier keywords (STOP, START, HELP) apply, and an opted-out address gets nothing but compliance replies. */
-  carrierKeywords: boolean;
-  /** The sender's address is a phone number, which identifies the customer on file (SMS; voice caller ID is only a hint). */
-  addressIsPhone: boolean;
-  /** An anonymous customer can sign in inside the conversation (a code texted to the number on file). */
-  inConversationSignIn: boolean;
-  /** Quick replies are shown as buttons; otherwise the channel numbers them after the text. */
-  buttons: boolean;
-  /** The channel can show "typing…" while a turn runs. */
-  typingIndicator: boolean;
-  /** Replies are spoken, not read: short sentences, references and amounts said in words. */
-  spoken: boolean;
-  /** The longest text one message carries, in characters. */
-  maxTextLength: number;
-}
-
-/** Each channel's capabilities; the channel objects under src/channels/ carry the same values. */
-export const CHANNEL_CAPABILITIES: Record<ChannelName, ChannelCapabilities> = {
-  sms: { carrierKeywords: true, addressIsPhone: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: false, maxTextLength: 1600 },
-  webchat: { carrierKeywords: false, addressIsPhone: false, inConversationSignIn: true, buttons: true, typingIndicator: true, spoken: false, maxTextLength: 4000 },
-  voice: { carrierKeywords: false, addressIsPhone: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: true, maxTextLength: 1000 },
-};
+// The message shapes and what each channel can do belong to the domain, which stores the messages
+// and applies contact rules by capability; channels produce and consume them.
+export type { ChannelCapabilities, ChannelName, DeliveryReceipt, DeliveryStatusName, InboundMessage } from '../domain/interactions/messages.ts';
+export { CHANNEL_CAPABILITIES } from '../domain/interactions/messages.ts';
 
 export interface OutboundMessage {
   interactionId: string;

@@ -3,6 +3,34 @@
 
 export type ChannelName = 'sms' | 'webchat' | 'voice';
 
+/**
+ * What a channel can do, so the gateway, delivery and dialogs ask the channel instead of
+ * branching on its name.
+ */
+export interface ChannelCapabilities {
+  /** Carrier keywords (STOP, START, HELP) apply, and an opted-out address gets nothing but compliance replies. */
+  carrierKeywords: boolean;
+  /** The sender's address is a phone number, which identifies the customer on file (SMS; voice caller ID is only a hint). */
+  addressIsPhone: boolean;
+  /** An anonymous customer can sign in inside the conversation (a code texted to the number on file). */
+  inConversationSignIn: boolean;
+  /** Quick replies are shown as buttons; otherwise the channel numbers them after the text. */
+  buttons: boolean;
+  /** The channel can show "typing…" while a turn runs. */
+  typingIndicator: boolean;
+  /** Replies are spoken, not read: short sentences, references and amounts said in words. */
+  spoken: boolean;
+  /** The longest text one message carries, in characters. */
+  maxTextLength: number;
+}
+
+/** Each channel's capabilities; each channel object under src/channels/ carries its own. */
+export const CHANNEL_CAPABILITIES: Record<ChannelName, ChannelCapabilities> = {
+  sms: { carrierKeywords: true, addressIsPhone: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: false, maxTextLength: 1600 },
+  webchat: { carrierKeywords: false, addressIsPhone: false, inConversationSignIn: true, buttons: true, typingIndicator: true, spoken: false, maxTextLength: 4000 },
+  voice: { carrierKeywords: false, addressIsPhone: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: true, maxTextLength: 1000 },
+};
+
 export type DeliveryStatusName =
   | 'pending'
   | 'queued'
