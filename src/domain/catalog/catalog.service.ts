@@ -1,7 +1,7 @@
 import type { LifecycleStatus, Prisma, ServiceType } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import { compareDecimal } from './eligibility.ts';
-import { OfferingSearch } from './offering-search.ts';
+import { OfferingMatcher } from './offering-matcher.ts';
 
 // TMF620 product offerings as dialogs see them: plain values (prices as decimal strings) that
 // survive a trip through dialog state.
@@ -85,5 +85,5 @@ export async function lookUpOfferings(db: DbClient, text: string, serviceType?: 
 
 /** The same search over a catalog already loaded. */
 export function searchOfferings(catalog: readonly OfferingView[], text: string, serviceType?: ServiceType): OfferingLookup {
-  return new OfferingSearch(catalog).search(text, serviceType);
+  return new OfferingMatcher(catalog).lookUp(text, serviceType);
 }
