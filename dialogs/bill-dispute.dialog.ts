@@ -1,9 +1,10 @@
 import { TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { needsOneTimeCode } from '../src/domain/billing/adjustment-policy.ts';
-import { PENDING_REVIEW_BUSINESS_DAYS, parseAdjustmentReference, type AdjustmentOutcome, type AdjustmentView } from '../src/domain/billing/adjustments.service.ts';
+import { PENDING_REVIEW_BUSINESS_DAYS, type AdjustmentOutcome, type AdjustmentView } from '../src/domain/billing/adjustments.service.ts';
 import { chargeName } from '../src/domain/billing/bill-explanation.ts';
-import { parseBillReference, type BillView, type ChargeView } from '../src/domain/billing/bills.service.ts';
+import type { BillView, ChargeView } from '../src/domain/billing/bills.service.ts';
+import { formatAdjustmentReference, formatBillReference, parseAdjustmentReference, parseBillReference } from '../src/domain/references.ts';
 import { isDisputable, matchCharge } from '../src/domain/billing/charge-matching.ts';
 import { centsToDecimal, formatMoney, parseCents, toCents } from '../src/domain/billing/money.ts';
 import type { ServiceType } from '../src/generated/prisma/client.ts';
@@ -340,7 +341,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
     info.reason = 'bill.dispute.status';
     const adjustment = await this.services.findCustomerAdjustment(info.customer.id, number);
     if (!adjustment) {
-      await step.context.sendActivity(`I can't find ADJ-${number} on your account.`);
+      await step.context.sendActivity(`I can't find ${formatAdjustmentReference(number)} on your account.`);
       return step.endDialog();
     }
     info.links.push({ itemType: 'billAdjustment', itemId: adjustment.id, action: 'viewed' });
@@ -366,7 +367,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
     info.reason = 'bill.dispute.billNotFound';
     const recent = await this.services.listRecentBills(customer.id);
     const list = recent.map((summary) => `${summary.reference} (${billDay(summary.billDate)})`).join(', ');
-    const missing = number !== undefined ? `I can't find INV-${number} on your account.` : range ? "I can't find a bill for that month." : "You don't have a bill with us yet.";
+    const missing = number !== undefined ? `I can't find ${formatBillReference(number)} on your account.` : range ? "I can't find a bill for that month." : "You don't have a bill with us yet.";
     await step.context.sendActivity(recent.length > 0 ? `${missing} Your recent bills: ${list}.` : missing);
     return null;
   }

@@ -1,6 +1,7 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { compareBills, groupCharges, type BillChange, type ChargeGroup } from '../src/domain/billing/bill-explanation.ts';
-import { isUnpaid, parseBillReference, type BalanceView, type BillSummary, type BillView } from '../src/domain/billing/bills.service.ts';
+import { isUnpaid, type BalanceView, type BillSummary, type BillView } from '../src/domain/billing/bills.service.ts';
+import { formatBillReference, parseBillReference } from '../src/domain/references.ts';
 import { formatMoney } from '../src/domain/billing/money.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
@@ -67,7 +68,7 @@ export class BillInquiryDialog extends CancelAndHelpDialog {
 
     if (number !== undefined || range) {
       const named = number !== undefined ? await this.services.findCustomerBill(customer.id, number) : range ? await this.services.findCustomerBillForPeriod(customer.id, range.from, range.to) : null;
-      if (!named) return this.notFound(step, number !== undefined ? `I can't find INV-${number} on your account.` : "I can't find a bill for that month.");
+      if (!named) return this.notFound(step, number !== undefined ? `I can't find ${formatBillReference(number)} on your account.` : "I can't find a bill for that month.");
       if (topic === 'compare') return this.compare(step, named);
       return this.explain(step, named);
     }

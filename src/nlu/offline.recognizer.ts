@@ -35,7 +35,7 @@ export interface OfflineRecognizerStartup {
 const DEFAULT_CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/telco-bot-nlu', import.meta.url));
 
 // The files whose change must retrain a cached model, beside this one.
-const MODEL_SOURCES = ['intent-model.ts', 'text-normalizer.ts', 'concepts.ts', '../lib/spelling.ts'];
+const MODEL_SOURCES = ['intent-model.ts', 'text-normalizer.ts', 'concepts.ts', '../lib/spelling.ts', '../domain/references.ts'];
 
 // Carrier opt-out keywords alone in a message. CANCEL is left out: in a chat it means "stop
 // this", and the SMS gateway already treats it as opt-out before recognition.

@@ -1,6 +1,7 @@
 import { daleChall } from 'dale-chall';
 import type { ServiceType } from '../../generated/prisma/enums.ts';
 import { damerauLevenshtein } from '../../lib/spelling.ts';
+import { REFERENCE_PREFIXES } from '../references.ts';
 
 // The one place that decides which catalog offering a customer's words mean, for the dialogs'
 // lookUp ("which plan?" answered with "unlimted plus", "movis", "FIBER-1G") and for the
@@ -52,7 +53,10 @@ const EVERYDAY = new Set([...daleChall, 'static', 'extra', 'device', 'plus', 'pr
 // Words a number needs beside it to be a product mention ("300 plan", "10 gb") and not a count.
 const UNIT_WORDS = new Set(['plan', 'package', 'mbps', 'gig', 'gb', 'fiber', 'internet', 'speed', 'data', 'pack']);
 // Amounts, references and phone numbers hold digits that name no offering.
-const NOT_A_MENTION = /\$\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:dollars?|bucks|usd)\b|\b(?:tt|ord|inv|adj)[-\s#]?\d+\b|\+?\d[\d\s().-]{8,}\d/gi;
+const NOT_A_MENTION = new RegExp(
+  String.raw`\$\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:dollars?|bucks|usd)\b|\b(?:${Object.values(REFERENCE_PREFIXES).join('|')})[-\s#]?\d+\b|\+?\d[\d\s().-]{8,}\d`,
+  'gi',
+);
 
 /** A candidate scoring at least this share of the best one is a close alternative. */
 const CLOSE = 0.8;

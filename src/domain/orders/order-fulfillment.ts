@@ -2,8 +2,7 @@ import type { Prisma, PrismaClient, ProductOrderState } from '../../generated/pr
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { addBillLineOnce, findOrOpenNextBill } from '../billing/bill-lines.ts';
 import { toCents } from '../billing/money.ts';
-import { formatOrderReference } from './order-reference.ts';
-import { formatTicketReference } from '../tickets/trouble-tickets.service.ts';
+import { formatOrderReference, formatTicketReference } from '../references.ts';
 import { completeStepOnce, isStepDone, recordTimelineEvent, type StepContext } from '../timeline/timeline.service.ts';
 import type { JobRun, TrackingJobs } from '../timeline/tracking-jobs.ts';
 import type { Logger } from '../../lib/logger.ts';

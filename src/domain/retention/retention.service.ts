@@ -2,7 +2,7 @@ import type { Channel } from '../../generated/prisma/client.ts';
 import { inTransaction, isUniqueViolation, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { OPEN_ORDER_STATES } from '../orders/customer-holdings.ts';
-import { formatOrderReference } from '../orders/order-reference.ts';
+import { formatOrderReference } from '../references.ts';
 import { checkOrderEligibility, placeProductOrder } from '../orders/product-orders.service.ts';
 import { toCents } from '../billing/money.ts';
 import { chooseRetentionOffer, LOYALTY_COOLDOWN_MONTHS, tenureInMonths, type CatalogOffering, type RetentionOffer } from './retention-policy.ts';

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { formatTicketReference } from './trouble-tickets.service.ts';
+import { formatTicketReference } from '../references.ts';
 import { completeStepOnce, isStepDone, recordTimelineEvent } from '../timeline/timeline.service.ts';
 import type { JobRun } from '../timeline/tracking-jobs.ts';
 import { NetworkError, type LineTestResult } from '../network/network.ts';

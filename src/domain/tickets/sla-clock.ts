@@ -2,7 +2,7 @@ import type { TroubleTicketStatus } from '../../generated/prisma/enums.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { proposeSlaCredit, type ProposedCredit } from '../billing/sla-credit.ts';
 import { formatMoney } from '../billing/money.ts';
-import { formatTicketReference } from './trouble-tickets.service.ts';
+import { formatTicketReference } from '../references.ts';
 import { completeStepOnce, recordTimelineEvent } from '../timeline/timeline.service.ts';
 import { STOPPED_STATUSES, formatTime, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
 
