@@ -7,7 +7,8 @@ import type { BillView, ChargeView } from '../src/domain/billing/bills.service.t
 import { formatAdjustmentReference, formatBillReference, parseAdjustmentReference, parseBillReference } from '../src/domain/references.ts';
 import { isDisputable, matchCharge } from '../src/domain/billing/charge-matching.ts';
 import { centsToDecimal, formatMoney, parseCents, toCents } from '../src/domain/billing/money.ts';
-import type { ServiceType } from '../src/generated/prisma/client.ts';
+import { ServiceType } from '../src/generated/prisma/enums.ts';
+import { parseServiceType } from '../src/domain/service-types.ts';
 import type { Recognition } from '../src/nlu/recognizer.ts';
 import { billDay, periodRange } from './bill-inquiry.dialog.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
@@ -31,7 +32,6 @@ export interface BillDisputeOptions {
   adjustmentRef?: string | undefined;
 }
 
-const SERVICE_TYPES: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'landline'];
 
 export const BILL_DISPUTE_ROUTE: IntentRoute = {
   intents: ['bill.dispute'],
@@ -46,7 +46,7 @@ function disputeOptions(recognition: Recognition): BillDisputeOptions {
     billRef: entityValue(recognition, 'billRef'),
     period: entityValue(recognition, 'period'),
     amount: entityValue(recognition, 'money'),
-    serviceType: SERVICE_TYPES.find((type) => type === entityValue(recognition, 'serviceType')),
+    serviceType: parseServiceType(entityValue(recognition, 'serviceType')),
     adjustmentRef: entityValue(recognition, 'adjustmentRef'),
   };
 }
@@ -72,7 +72,7 @@ const chargeSchema = z.object({
   amount: z.string(),
   productId: z.string().nullable(),
   productName: z.string().nullable(),
-  serviceType: z.enum(['internet', 'mobile', 'tv', 'landline']).nullable(),
+  serviceType: z.enum(ServiceType).nullable(),
 });
 
 /** The dispute being drafted, kept in dialog state between turns (plain JSON: money as decimal strings). */

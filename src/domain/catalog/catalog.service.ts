@@ -1,5 +1,6 @@
 import type { LifecycleStatus, Prisma, ServiceType } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
+import { SERVICE_TYPES } from '../service-types.ts';
 import { compareDecimal } from './eligibility.ts';
 import { OfferingMatcher } from './offering-matcher.ts';
 
@@ -52,8 +53,6 @@ const offeringSelect = {
 
 type OfferingRow = Prisma.ProductOfferingGetPayload<{ select: typeof offeringSelect }>;
 
-const SERVICE_ORDER: Record<ServiceType, number> = { internet: 0, mobile: 1, tv: 2, landline: 3 };
-
 function toView(row: OfferingRow): OfferingView {
   return { ...row, recurringPrice: row.recurringPrice.toFixed(2), oneTimePrice: row.oneTimePrice.toFixed(2) };
 }
@@ -66,7 +65,7 @@ export async function listActiveOfferings(db: DbClient): Promise<OfferingView[]>
     .sort(
       (a, b) =>
         Number(a.isAddOn) - Number(b.isAddOn) ||
-        SERVICE_ORDER[a.serviceType] - SERVICE_ORDER[b.serviceType] ||
+        SERVICE_TYPES.indexOf(a.serviceType) - SERVICE_TYPES.indexOf(b.serviceType) ||
         compareDecimal(a.recurringPrice, b.recurringPrice) ||
         a.code.localeCompare(b.code),
     );
