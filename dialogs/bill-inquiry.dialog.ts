@@ -3,6 +3,7 @@ import { compareBills, groupCharges, type BillChange, type ChargeGroup } from '.
 import { isUnpaid, type BalanceView, type BillSummary, type BillView } from '../src/domain/billing/bills.service.ts';
 import { formatBillReference, parseBillReference } from '../src/domain/references.ts';
 import { formatMoney } from '../src/domain/billing/money.ts';
+import { formatCalendarDay } from '../src/lib/dates.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings } from './services.ts';
@@ -232,11 +233,9 @@ function fit(sentences: string[]): string {
   return text;
 }
 
-const BILL_DAY = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
-
 /** Bill, due and cycle dates are calendar days (stored at UTC midnight), the same in every time zone. */
 export function billDay(date: Date): string {
-  return BILL_DAY.format(date);
+  return formatCalendarDay(date);
 }
 
 /** A "YYYY-MM-DD/YYYY-MM-DD" period entity as a UTC range covering both whole days. */
