@@ -2,7 +2,7 @@ import type { LifecycleStatus, Prisma, ServiceType } from '../../generated/prism
 import type { DbClient } from '../../lib/db-types.ts';
 import { SERVICE_TYPES } from '../service-types.ts';
 import { compareDecimal } from './eligibility.ts';
-import { OfferingMatcher } from './offering-matcher.ts';
+import { OfferingMatcher, type OfferingLookUpResult } from './offering-matcher.ts';
 
 // TMF620 product offerings as dialogs see them: plain values (prices as decimal strings) that
 // survive a trip through dialog state.
@@ -26,12 +26,8 @@ export interface OfferingView {
   availableAreas: string[];
 }
 
-export interface OfferingLookup {
-  /** The offering meant and close alternatives, best first. */
-  matches: OfferingView[];
-  /** True when the customer should choose among the matches. */
-  ambiguous: boolean;
-}
+/** The offering meant and close alternatives, best first; ambiguous when the customer should choose. */
+export type OfferingLookup = OfferingLookUpResult<OfferingView>;
 
 const offeringSelect = {
   id: true,
