@@ -1,12 +1,14 @@
 import { TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import { needsOneTimeCode } from '../src/domain/billing/adjustment-policy.ts';
-import { PENDING_REVIEW_BUSINESS_DAYS, parseAdjustmentReference, type AdjustmentOutcome, type AdjustmentView } from '../src/domain/billing/adjustments.service.ts';
+import { PENDING_REVIEW_BUSINESS_DAYS, type AdjustmentOutcome, type AdjustmentView } from '../src/domain/billing/adjustments.service.ts';
 import { chargeName } from '../src/domain/billing/bill-explanation.ts';
-import { parseBillReference, type BillView, type ChargeView } from '../src/domain/billing/bills.service.ts';
+import type { BillView, ChargeView } from '../src/domain/billing/bills.service.ts';
+import { formatAdjustmentReference, formatBillReference, parseAdjustmentReference, parseBillReference } from '../src/domain/references.ts';
 import { isDisputable, matchCharge } from '../src/domain/billing/charge-matching.ts';
 import { centsToDecimal, formatMoney, parseCents, toCents } from '../src/domain/billing/money.ts';
-import type { ServiceType } from '../src/generated/prisma/client.ts';
+import { ServiceType } from '../src/generated/prisma/enums.ts';
+import { parseServiceType } from '../src/domain/service-types.ts';
 import type { Recognition } from '../src/nlu/recognizer.ts';
 import { billDay, periodRange } from './bill-inquiry.dialog.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
@@ -30,7 +32,6 @@ export interface BillDisputeOptions {
   adjustmentRef?: string | undefined;
 }
 
-const SERVICE_TYPES: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'landline'];
 
 export const BILL_DISPUTE_ROUTE: IntentRoute = {
   intents: ['bill.dispute'],
@@ -45,7 +46,7 @@ function disputeOptions(recognition: Recognition): BillDisputeOptions {
     billRef: entityValue(recognition, 'billRef'),
     period: entityValue(recognition, 'period'),
     amount: entityValue(recognition, 'money'),
-    serviceType: SERVICE_TYPES.find((type) => type === entityValue(recognition, 'serviceType')),
+    serviceType: parseServiceType(entityValue(recognition, 'serviceType')),
     adjustmentRef: entityValue(recognition, 'adjustmentRef'),
   };
 }
@@ -71,7 +72,7 @@ const chargeSchema = z.object({
   amount: z.string(),
   productId: z.string().nullable(),
   productName: z.string().nullable(),
-  serviceType: z.enum(['internet', 'mobile', 'tv', 'landline']).nullable(),
+  serviceType: z.enum(ServiceType).nullable(),
 });
 
 /** The dispute being drafted, kept in dialog state between turns (plain JSON: money as decimal strings). */
@@ -340,7 +341,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
     info.reason = 'bill.dispute.status';
     const adjustment = await this.services.findCustomerAdjustment(info.customer.id, number);
     if (!adjustment) {
-      await step.context.sendActivity(`I can't find ADJ-${number} on your account.`);
+      await step.context.sendActivity(`I can't find ${formatAdjustmentReference(number)} on your account.`);
       return step.endDialog();
     }
     info.links.push({ itemType: 'billAdjustment', itemId: adjustment.id, action: 'viewed' });
@@ -366,7 +367,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
     info.reason = 'bill.dispute.billNotFound';
     const recent = await this.services.listRecentBills(customer.id);
     const list = recent.map((summary) => `${summary.reference} (${billDay(summary.billDate)})`).join(', ');
-    const missing = number !== undefined ? `I can't find INV-${number} on your account.` : range ? "I can't find a bill for that month." : "You don't have a bill with us yet.";
+    const missing = number !== undefined ? `I can't find ${formatBillReference(number)} on your account.` : range ? "I can't find a bill for that month." : "You don't have a bill with us yet.";
     await step.context.sendActivity(recent.length > 0 ? `${missing} Your recent bills: ${list}.` : missing);
     return null;
   }

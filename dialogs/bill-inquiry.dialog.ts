@@ -1,7 +1,9 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { compareBills, groupCharges, type BillChange, type ChargeGroup } from '../src/domain/billing/bill-explanation.ts';
-import { isUnpaid, parseBillReference, type BalanceView, type BillSummary, type BillView } from '../src/domain/billing/bills.service.ts';
+import { isUnpaid, type BalanceView, type BillSummary, type BillView } from '../src/domain/billing/bills.service.ts';
+import { formatBillReference, parseBillReference } from '../src/domain/references.ts';
 import { formatMoney } from '../src/domain/billing/money.ts';
+import { formatCalendarDay } from '../src/lib/dates.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings } from './services.ts';
@@ -67,7 +69,7 @@ export class BillInquiryDialog extends CancelAndHelpDialog {
 
     if (number !== undefined || range) {
       const named = number !== undefined ? await this.services.findCustomerBill(customer.id, number) : range ? await this.services.findCustomerBillForPeriod(customer.id, range.from, range.to) : null;
-      if (!named) return this.notFound(step, number !== undefined ? `I can't find INV-${number} on your account.` : "I can't find a bill for that month.");
+      if (!named) return this.notFound(step, number !== undefined ? `I can't find ${formatBillReference(number)} on your account.` : "I can't find a bill for that month.");
       if (topic === 'compare') return this.compare(step, named);
       return this.explain(step, named);
     }
@@ -231,11 +233,9 @@ function fit(sentences: string[]): string {
   return text;
 }
 
-const BILL_DAY = new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: 'UTC' });
-
 /** Bill, due and cycle dates are calendar days (stored at UTC midnight), the same in every time zone. */
 export function billDay(date: Date): string {
-  return BILL_DAY.format(date);
+  return formatCalendarDay(date);
 }
 
 /** A "YYYY-MM-DD/YYYY-MM-DD" period entity as a UTC range covering both whole days. */

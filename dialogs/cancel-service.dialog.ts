@@ -6,6 +6,7 @@ import { contactByDate, type RetentionOffer } from '../src/domain/retention/rete
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
+import { parseServiceType } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
@@ -18,11 +19,10 @@ export const CANCEL_SERVICE_ROUTE: IntentRoute = {
   dialogId: CANCEL_SERVICE_DIALOG,
   audience: 'customer',
   options: (recognition): CancelServiceOptions => ({
-    serviceType: SERVICE_TYPES.find((type) => type === entityValue(recognition, 'serviceType')),
+    serviceType: parseServiceType(entityValue(recognition, 'serviceType')),
     reason: STATED_REASON.test(recognition.text) ? clip(recognition.text.trim(), MAX_REASON) : undefined,
   }),
 };
-const SERVICE_TYPES: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'landline'];
 const STEPS = 'cancelServiceSteps';
 const SERVICE_PROMPT = 'cancelServiceServicePrompt';
 const REASON_PROMPT = 'cancelServiceReasonPrompt';

@@ -8,6 +8,7 @@ import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import { ORDER_DIALOG, OrderDialog, offeringsIn, type OrderOptions } from './order.dialog.ts';
+import { parseServiceType, SERVICE_TYPES } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { capitalise, contactText, SERVICE_NAMES } from './wording.ts';
@@ -35,7 +36,6 @@ const NO_THANKS = 'No thanks';
 const MESSAGE_BUDGET = 300;
 /** A description is cut to this length for a one-line mention. */
 const BLURB_LENGTH = 55;
-const SERVICE_TYPES: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'landline'];
 
 const OfferChoicesSchema = z.object({ labels: z.array(z.string()), codes: z.array(z.string()) });
 type OfferChoices = z.infer<typeof OfferChoicesSchema>;
@@ -47,7 +47,7 @@ interface OffersDraft extends OffersOptions {
 function offersOptionsFrom(recognition: Recognition): OffersOptions {
   const offers = recognition.entities.filter((entity) => entity.type === 'offer');
   return {
-    serviceType: SERVICE_TYPES.find((type) => type === entityValue(recognition, 'serviceType')),
+    serviceType: parseServiceType(entityValue(recognition, 'serviceType')),
     offeringCode: offers.length === 1 ? offers[0]?.value : undefined,
   };
 }

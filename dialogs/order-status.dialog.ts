@@ -1,5 +1,5 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { parseOrderReference } from '../src/domain/orders/order-reference.ts';
+import { formatOrderReference, parseOrderReference } from '../src/domain/references.ts';
 import { describeOrderState, isOrderOpen, type OrderItemView, type OrderView } from '../src/domain/orders/product-orders.service.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
@@ -48,7 +48,7 @@ export class OrderStatusDialog extends CancelAndHelpDialog {
       // Another customer's order reads exactly like one that does not exist.
       const recent = await this.services.listRecentOrders(customer.id);
       const others = recent.length > 0 ? ` Your recent orders: ${recent.map((order) => order.reference).join(', ')}.` : '';
-      await step.context.sendActivity(`I can't find order ORD-${number} on your account.${others}`);
+      await step.context.sendActivity(`I can't find order ${formatOrderReference(number)} on your account.${others}`);
       return step.endDialog();
     }
     const recent = await this.services.listRecentOrders(customer.id);

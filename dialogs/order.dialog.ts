@@ -7,6 +7,7 @@ import type { Recognition } from '../src/nlu/recognizer.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices } from './choices.ts';
 import type { IntentRoute } from './intent-route.ts';
+import { parseServiceType, SERVICE_TYPES } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { contactText, formatDay, SERVICE_NAMES } from './wording.ts';
@@ -48,7 +49,6 @@ const SERVICE_CHOICES: ReadonlyArray<{ label: string; serviceType: ServiceType }
   { label: 'TV', serviceType: 'tv' },
   { label: 'Home phone', serviceType: 'landline' },
 ];
-const SERVICE_TYPES: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'landline'];
 
 /** "a new line", "second mobile line", "another phone line", "add a line". */
 export const NEW_LINE = /\b(new|second|2nd|another|extra|additional|add(?:ing)? an?)\s+(?:mobile\s+|cell\s+|phone\s+|sim\s+)?(?:line|sim|number)\b/i;
@@ -296,7 +296,7 @@ export class OrderDialog extends CancelAndHelpDialog {
       const value = index === undefined ? undefined : choices.values[index];
       if (value !== undefined) {
         if (choices.kind === 'offering') return { code: value, newLine };
-        const serviceType = SERVICE_TYPES.find((type) => type === value);
+        const serviceType = parseServiceType(value);
         if (serviceType) return { serviceType, newLine };
       }
     }

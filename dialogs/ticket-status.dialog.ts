@@ -1,5 +1,6 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { describeTicketStatus, isOpen, parseTicketReference, type TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
+import { formatTicketReference, parseTicketReference } from '../src/domain/references.ts';
+import { describeTicketStatus, isOpen, type TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BotServices, BotSettings } from './services.ts';
@@ -45,7 +46,7 @@ export class TicketStatusDialog extends CancelAndHelpDialog {
         return step.endDialog();
       }
       const others = recent.length > 0 ? ` Your recent tickets: ${recent.map((t) => t.reference).join(', ')}.` : '';
-      await step.context.sendActivity(`I can't find ticket TT-${number} on your account.${others}`);
+      await step.context.sendActivity(`I can't find ticket ${formatTicketReference(number)} on your account.${others}`);
       return step.endDialog();
     }
     const recent = await this.services.listRecentTickets(customer.id);

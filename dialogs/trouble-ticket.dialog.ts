@@ -4,6 +4,7 @@ import { readSelfHelpAnswer, selfHelpStepFor, type SelfHelpAnswer } from '../src
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
+import { parseServiceType } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, ServiceType } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
@@ -16,12 +17,11 @@ export const TROUBLE_TICKET_ROUTE: IntentRoute = {
   dialogId: TROUBLE_TICKET_DIALOG,
   audience: 'customer',
   options: (recognition): TroubleTicketOptions => ({
-    serviceType: SERVICE_TYPES.find((type) => type === entityValue(recognition, 'serviceType')),
+    serviceType: parseServiceType(entityValue(recognition, 'serviceType')),
     issueStartedAt: entityValue(recognition, 'date'),
     description: SYMPTOM.test(recognition.text) ? recognition.text : undefined,
   }),
 };
-const SERVICE_TYPES: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'landline'];
 const STEPS = 'troubleTicketSteps';
 const SERVICE_PROMPT = 'troubleTicketServicePrompt';
 const SINCE_PROMPT = 'troubleTicketSincePrompt';

@@ -1,4 +1,5 @@
 import type { ServiceType } from '../src/generated/prisma/client.ts';
+import { formatDate } from '../src/lib/dates.ts';
 import type { BotSettings } from './services.ts';
 
 // Short replies: everything here must read well in one SMS and on a screen reader.
@@ -10,19 +11,14 @@ export const SERVICE_NAMES: Record<ServiceType, string> = {
   landline: 'home phone',
 };
 
+/** "Tue, Dec 1" in the operator's time zone. */
 export function formatDay(date: Date, settings: BotSettings): string {
-  return new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', timeZone: settings.timeZone }).format(date);
+  return formatDate(date, 'day', settings.timeZone);
 }
 
+/** "Tue, Dec 1, 3:00 PM" in the operator's time zone. */
 export function formatDayTime(date: Date, settings: BotSettings): string {
-  return new Intl.DateTimeFormat('en-US', {
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone: settings.timeZone,
-  }).format(date);
+  return formatDate(date, 'dayTime', settings.timeZone);
 }
 
 /** What the bot can do, in one SMS. The opt-out keyword is only mentioned where carrier keywords work. */

@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { formatReference, referencePattern, type ReferenceKind } from '../domain/references.ts';
 import { toE164 } from '../lib/phone.ts';
 import type { Entity } from './recognizer.ts';
 
@@ -6,11 +7,12 @@ import type { Entity } from './recognizer.ts';
 // first mention). Spans already taken by a reference, a phone number or an amount are not read
 // again as dates or addresses.
 
-const REFERENCES: Array<{ type: Entity['type']; prefix: string; words: string }> = [
-  { type: 'ticketRef', prefix: 'TT', words: 'ticket|fault|case|repair' },
-  { type: 'orderRef', prefix: 'ORD', words: 'order' },
-  { type: 'billRef', prefix: 'INV', words: 'invoice|bill' },
-  { type: 'adjustmentRef', prefix: 'ADJ', words: 'adjustment|refund|credit' },
+// Each kind of reference, and the words customers put before its bare number.
+const REFERENCES: Array<{ type: Entity['type']; kind: ReferenceKind; words: string }> = [
+  { type: 'ticketRef', kind: 'ticket', words: 'ticket|fault|case|repair' },
+  { type: 'orderRef', kind: 'order', words: 'order' },
+  { type: 'billRef', kind: 'bill', words: 'invoice|bill' },
+  { type: 'adjustmentRef', kind: 'adjustment', words: 'adjustment|refund|credit' },
 ];
 
 // Words customers use for each service type, typos included.
@@ -64,15 +66,15 @@ export function extractEntities(text: string, referenceDate: Date = new Date()):
   const taken = (start: number, end: number) => found.some((item) => start < item.end && end > item.start);
   const push = (entity: Entity, start: number) => found.push({ entity, start, end: start + entity.text.length });
 
-  for (const { type, prefix, words } of REFERENCES) {
+  for (const { type, kind, words } of REFERENCES) {
     // "TT-123", "tt 123", "ticket number is 123", "ticket #123", "ticket 100001" (five digits or more).
     const pattern = new RegExp(
-      `\\b${prefix}[-\\s#]?(\\d{1,9})\\b|\\b(?:${words})\\s+(?:(?:number|no\\.?|num|ref(?:erence)?)\\s*(?:is\\s+|:\\s*)?#?\\s*|#\\s*)(\\d{3,9})\\b|\\b(?:${words})\\s+(\\d{5,9})\\b`,
+      `\\b${referencePattern(kind)}\\b|\\b(?:${words})\\s+(?:(?:number|no\\.?|num|ref(?:erence)?)\\s*(?:is\\s+|:\\s*)?#?\\s*|#\\s*)(\\d{3,9})\\b|\\b(?:${words})\\s+(\\d{5,9})\\b`,
       'gi',
     );
     for (const match of text.matchAll(pattern)) {
       const digits = match[1] ?? match[2] ?? match[3];
-      if (digits && !taken(match.index, match.index + match[0].length)) push({ type, value: `${prefix}-${digits}`, text: match[0] }, match.index);
+      if (digits && !taken(match.index, match.index + match[0].length)) push({ type, value: formatReference(kind, Number(digits)), text: match[0] }, match.index);
     }
   }
   for (const match of text.matchAll(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g)) {

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OfferingMatcher, type MatchableOffering } from '../domain/catalog/offering-matcher.ts';
 import { loadCorpus, TRAIN_CORPUS_PATH } from './corpus.ts';
 import { extractEntities } from './entities.ts';
 import { IntentModel, intentModelSnapshot, type IntentModelOptions, type Prediction } from './intent-model.ts';
-import { OfferingMatcher, type CatalogOffering } from './offerings.ts';
-import { INTENTS, type Intent, type Recognition, type RecognizeOptions, type Recognizer } from './recognizer.ts';
+import { INTENTS, type Entity, type Intent, type Recognition, type RecognizeOptions, type Recognizer } from './recognizer.ts';
 import { normalizeTokens, splitSentences } from './text-normalizer.ts';
 
 // The default recogniser: no network, no downloaded model. A classifier trained at start-up on
@@ -16,7 +16,7 @@ import { normalizeTokens, splitSentences } from './text-normalizer.ts';
 
 export interface OfflineRecognizerOptions {
   /** Catalog offerings to recognise ("the 1 gig plan" → FIBER-1G), from ProductOffering. Default none; see setOfferings. */
-  offerings?: readonly CatalogOffering[];
+  offerings?: readonly MatchableOffering[];
   /** The training corpus. Default src/nlu/corpus/train.json. */
   corpusPath?: string;
   /** Where the trained model is cached; false trains every time. Default node_modules/.cache/telco-bot-nlu. */
@@ -35,7 +35,7 @@ export interface OfflineRecognizerStartup {
 const DEFAULT_CACHE_DIR = fileURLToPath(new URL('../../node_modules/.cache/telco-bot-nlu', import.meta.url));
 
 // The files whose change must retrain a cached model, beside this one.
-const MODEL_SOURCES = ['intent-model.ts', 'text-normalizer.ts', 'concepts.ts', '../lib/spelling.ts'];
+const MODEL_SOURCES = ['intent-model.ts', 'text-normalizer.ts', 'concepts.ts', '../lib/spelling.ts', '../domain/references.ts'];
 
 // Carrier opt-out keywords alone in a message. CANCEL is left out: in a chat it means "stop
 // this", and the SMS gateway already treats it as opt-out before recognition.
@@ -57,7 +57,7 @@ const SENTENCE_OVERRIDE = 0.5;
 export class OfflineRecognizer implements Recognizer {
   readonly startup: OfflineRecognizerStartup;
   private readonly model: IntentModel;
-  private offerings: OfferingMatcher;
+  private offerings: OfferingMatcher<MatchableOffering>;
 
   /** Trains the classifier (or loads it from the cache): synchronous, 1–3 s cold, well under 100 ms cached. */
   constructor(options: OfflineRecognizerOptions = {}) {
@@ -80,7 +80,7 @@ export class OfflineRecognizer implements Recognizer {
   }
 
   /** Replaces the catalog the offer entities are matched against (after a catalog change). */
-  setOfferings(offerings: readonly CatalogOffering[]): void {
+  setOfferings(offerings: readonly MatchableOffering[]): void {
     this.offerings = new OfferingMatcher(offerings);
   }
 
@@ -90,7 +90,7 @@ export class OfflineRecognizer implements Recognizer {
 
   /** recognize without the promise: for the evaluation and the benchmark. */
   recognizeNow(text: string, options: RecognizeOptions = {}): Recognition {
-    const entities = [...extractEntities(text, options.referenceDate), ...this.offerings.match(text)];
+    const entities = [...extractEntities(text, options.referenceDate), ...this.offerMentions(text)];
     const ruled = ruleFor(text);
     if (ruled) return { text, intent: ruled.intent, confidence: ruled.confidence, entities, alternatives: [] };
     const ranked = this.rank(text);
@@ -103,6 +103,11 @@ export class OfflineRecognizer implements Recognizer {
       entities,
       alternatives: rest.slice(0, 2).map(({ intent, confidence }) => ({ intent, confidence: round(confidence) })),
     };
+  }
+
+  /** The catalog offerings the text names, as offer entities (the value is the offering's code). */
+  private offerMentions(text: string): Entity[] {
+    return this.offerings.mentions(text).map(({ offering, text: said }) => ({ type: 'offer', value: offering.code, text: said }));
   }
 
   /** Every intent with its probability, likeliest first; a multi-sentence message is judged by its request. */

@@ -1,5 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
+import { formatReference, parseReference, type ReferenceKind } from '../domain/references.ts';
+import { parseServiceType } from '../domain/service-types.ts';
 import { toE164 } from '../lib/phone.ts';
 import { INTENTS, type Entity, type EntityType, type Recognition, type RecognizeOptions, type Recognizer } from './recognizer.ts';
 
@@ -124,21 +126,23 @@ export class OpenAiRecognizer implements Recognizer {
 /** The model's entity in our normal form, or nothing when it does not hold up. */
 function normalised(type: (typeof MODEL_ENTITY_TYPES)[number], raw: string): Entity[] {
   const value = raw.trim();
-  const reference = (prefix: string): Entity[] => {
-    const match = new RegExp(`^${prefix}[-\\s]?(\\d{1,9})$`, 'i').exec(value);
-    return match ? [{ type, value: `${prefix}-${match[1]}`, text: value }] : [];
+  const reference = (kind: ReferenceKind): Entity[] => {
+    const number = parseReference(kind, value);
+    return number === undefined ? [] : [{ type, value: formatReference(kind, number), text: value }];
   };
   switch (type) {
     case 'ticketRef':
-      return reference('TT');
+      return reference('ticket');
     case 'orderRef':
-      return reference('ORD');
+      return reference('order');
     case 'billRef':
-      return reference('INV');
+      return reference('bill');
     case 'adjustmentRef':
-      return reference('ADJ');
-    case 'serviceType':
-      return ['internet', 'mobile', 'tv', 'landline'].includes(value.toLowerCase()) ? [{ type, value: value.toLowerCase(), text: value }] : [];
+      return reference('adjustment');
+    case 'serviceType': {
+      const serviceType = parseServiceType(value.toLowerCase());
+      return serviceType ? [{ type, value: serviceType, text: value }] : [];
+    }
     case 'date': {
       const date = new Date(value);
       return Number.isNaN(date.getTime()) ? [] : [{ type, value: date.toISOString(), text: value }];

@@ -3,11 +3,13 @@
 // (references, amounts, emails, phone numbers, plain numbers) become one placeholder each, so
 // "TT-100001" and "tt 55" teach the same thing.
 
+import { referencePattern } from '../domain/references.ts';
+
 const PLACEHOLDERS: Array<{ pattern: RegExp; token: string }> = [
-  { pattern: /\b(?:tt)[-\s#]?\d{1,9}\b/gi, token: ' refticket ' },
-  { pattern: /\b(?:ord)[-\s#]?\d{1,9}\b/gi, token: ' reforder ' },
-  { pattern: /\b(?:inv)[-\s#]?\d{1,9}\b/gi, token: ' refbill ' },
-  { pattern: /\b(?:adj)[-\s#]?\d{1,9}\b/gi, token: ' refadjust ' },
+  { pattern: new RegExp(String.raw`\b${referencePattern('ticket')}\b`, 'gi'), token: ' refticket ' },
+  { pattern: new RegExp(String.raw`\b${referencePattern('order')}\b`, 'gi'), token: ' reforder ' },
+  { pattern: new RegExp(String.raw`\b${referencePattern('bill')}\b`, 'gi'), token: ' refbill ' },
+  { pattern: new RegExp(String.raw`\b${referencePattern('adjustment')}\b`, 'gi'), token: ' refadjust ' },
   { pattern: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, token: ' emailaddr ' },
   { pattern: /(?<![\w-])\+?\d[\d\s().-]{8,16}\d\b/g, token: ' phonenum ' },
   { pattern: /[$£€]\s?\d[\d,]*(?:\.\d{1,2})?|\b\d[\d,]*(?:\.\d{1,2})?\s?(?:dollars?|usd|bucks)\b/gi, token: ' moneyamt ' },

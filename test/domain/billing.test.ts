@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdjustmentPolicySettings } from '../../src/app/config/index.ts';
-import { requestBillAdjustment, findChargeDispute, parseAdjustmentReference, formatAdjustmentReference, type RequestBillAdjustment } from '../../src/domain/billing/adjustments.service.ts';
+import { requestBillAdjustment, findChargeDispute, type RequestBillAdjustment } from '../../src/domain/billing/adjustments.service.ts';
 import { compareBills, groupCharges } from '../../src/domain/billing/bill-explanation.ts';
-import { findCustomerBill, findLatestBill, findPreviousBill, getBalance, nextBillDate, parseBillReference } from '../../src/domain/billing/bills.service.ts';
+import { findCustomerBill, findLatestBill, findPreviousBill, getBalance, nextBillDate } from '../../src/domain/billing/bills.service.ts';
+import { formatAdjustmentReference, parseAdjustmentReference, parseBillReference } from '../../src/domain/references.ts';
 import { matchCharge } from '../../src/domain/billing/charge-matching.ts';
 import { centsToDecimal } from '../../src/domain/billing/money.ts';
 import { Prisma } from '../../src/generated/prisma/client.ts';

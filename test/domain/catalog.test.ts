@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideEligibility, type CustomerHoldings, type EligibilityOffering, type HeldProduct } from '../../src/domain/catalog/eligibility.ts';
-import { OfferingSearch } from '../../src/domain/catalog/offering-search.ts';
+import { OfferingMatcher } from '../../src/domain/catalog/offering-matcher.ts';
 import { recommendOffers } from '../../src/domain/catalog/recommendations.ts';
 import { DEMO_OFFERINGS, demoOffering } from '../../src/domain/demo/demo-data.ts';
 
@@ -15,7 +15,7 @@ const catalog: Array<EligibilityOffering & { keywords: string[] }> = DEMO_OFFERI
   incompatibleWith: [...(offering.incompatibleWith ?? [])],
   availableAreas: [...(offering.availableAreas ?? [])],
 }));
-const search = new OfferingSearch(catalog);
+const matcher = new OfferingMatcher(catalog);
 
 describe('finding the offering a customer means', () => {
   it.each([
@@ -32,28 +32,28 @@ describe('finding the offering a customer means', () => {
     ['essentials', ['MOBILE-ESSENTIALS']],
     ['mesh wifi', ['ADDON-MESH-WIFI']],
   ])('%s → %s', (text, expected) => {
-    const result = search.search(text);
+    const result = matcher.lookUp(text);
     expect(result.ambiguous).toBe(false);
     expect(result.matches[0]?.code).toBe(expected[0]);
   });
 
   it('returns every close candidate when the words fit several', () => {
-    const gig = search.search('gig fiber');
+    const gig = matcher.lookUp('gig fiber');
     expect(gig.ambiguous).toBe(true);
     expect(gig.matches.map((offering) => offering.code).sort()).toEqual(['FIBER-1G', 'FIBER-2G']);
-    const international = search.search('international');
+    const international = matcher.lookUp('international');
     expect(international.ambiguous).toBe(true);
     expect(international.matches.map((offering) => offering.code).sort()).toEqual(['ADDON-INTL-CALLING', 'ADDON-WORLD-CALLING']);
   });
 
   it('names nothing for words every offering of a kind shares, or none has', () => {
     for (const text of ['internet', 'I want a new plan', 'the other one', 'banana', '']) {
-      expect(search.search(text).matches, text).toEqual([]);
+      expect(matcher.lookUp(text).matches, text).toEqual([]);
     }
   });
 
   it('searches within one kind of service when asked', () => {
-    expect(search.search('basic', 'tv').matches.map((offering) => offering.code)).toEqual(['TV-BASIC']);
+    expect(matcher.lookUp('basic', 'tv').matches.map((offering) => offering.code)).toEqual(['TV-BASIC']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CUSTOMERS_IN_ARREARS } from '../../src/domain/demo/demo-data.ts';
 import { loadCustomerHoldings } from '../../src/domain/orders/customer-holdings.ts';
-import { formatOrderReference, parseOrderReference } from '../../src/domain/orders/order-reference.ts';
+import { formatOrderReference, parseOrderReference } from '../../src/domain/references.ts';
 import {
   checkOrderEligibility,
   describeOrderState,

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_OFFERINGS } from '../../src/domain/demo/demo-data.ts';
 import { extractEntities } from '../../src/nlu/entities.ts';
-import { OfferingMatcher } from '../../src/nlu/offerings.ts';
 
 // Friday 27 November 2026, 15:00 UTC.
 const NOW = new Date('2026-11-27T15:00:00Z');
@@ -115,40 +113,5 @@ describe('extractEntities: service types', () => {
 
   it('does not read "phone number" as the mobile service', () => {
     expect(found('change my phone number').filter((entry) => entry.startsWith('serviceType'))).toEqual([]);
-  });
-});
-
-describe('OfferingMatcher', () => {
-  const matcher = new OfferingMatcher(DEMO_OFFERINGS);
-  const offers = (text: string) => matcher.match(text).map((entity) => entity.value);
-
-  it.each([
-    ['i want the 1 gig plan', ['FIBER-1G']],
-    ['fibre 2gig please', ['FIBER-2G']],
-    ['the 300 plan', ['FIBER-300']],
-    ['add the sports package', ['ADDON-SPORTS']],
-    ['can i get hbo', ['ADDON-MOVIES']],
-    ['the unlimited plus plan', ['MOBILE-UNLIMITED-PLUS']],
-    ['mesh exstender', ['ADDON-MESH-WIFI']],
-    ['top up my data', ['ADDON-EXTRA-DATA-10GB']],
-    ['i want home phone service', ['HOME-PHONE']],
-    ['add the static ip', ['ADDON-STATIC-IP']],
-    ['tv max please', ['TV-MAX']],
-  ])('"%s" → %s', (text, expected) => {
-    expect(offers(text)).toEqual(expected);
-  });
-
-  it('names no offering for generic service words, counts or amounts', () => {
-    expect(offers('my internet is down')).toEqual([]);
-    expect(offers('my tv and mobile are both broken')).toEqual([]);
-    expect(offers('i have 1 line')).toEqual([]);
-    expect(offers('i paid $300 last month')).toEqual([]);
-    expect(offers('call me back')).toEqual([]);
-    expect(offers('I work from home and the internet is down')).toEqual([]);
-    expect(offers("there's static on my phone line")).toEqual([]);
-  });
-
-  it('matches nothing with an empty catalog', () => {
-    expect(new OfferingMatcher([]).match('the 1 gig plan')).toEqual([]);
   });
 });

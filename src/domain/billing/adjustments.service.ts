@@ -5,7 +5,8 @@ import type { DbClient } from '../../lib/db-types.ts';
 import { inTransaction, isUniqueViolation } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { decideAdjustment, POLICY_DECIDER, type AdjustmentDecision } from './adjustment-policy.ts';
-import { formatBillReference, nextBillDate } from './bills.service.ts';
+import { formatAdjustmentReference, formatBillReference } from '../references.ts';
+import { nextBillDate } from './bills.service.ts';
 import { isDisputable } from './charge-matching.ts';
 import { centsToDecimal, parseCents, sumCents, toCents } from './money.ts';
 
@@ -62,17 +63,6 @@ export type AdjustmentOutcome =
 /** How soon the billing team decides a pending adjustment: what the customer is told to expect. */
 export const PENDING_REVIEW_BUSINESS_DAYS = 2;
 
-const ADJUSTMENT_REFERENCE = /^ADJ[-\s#]?(\d{1,9})$/i;
-
-export function formatAdjustmentReference(number: number): string {
-  return `ADJ-${number}`;
-}
-
-/** The adjustment number in a customer-typed reference ("adj-12", "ADJ 12"), if it is one. */
-export function parseAdjustmentReference(text: string): number | undefined {
-  const match = ADJUSTMENT_REFERENCE.exec(text.trim());
-  return match?.[1] ? Number(match[1]) : undefined;
-}
 
 const adjustmentSelect = {
   id: true,

@@ -3,8 +3,7 @@ import { queueCustomerText, type CustomerTextDeps } from '../notifications/custo
 import type { Logger } from '../../lib/logger.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { POLICY_DECIDER } from './adjustment-policy.ts';
-import { formatAdjustmentReference } from './adjustments.service.ts';
-import { formatBillReference } from './bills.service.ts';
+import { formatAdjustmentReference, formatBillReference } from '../references.ts';
 import { formatMoney, toCents } from './money.ts';
 import { completeStepOnce } from '../timeline/timeline.service.ts';
 import { addBillLineOnce, findOrOpenNextBill } from './bill-lines.ts';

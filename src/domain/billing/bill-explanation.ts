@@ -1,4 +1,5 @@
 import type { ServiceType } from '../../generated/prisma/client.ts';
+import { SERVICE_TYPES } from '../service-types.ts';
 import type { BillView, ChargeView } from './bills.service.ts';
 import { sumCents, toCents } from './money.ts';
 
@@ -13,13 +14,11 @@ export type ChargeGroup =
   | { kind: 'tax'; cents: bigint }
   | { kind: 'other'; cents: bigint; names: string[] };
 
-const SERVICE_ORDER: readonly ServiceType[] = ['internet', 'mobile', 'tv', 'landline'];
-
 /** The bill's lines grouped: monthly charges per service, then one-time fees, usage, credits, taxes. */
 export function groupCharges(bill: BillView): ChargeGroup[] {
   const groups: ChargeGroup[] = [];
   const recurring = bill.charges.filter((charge) => charge.chargeType === 'recurring');
-  for (const serviceType of SERVICE_ORDER) {
+  for (const serviceType of SERVICE_TYPES) {
     const lines = recurring.filter((charge) => charge.serviceType === serviceType);
     if (lines.length > 0) groups.push({ kind: 'service', serviceType, cents: total(lines), names: lines.map(chargeName) });
   }

@@ -1,5 +1,6 @@
 import type { BillState, ChargeType, Prisma, ServiceType } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
+import { formatBillReference } from '../references.ts';
 import { centsToDecimal, sumCents, toCents } from './money.ts';
 
 // TMF678 customer bills as the customer sees them: only their own, with amounts as exact
@@ -52,8 +53,6 @@ export interface BalanceView {
   nextBillDate: Date | null;
 }
 
-const BILL_REFERENCE = /^INV[-\s#]?(\d{1,9})$/i;
-
 // Bills still owed. A part-paid bill counts in full: payments are not recorded yet.
 const UNPAID_STATES: readonly BillState[] = ['sent', 'partiallyPaid'];
 
@@ -61,16 +60,6 @@ const UNPAID_STATES: readonly BillState[] = ['sent', 'partiallyPaid'];
 const ISSUED = { state: { not: 'new' } } as const;
 
 const CHARGE_ORDER: Record<ChargeType, number> = { recurring: 0, oneTime: 1, usage: 2, credit: 3, tax: 4 };
-
-export function formatBillReference(number: number): string {
-  return `INV-${number}`;
-}
-
-/** The bill number in a customer-typed reference ("inv-10003", "INV 10003"), if it is one. */
-export function parseBillReference(text: string): number | undefined {
-  const match = BILL_REFERENCE.exec(text.trim());
-  return match?.[1] ? Number(match[1]) : undefined;
-}
 
 export function isUnpaid(state: BillState): boolean {
   return UNPAID_STATES.includes(state);

@@ -5,7 +5,17 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 
 const DECIMAL = /^(-?)(\d{1,12})(?:\.(\d{1,2}))?$/;
 
-const SYMBOLS: Record<string, string> = { USD: '$', CAD: 'CA$', AUD: 'A$', EUR: '€', GBP: '£' };
+// Customer texts are in US English ("$1,234.50"); exact cents always, whatever the currency's usual digits.
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatterFor(currency: string): Intl.NumberFormat {
+  let formatter = formatters.get(currency);
+  if (!formatter) {
+    formatter = new Intl.NumberFormat('en-US', { style: 'currency', currency, currencyDisplay: 'symbol', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    formatters.set(currency, formatter);
+  }
+  return formatter;
+}
 
 /** Cents in a decimal amount ("20.5" → 2050n); undefined when it is not one. */
 export function parseCents(amount: string): bigint | undefined {
@@ -30,14 +40,17 @@ export function centsToDecimal(cents: bigint): string {
   return `${sign}${absolute / 100n}.${String(absolute % 100n).padStart(2, '0')}`;
 }
 
-/** What a customer reads: "$1,234.50", "-$10.00", "EUR 5.00" for a currency without a symbol here. */
+/** What a customer reads: "$1,234.50", "-$10.00", "€5.00", "CHF 5.00" for a currency without a symbol in US English. */
 export function formatMoney(amount: bigint | Prisma.Decimal | string, currency = 'USD'): string {
   const cents = typeof amount === 'bigint' ? amount : toCents(amount);
-  const absolute = cents < 0n ? -cents : cents;
-  const whole = (absolute / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const fraction = String(absolute % 100n).padStart(2, '0');
-  const symbol = SYMBOLS[currency] ?? `${currency} `;
-  return `${cents < 0n ? '-' : ''}${symbol}${whole}.${fraction}`;
+  // A decimal string keeps the amount exact: Intl formats it digit for digit, no float on the way.
+  const decimal = centsToDecimal(cents);
+  if (!isDecimal(decimal)) throw new Error(`Not a money amount: ${decimal}`);
+  return formatterFor(currency).format(decimal).replace(/\u00a0/g, ' ');
+}
+
+function isDecimal(text: string): text is `${number}` {
+  return /^-?\d+\.\d{2}$/.test(text);
 }
 
 export function sumCents(amounts: readonly bigint[]): bigint {

@@ -2,7 +2,7 @@ import type { AdjustmentPolicySettings } from './adjustment-policy.ts';
 import type { Channel, Prisma, ServiceType } from '../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { decideAdjustment, POLICY_DECIDER } from './adjustment-policy.ts';
-import { formatAdjustmentReference } from './adjustments.service.ts';
+import { formatAdjustmentReference, formatTicketReference } from '../references.ts';
 import { centsToDecimal, toCents } from './money.ts';
 
 // A fault that took the service down and broke its SLA earns the customer a credit for the days
@@ -73,7 +73,7 @@ export async function proposeSlaCredit(tx: Prisma.TransactionClient, ticket: Bre
       // Not tied to a charge: the customer may still dispute any charge on that bill.
       chargeId: null,
       amount,
-      reason: `SLA breached on TT-${ticket.number}: ${product.offering.name} down for ${days} day(s)`,
+      reason: `SLA breached on ${formatTicketReference(ticket.number)}: ${product.offering.name} down for ${days} day(s)`,
       status: decision.status,
       decisionReason: decision.reason,
       channel: ticket.channel,

@@ -1,7 +1,8 @@
 import type { LifecycleStatus, Prisma, ServiceType } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
+import { SERVICE_TYPES } from '../service-types.ts';
 import { compareDecimal } from './eligibility.ts';
-import { OfferingSearch } from './offering-search.ts';
+import { OfferingMatcher, type OfferingLookUpResult } from './offering-matcher.ts';
 
 // TMF620 product offerings as dialogs see them: plain values (prices as decimal strings) that
 // survive a trip through dialog state.
@@ -25,12 +26,8 @@ export interface OfferingView {
   availableAreas: string[];
 }
 
-export interface OfferingLookup {
-  /** The offering meant and close alternatives, best first. */
-  matches: OfferingView[];
-  /** True when the customer should choose among the matches. */
-  ambiguous: boolean;
-}
+/** The offering meant and close alternatives, best first; ambiguous when the customer should choose. */
+export type OfferingLookup = OfferingLookUpResult<OfferingView>;
 
 const offeringSelect = {
   id: true,
@@ -52,8 +49,6 @@ const offeringSelect = {
 
 type OfferingRow = Prisma.ProductOfferingGetPayload<{ select: typeof offeringSelect }>;
 
-const SERVICE_ORDER: Record<ServiceType, number> = { internet: 0, mobile: 1, tv: 2, landline: 3 };
-
 function toView(row: OfferingRow): OfferingView {
   return { ...row, recurringPrice: row.recurringPrice.toFixed(2), oneTimePrice: row.oneTimePrice.toFixed(2) };
 }
@@ -66,7 +61,7 @@ export async function listActiveOfferings(db: DbClient): Promise<OfferingView[]>
     .sort(
       (a, b) =>
         Number(a.isAddOn) - Number(b.isAddOn) ||
-        SERVICE_ORDER[a.serviceType] - SERVICE_ORDER[b.serviceType] ||
+        SERVICE_TYPES.indexOf(a.serviceType) - SERVICE_TYPES.indexOf(b.serviceType) ||
         compareDecimal(a.recurringPrice, b.recurringPrice) ||
         a.code.localeCompare(b.code),
     );
@@ -85,5 +80,5 @@ export async function lookUpOfferings(db: DbClient, text: string, serviceType?: 
 
 /** The same search over a catalog already loaded. */
 export function searchOfferings(catalog: readonly OfferingView[], text: string, serviceType?: ServiceType): OfferingLookup {
-  return new OfferingSearch(catalog).search(text, serviceType);
+  return new OfferingMatcher(catalog).lookUp(text, serviceType);
 }

@@ -2,7 +2,7 @@ import type { ProductOrderState, ProductStatus } from '../../generated/prisma/cl
 import type { DbClient } from '../../lib/db-types.ts';
 import { getBalance } from '../billing/bills.service.ts';
 import type { CustomerHoldings, HeldProduct, OpenOrder } from '../catalog/eligibility.ts';
-import { formatOrderReference } from './order-reference.ts';
+import { formatOrderReference } from '../references.ts';
 
 // What the eligibility rules look at, read in one place: the customer's standing, products,
 // overdue bills (as the billing domain defines them) and orders still in progress.

@@ -2,10 +2,11 @@ import type { Prisma, PrismaClient, ProductOrderState } from '../../generated/pr
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { addBillLineOnce, findOrOpenNextBill } from '../billing/bill-lines.ts';
 import { toCents } from '../billing/money.ts';
-import { formatOrderReference } from './order-reference.ts';
-import { formatTicketReference, openOrderFalloutTicket } from '../tickets/trouble-tickets.service.ts';
+import { formatOrderReference, formatTicketReference } from '../references.ts';
+import { openOrderFalloutTicket } from '../tickets/trouble-tickets.service.ts';
 import { completeStepOnce, isStepDone, recordTimelineEvent, type StepContext } from '../timeline/timeline.service.ts';
 import type { JobRun, TrackingJobs } from '../timeline/tracking-jobs.ts';
+import { formatDate } from '../../lib/dates.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { NetworkError, type ActivationStep, type NetworkActivation } from '../network/network.ts';
 import { queueCustomerText, type CustomerTextDeps, type CustomerUpdate } from '../notifications/customer-updates.ts';
@@ -83,7 +84,7 @@ export async function validateOrder(deps: FulfillmentDeps, orderId: string): Pro
       await recordTimelineEvent(context.tx, { subjectType: 'productOrder', subjectId: orderId, kind: 'state', name: state, detail: problem ?? 'Scheduled for fulfillment' });
       await recordAuditEvent(context.tx, { actorType: 'system', action: problem ? 'productOrder.reject' : 'productOrder.schedule', entityType: 'productOrder', entityId: orderId, details: { reference, reason: problem } });
       const names = describeItems(order.items);
-      const expected = order.expectedCompletionDate ? `, expected by ${formatDay(order.expectedCompletionDate, deps.timeZone)}` : '';
+      const expected = order.expectedCompletionDate ? `, expected by ${formatDate(order.expectedCompletionDate, 'day', deps.timeZone)}` : '';
       await text(context, deps, now, {
         customerId: order.customerId,
         subjectId: orderId,
@@ -434,10 +435,6 @@ function describeItems(items: ReadonlyArray<{ offering: { name: string } }>): st
   const names = items.map((item) => item.offering.name);
   if (names.length <= 1) return names[0] ?? 'your order';
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
-}
-
-function formatDay(date: Date, timeZone: string): string {
-  return date.toLocaleDateString('en-US', { timeZone, weekday: 'short', month: 'short', day: 'numeric' });
 }
 
 /** Acknowledged orders nobody has started (for the sweep). */

@@ -4,7 +4,7 @@ import { recordAuditEvent } from '../audit/audit.service.ts';
 import { listActiveOfferings, findOffering } from '../catalog/catalog.service.ts';
 import { decideEligibility, type Eligibility, type OrderIntent } from '../catalog/eligibility.ts';
 import { loadCustomerHoldings, OPEN_ORDER_STATES } from './customer-holdings.ts';
-import { formatOrderReference } from './order-reference.ts';
+import { formatOrderReference } from '../references.ts';
 
 // TMF622 product orders taken in a conversation. An order is created `acknowledged` with its
 // items priced from the catalog at the time of ordering. Fulfilment (order-fulfillment.ts) then

@@ -1,7 +1,7 @@
 import type { Channel } from '../../generated/prisma/client.ts';
 import { inTransaction, isUniqueViolation, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { formatOrderReference } from '../orders/order-reference.ts';
+import { formatOrderReference } from '../references.ts';
 import {
   checkOrderEligibility,
   createCancellationOrder,

@@ -35,7 +35,3 @@ export async function textAboutTicket(context: StepContext, deps: AssuranceDeps,
 
 /** Statuses in which a ticket is finished: its SLA clock is stopped. */
 export const STOPPED_STATUSES = ['resolved', 'closed', 'cancelled', 'rejected'] as const;
-
-export function formatTime(date: Date, timeZone: string): string {
-  return date.toLocaleString('en-US', { timeZone, weekday: 'short', hour: 'numeric', minute: '2-digit' });
-}

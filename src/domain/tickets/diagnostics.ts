@@ -1,10 +1,11 @@
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { formatTicketReference } from './trouble-tickets.service.ts';
+import { formatTicketReference } from '../references.ts';
 import { completeStepOnce, isStepDone, recordTimelineEvent } from '../timeline/timeline.service.ts';
 import type { JobRun } from '../timeline/tracking-jobs.ts';
 import { NetworkError, type LineTestResult } from '../network/network.ts';
-import { STOPPED_STATUSES, formatTime, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
+import { formatDate } from '../../lib/dates.ts';
+import { STOPPED_STATUSES, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
 
 // Automated diagnostics of a new trouble ticket: a known outage in the customer's area links the
 // ticket to it (held until the outage is restored); otherwise a line test runs and its result
@@ -85,7 +86,7 @@ export async function diagnoseTicket(deps: AssuranceDeps, ticketId: string, run:
           Object.assign(update, { status: 'held', statusChangeDate: now, statusChangeReason: reason, statusChanges: { create: { status: 'held', reason, changedAt: now } } } satisfies Prisma.TroubleTicketUpdateInput);
           await recordTimelineEvent(tx, { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'state', name: 'held', detail: reason, at: now });
         }
-        const expected = outage.expectedRestoreAt ? ` We expect it fixed by ${formatTime(outage.expectedRestoreAt, deps.timeZone)}.` : '';
+        const expected = outage.expectedRestoreAt ? ` We expect it fixed by ${formatDate(outage.expectedRestoreAt, 'weekdayTime', deps.timeZone)}.` : '';
         await textAboutTicket(context, deps, now, {
           customerId: ticket.customerId,
           subjectId: ticketId,

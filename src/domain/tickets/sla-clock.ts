@@ -2,9 +2,10 @@ import type { TroubleTicketStatus } from '../../generated/prisma/enums.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { proposeSlaCredit, type ProposedCredit } from '../billing/sla-credit.ts';
 import { formatMoney } from '../billing/money.ts';
-import { formatTicketReference } from './trouble-tickets.service.ts';
+import { formatTicketReference } from '../references.ts';
 import { completeStepOnce, recordTimelineEvent } from '../timeline/timeline.service.ts';
-import { STOPPED_STATUSES, formatTime, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
+import { formatDate } from '../../lib/dates.ts';
+import { STOPPED_STATUSES, textAboutTicket, type AssuranceDeps } from './assurance-deps.ts';
 
 // The SLA clock of a trouble ticket, per severity. It runs from the ticket's opening (or its
 // reopening), pauses while the ticket waits on the customer (`pending`), keeps running while it
@@ -69,7 +70,7 @@ export async function reconcileSlaClock(deps: AssuranceDeps, ticketId: string): 
         kind: 'sla',
         name: 'warning',
         outcome: 'warned',
-        detail: `${deps.sla.warningPercent}% of the ${formatDuration(budget)} SLA used; it runs out ${formatTime(new Date(now.getTime() + budget - elapsed), deps.timeZone)}`,
+        detail: `${deps.sla.warningPercent}% of the ${formatDuration(budget)} SLA used; it runs out ${formatDate(new Date(now.getTime() + budget - elapsed), 'weekdayTime', deps.timeZone)}`,
         stepKey: `${ticketId}-sla-warning-${round}`,
       },
       async ({ tx }) => {

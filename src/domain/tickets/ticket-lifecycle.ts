@@ -1,6 +1,6 @@
 import type { Prisma, TroubleTicketStatus } from '../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
-import { formatTicketReference } from './trouble-tickets.service.ts';
+import { formatTicketReference } from '../references.ts';
 import { completeStepOnce, recordTimelineEvent, type StepContext } from '../timeline/timeline.service.ts';
 import { sendableAt } from '../contact-policy/quiet-hours.ts';
 import { AppError } from '../../lib/errors.ts';

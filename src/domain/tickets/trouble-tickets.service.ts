@@ -5,6 +5,7 @@ import { ServiceType, TicketSeverity, TroubleTicketStatus } from '../../generate
 import type { DbClient } from '../../lib/db-types.ts';
 import { isUniqueViolation } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
+import { formatTicketReference } from '../references.ts';
 import { deriveSeverity } from './severity.ts';
 
 export interface TicketView {
@@ -35,18 +36,6 @@ export interface OpenTroubleTicketRequest {
 
 /** Hours to the expected resolution, by severity. */
 const RESOLUTION_HOURS: Record<TicketSeverity, number> = { critical: 4, major: 24, minor: 72 };
-
-const TICKET_REFERENCE = /^TT-?(\d{1,9})$/i;
-
-export function formatTicketReference(number: number): string {
-  return `TT-${number}`;
-}
-
-/** The ticket number in a customer-typed reference ("tt-100001", "TT100001"), if it is one. */
-export function parseTicketReference(text: string): number | undefined {
-  const match = TICKET_REFERENCE.exec(text.trim());
-  return match?.[1] ? Number(match[1]) : undefined;
-}
 
 export const ticketSelect = {
   id: true,

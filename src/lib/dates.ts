@@ -1,0 +1,31 @@
+// Dates in customer texts, in US English and in the operator's time zone: one place for every
+// format the bot uses, so an order's "expected by" reads the same in a reply and in a progress SMS.
+
+const FORMATS = {
+  /** "Tue, Dec 1". */
+  day: { weekday: 'short', month: 'short', day: 'numeric' },
+  /** "Tue, Dec 1, 3:00 PM". */
+  dayTime: { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
+  /** "Tue 3:00 PM": within the coming week. */
+  weekdayTime: { weekday: 'short', hour: 'numeric', minute: '2-digit' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+export type DateFormat = keyof typeof FORMATS;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The date as a customer reads it, in the given IANA time zone (the operator's). */
+export function formatDate(date: Date, format: DateFormat, timeZone: string): string {
+  const key = `${format} ${timeZone}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { ...FORMATS[format], timeZone });
+    formatters.set(key, formatter);
+  }
+  return formatter.format(date);
+}
+
+/** A calendar day stored as UTC midnight (bill, due and cycle dates): the same day in every time zone. */
+export function formatCalendarDay(date: Date): string {
+  return formatDate(date, 'day', 'UTC');
+}
