@@ -2,6 +2,7 @@ import express from 'express';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { z } from 'zod';
+import { ServiceType } from '../../src/generated/prisma/enums.ts';
 import type { NetworkStepName } from '../../src/app/config/index.ts';
 import { closeServer, listeningPort } from '../../src/lib/net.ts';
 import { NetworkError } from '../../src/domain/network/network.ts';
@@ -11,7 +12,7 @@ import { NetworkSimulator, type SimulatorSettings } from '../../src/network/simu
 // NETWORK_MODE=http. Tests can also make it answer with HTTP errors, or hold a request open (a
 // slow network, or a process killed while it waited).
 
-const serviceType = z.enum(['internet', 'mobile', 'tv', 'landline']);
+const serviceType = z.enum(ServiceType);
 
 const activationBody = z.object({
   step: z.enum(['reserve', 'provision', 'activate', 'test', 'release', 'deactivate']),

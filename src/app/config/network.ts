@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { SERVICE_TYPES } from '../../domain/service-types.ts';
 
 const NETWORK_STEPS = ['reserve', 'provision', 'activate', 'test', 'release', 'deactivate', 'linetest'] as const;
 export type NetworkStepName = (typeof NETWORK_STEPS)[number];
-const SERVICE_TYPES = ['internet', 'mobile', 'tv', 'landline'] as const;
 const FAILURE_KINDS = ['transient', 'permanent', 'fault'] as const;
 
 function listItems(text: string): string[] {
