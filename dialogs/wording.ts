@@ -1,5 +1,4 @@
-import type { ServiceType } from '../src/generated/prisma/client.ts';
-import type { BotSettings } from './services.ts';
+import type { BotSettings, ServiceType } from './services.ts';
 
 // Short replies: everything here must read well in one SMS and on a screen reader.
 
