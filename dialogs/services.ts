@@ -52,7 +52,7 @@ export interface BotServices {
   // Billing and adjustments
   /** What the customer owes across unpaid bills, and when the next bill comes. */
   getBalance(customerId: string, now: Date): Promise<BalanceView>;
-  /** The customer's most recent bill, if they have one. */
+  /** The customer's most recent issued bill, if any. */
   findLatestBill(customerId: string): Promise<BillView | null>;
   /** The customer's own bill with this number (INV-<number>); null for anyone else's. */
   findCustomerBill(customerId: string, number: number): Promise<BillView | null>;
@@ -60,7 +60,7 @@ export interface BotServices {
   findCustomerBillForPeriod(customerId: string, from: Date, to: Date): Promise<BillView | null>;
   /** The bill before this one on the same account. */
   findPreviousBill(bill: BillSummary): Promise<BillView | null>;
-  /** The customer's latest bills, newest first. */
+  /** The customer's latest bills (at most three), newest first. */
   listRecentBills(customerId: string): Promise<BillSummary[]>;
   /** Asks for a credit on a charge; the configured policy approves it (applied at once) or leaves it for a person. */
   requestBillAdjustment(request: RequestBillAdjustment): Promise<AdjustmentOutcome>;
@@ -74,7 +74,7 @@ export interface BotServices {
   openTroubleTicket(request: OpenTroubleTicketRequest): Promise<{ ticket: TicketView; created: boolean }>;
   /** The customer's own ticket with this number (null if none) and their recent tickets, in one look-up. */
   lookUpCustomerTicket(customerId: string, number: number): Promise<{ ticket: TicketView | null; recent: TicketView[] }>;
-  /** The customer's latest tickets. */
+  /** The customer's latest tickets (at most three), open ones first, newest first. */
   listRecentTickets(customerId: string): Promise<TicketView[]>;
   /** The active outage of this service type in the customer's area, if any. */
   findActiveOutage(customerId: string, serviceType: ServiceType): Promise<OutageView | null>;
@@ -112,7 +112,7 @@ export interface BotServices {
   signInConversation(request: { conversationId: string; customerId: string; correlationId: string; now: Date }): Promise<CustomerSummary | null>;
 
   // Customers and handoff
-  /** The customer's active products, for "which service?" choices. */
+  /** The customer's active or suspended base services (no add-ons), one per product, for "which service?" choices. */
   listActiveServices(customerId: string): Promise<SubscribedService[]>;
   /** Records that the customer asked for a person; the handoff itself comes with the agent console. */
   recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string }): Promise<void>;
