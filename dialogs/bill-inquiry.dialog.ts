@@ -1,12 +1,12 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { compareBills, groupCharges, type BillChange, type ChargeGroup } from '../src/domain/billing/bill-explanation.ts';
-import { isUnpaid, type BalanceView, type BillSummary, type BillView } from '../src/domain/billing/bills.service.ts';
+import { compareBills, groupCharges } from '../src/domain/billing/bill-explanation.ts';
+import { isUnpaid } from '../src/domain/billing/bills.service.ts';
 import { formatBillReference, parseBillReference } from '../src/domain/references.ts';
 import { formatMoney } from '../src/domain/billing/money.ts';
 import { formatCalendarDay } from '../src/lib/dates.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
-import type { BotServices, BotSettings } from './services.ts';
+import type { BalanceView, BillChange, BillSummary, BillView, BotServices, BotSettings, ChargeGroup } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { SERVICE_NAMES } from './wording.ts';
 

@@ -1,13 +1,12 @@
 import { TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { formatMoney } from '../src/domain/billing/money.ts';
-import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
 import type { Intent } from '../src/nlu/recognizer.ts';
-import { contactByDate, type RetentionOffer } from '../src/domain/retention/retention-policy.ts';
+import { contactByDate } from '../src/domain/retention/retention-policy.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import { parseServiceType } from '../src/domain/service-types.ts';
-import type { BotServices, BotSettings, ServiceType } from './services.ts';
+import type { BotServices, BotSettings, RetentionOffer, ServiceType, SubscribedService } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
 import { clip, contactText, formatDay, SERVICE_NAMES } from './wording.ts';

@@ -1,7 +1,5 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { OfferingView } from '../src/domain/catalog/catalog.service.ts';
-import type { OfferSuggestion } from '../src/domain/catalog/recommendations.ts';
 import { formatMoney } from '../src/domain/billing/money.ts';
 import type { Recognition } from '../src/nlu/recognizer.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
@@ -9,7 +7,7 @@ import { pickChoice, withChoices } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import { ORDER_DIALOG, OrderDialog, offeringsIn, type OrderOptions } from './order.dialog.ts';
 import { parseServiceType, SERVICE_TYPES } from '../src/domain/service-types.ts';
-import type { BotServices, BotSettings, ServiceType } from './services.ts';
+import type { BotServices, BotSettings, OfferingView, OfferSuggestion, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { capitalise, contactText, SERVICE_NAMES } from './wording.ts';
 

@@ -1,8 +1,7 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { codeIn } from '../src/domain/identity/verification.service.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
-import type { BotServices, BotSettings } from './services.ts';
-import type { CodeTarget, IssueCodeResult } from './services/identity.ts';
+import type { BotServices, BotSettings, CodeTarget, IssueCodeResult } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { contactText } from './wording.ts';
 

@@ -1,9 +1,9 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { formatOrderReference, parseOrderReference } from '../src/domain/references.ts';
-import { describeOrderState, isOrderOpen, type OrderItemView, type OrderView } from '../src/domain/orders/product-orders.service.ts';
+import { describeOrderState, isOrderOpen } from '../src/domain/orders/product-orders.service.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
-import type { BotServices, BotSettings } from './services.ts';
+import type { BotServices, BotSettings, OrderItemView, OrderView } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { formatDay } from './wording.ts';
 

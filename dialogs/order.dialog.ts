@@ -1,14 +1,12 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import type { OfferingView } from '../src/domain/catalog/catalog.service.ts';
-import type { Eligibility, HeldProduct } from '../src/domain/catalog/eligibility.ts';
 import { formatMoney } from '../src/domain/billing/money.ts';
 import type { Recognition } from '../src/nlu/recognizer.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices } from './choices.ts';
 import type { IntentRoute } from './intent-route.ts';
 import { parseServiceType, SERVICE_TYPES } from '../src/domain/service-types.ts';
-import type { BotServices, BotSettings, ServiceType } from './services.ts';
+import type { BotServices, BotSettings, Eligibility, HeldProduct, OfferingView, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { contactText, formatDay, SERVICE_NAMES } from './wording.ts';
 

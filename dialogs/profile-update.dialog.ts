@@ -1,21 +1,11 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Channel } from '../src/generated/prisma/client.ts';
-import {
-  formatPostalAddress,
-  isUnchanged,
-  parseEmail,
-  parsePostalAddress,
-  PROFILE_FIELDS,
-  type CustomerProfile,
-  type ProfileChange,
-  type ProfileField,
-} from '../src/domain/profile/profile.service.ts';
+import { formatPostalAddress, isUnchanged, parseEmail, parsePostalAddress, PROFILE_FIELDS } from '../src/domain/profile/profile.service.ts';
 import type { Entity } from '../src/nlu/recognizer.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices } from './choices.ts';
 import type { IntentRoute } from './intent-route.ts';
 import { CHANNEL_NAMES } from './profile-view.dialog.ts';
-import type { BotServices, BotSettings } from './services.ts';
+import type { BotServices, BotSettings, Channel, CustomerProfile, ProfileChange, ProfileField } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { VERIFY_DIALOG, type VerifyOptions } from './verify.dialog.ts';
 import { contactText } from './wording.ts';

@@ -1,8 +1,8 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { formatPostalAddress, type CustomerProfile } from '../src/domain/profile/profile.service.ts';
+import { formatPostalAddress } from '../src/domain/profile/profile.service.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import type { IntentRoute } from './intent-route.ts';
-import type { BotServices, BotSettings } from './services.ts';
+import type { BotServices, BotSettings, CustomerProfile } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { contactText } from './wording.ts';
 

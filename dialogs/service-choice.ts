@@ -1,6 +1,6 @@
-import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
 import type { Entity } from '../src/nlu/recognizer.ts';
 import { pickChoice } from './choices.ts';
+import type { SubscribedService } from './services.ts';
 import { capitalise, SERVICE_NAMES } from './wording.ts';
 
 // "Which service?" as the fault report and the cancellation ask it: the customer's services as

@@ -1,9 +1,9 @@
 import { WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { formatTicketReference, parseTicketReference } from '../src/domain/references.ts';
-import { describeTicketStatus, isOpen, type TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
+import { describeTicketStatus, isOpen } from '../src/domain/tickets/trouble-tickets.service.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
-import type { BotServices, BotSettings } from './services.ts';
+import type { BotServices, BotSettings, TicketView } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { formatDay, formatDayTime, SERVICE_NAMES } from './wording.ts';
 

@@ -1,11 +1,10 @@
 import { TextPrompt, WaterfallDialog, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { SubscribedService } from '../src/domain/customers/customers.service.ts';
-import { readSelfHelpAnswer, selfHelpStepFor, type SelfHelpAnswer } from '../src/domain/tickets/self-help.ts';
+import { readSelfHelpAnswer, selfHelpStepFor } from '../src/domain/tickets/self-help.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import { parseServiceType } from '../src/domain/service-types.ts';
-import type { BotServices, BotSettings, ServiceType } from './services.ts';
+import type { BotServices, BotSettings, SelfHelpAnswer, ServiceType, SubscribedService } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
 import { clip, contactText, formatDay, formatDayTime } from './wording.ts';

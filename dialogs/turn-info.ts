@@ -1,8 +1,7 @@
 import type { TurnContext } from 'botbuilder-core';
 import type { ChannelCapabilities, ChannelName } from '../src/domain/interactions/messages.ts';
-import type { CustomerSummary } from '../src/domain/customers/customers.service.ts';
-import type { InteractionLink } from '../src/domain/interactions/turns.ts';
 import type { Recognition } from '../src/nlu/recognizer.ts';
+import type { CustomerSummary, InteractionLink } from './services.ts';
 
 /** What a dialog knows about the turn it runs in, put on the TurnContext by src/bot. */
 export interface TurnInfo {

@@ -1,6 +1,5 @@
-import type { ServiceType } from '../src/generated/prisma/client.ts';
 import { formatDate } from '../src/lib/dates.ts';
-import type { BotSettings } from './services.ts';
+import type { BotSettings, ServiceType } from './services.ts';
 
 // Short replies: everything here must read well in one SMS and on a screen reader.
 

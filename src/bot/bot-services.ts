@@ -1,20 +1,32 @@
 import type { BotServices, BotSettings } from '../../dialogs/services.ts';
-import { createBillingServices } from './services/billing.ts';
-import { createIdentityServices } from './services/identity.ts';
-import { createOrderServices } from './services/orders.ts';
-import { createProfileServices } from './services/profile.ts';
-import { createRetentionServices } from './services/retention.ts';
-import { createTicketServices } from './services/tickets.ts';
 import { recordAuditEvent } from '../domain/audit/audit.service.ts';
+import { findChargeDispute, findCustomerAdjustment, requestBillAdjustment } from '../domain/billing/adjustments.service.ts';
+import { findCustomerBill, findCustomerBillForPeriod, findLatestBill, findPreviousBill, getBalance, listRecentBills } from '../domain/billing/bills.service.ts';
+import { findOffering, listActiveOfferings, lookUpOfferings } from '../domain/catalog/catalog.service.ts';
+import { recommendOffers } from '../domain/catalog/recommendations.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
+import { checkVerificationCode, isVerifiedInConversation, issueVerificationCode, signInConversation } from '../domain/identity/verification.service.ts';
 import type { NotificationOutbox } from '../domain/notifications/notifications.service.ts';
+import { loadCustomerHoldings } from '../domain/orders/customer-holdings.ts';
+import { checkOrderEligibility, findCustomerOrder, listRecentOrders, placeProductOrder } from '../domain/orders/product-orders.service.ts';
+import { getCustomerProfile, updateCustomerProfile } from '../domain/profile/profile.service.ts';
+import {
+  acceptRetentionOffer,
+  declineRetentionOffer,
+  findOpenCancellation,
+  findRetentionOffer,
+  recordChurnSignal,
+  requestServiceCancellation,
+} from '../domain/retention/retention.service.ts';
+import type { AssuranceDeps } from '../domain/tickets/assurance-deps.ts';
+import { findActiveOutageFor, linkCustomerToOutage } from '../domain/tickets/outages.ts';
+import { replyToResolutionQuestion } from '../domain/tickets/ticket-lifecycle.ts';
+import { listRecentTickets, lookUpCustomerTicket, openTroubleTicket } from '../domain/tickets/trouble-tickets.service.ts';
+import { latestCustomerUpdate } from '../domain/timeline/timeline.service.ts';
+import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
 import type { Sql } from '../db/sql.ts';
 import type { DbClient } from '../lib/db-types.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { AssuranceDeps } from '../domain/tickets/assurance-deps.ts';
-import { replyToResolutionQuestion } from '../domain/tickets/ticket-lifecycle.ts';
-import { latestCustomerUpdate } from '../domain/timeline/timeline.service.ts';
-import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
 
 /** What the bot asks of request tracking (src/queues/tracking.ts). */
 export interface BotTracking {
@@ -31,44 +43,76 @@ export interface BotTracking {
 export function createBotServices(db: DbClient, sql: Sql, settings: BotSettings, outbox: NotificationOutbox, tracking: BotTracking, logger: Logger): BotServices {
   const start = (what: string, id: string, run: (id: string) => Promise<void>) =>
     run(id).catch((error: unknown) => logger.warn({ err: error, [what]: id }, 'tracking job not queued; the sweep will start it'));
-  const orders = createOrderServices(db, settings);
-  const billing = createBillingServices(db, settings);
-  const tickets = createTicketServices(db, sql, settings);
-  const retention = createRetentionServices(db, settings);
+  const codes = { settings: settings.verification, outbox, operatorName: settings.operatorName };
   return {
-    ...orders,
-    async placeProductOrder(request) {
-      const outcome = await orders.placeProductOrder(request);
+    // Catalog and orders
+    listOfferings: () => listActiveOfferings(db),
+    findOffering: (code) => findOffering(db, code),
+    lookUpOfferings: (text, serviceType) => lookUpOfferings(db, text, serviceType),
+    checkOrderEligibility: (customerId, offeringCode, intent, now) => checkOrderEligibility(db, customerId, offeringCode, intent, now),
+    recommendOffers: async (customerId, options, now) => {
+      const [catalog, holdings] = await Promise.all([listActiveOfferings(db), customerId ? loadCustomerHoldings(db, customerId, now) : null]);
+      return recommendOffers(catalog, holdings, options);
+    },
+    placeProductOrder: async (request) => {
+      const outcome = await placeProductOrder(db, request);
       if (outcome.status === 'created' || outcome.status === 'existing') await start('orderId', outcome.order.id, (id) => tracking.jobs.startOrder(id));
       return outcome;
     },
-    ...billing,
-    async requestBillAdjustment(request) {
-      const outcome = await billing.requestBillAdjustment(request);
+    findCustomerOrder: (customerId, number) => findCustomerOrder(db, customerId, number),
+    listRecentOrders: (customerId) => listRecentOrders(db, customerId),
+
+    // Billing and adjustments
+    getBalance: (customerId, now) => getBalance(db, customerId, now),
+    findLatestBill: (customerId) => findLatestBill(db, customerId),
+    findCustomerBill: (customerId, number) => findCustomerBill(db, customerId, number),
+    findCustomerBillForPeriod: (customerId, from, to) => findCustomerBillForPeriod(db, customerId, from, to),
+    findPreviousBill: (bill) => findPreviousBill(db, bill),
+    listRecentBills: (customerId) => listRecentBills(db, customerId),
+    requestBillAdjustment: async (request) => {
+      const outcome = await requestBillAdjustment(db, request, settings.adjustments);
       if (outcome.kind === 'recorded' && outcome.adjustment.status === 'approved') {
         await start('adjustmentId', outcome.adjustment.id, (id) => tracking.jobs.applyAdjustment(id));
       }
       return outcome;
     },
-    ...createProfileServices(db, settings),
-    ...createIdentityServices(db, settings, outbox),
-    ...tickets,
-    async openTroubleTicket(request) {
-      const result = await tickets.openTroubleTicket(request);
+    findChargeDispute: (customerId, chargeId) => findChargeDispute(db, customerId, chargeId),
+    findCustomerAdjustment: (customerId, number) => findCustomerAdjustment(db, customerId, number),
+
+    // Trouble tickets and outages
+    openTroubleTicket: async (request) => {
+      const result = await openTroubleTicket(db, request);
       await start('ticketId', result.ticket.id, (id) => tracking.jobs.startTicket(id));
       return result;
     },
-    ...retention,
-    async acceptRetentionOffer(request) {
-      const outcome = await retention.acceptRetentionOffer(request);
+    lookUpCustomerTicket: (customerId, number) => lookUpCustomerTicket(sql, customerId, number),
+    listRecentTickets: (customerId) => listRecentTickets(sql, customerId),
+    findActiveOutage: (customerId, serviceType) => findActiveOutageFor(db, customerId, serviceType),
+    linkCustomerToOutage: (request) => linkCustomerToOutage(db, request),
+
+    // Retention and cancellation
+    findRetentionOffer: (customerId, productId, now) => findRetentionOffer(db, customerId, productId, now),
+    recordChurnSignal: (request) => recordChurnSignal(db, request),
+    declineRetentionOffer: (signalId) => declineRetentionOffer(db, signalId),
+    acceptRetentionOffer: async (request) => {
+      const outcome = await acceptRetentionOffer(db, request);
       if (outcome.status === 'accepted' && outcome.order) await start('orderId', outcome.order.id, (id) => tracking.jobs.startOrder(id));
       return outcome;
     },
-    latestUpdate: (subject, id) => latestCustomerUpdate(db, subject, id),
-    async answerResolutionQuestion(customerId, answer) {
-      const answered = await replyToResolutionQuestion(tracking.assurance, customerId, answer);
-      return answered?.reply ?? null;
-    },
+    findOpenCancellation: (customerId, productId) => findOpenCancellation(db, customerId, productId),
+    requestServiceCancellation: (request) => requestServiceCancellation(db, request),
+
+    // Profile
+    getProfile: (customerId) => getCustomerProfile(db, customerId),
+    updateProfile: (request) => updateCustomerProfile(db, request),
+
+    // Identity (one-time codes)
+    isVerified: (request) => isVerifiedInConversation(db, settings.verification, request),
+    sendVerificationCode: ({ target, ...request }) => issueVerificationCode(db, codes, target, request),
+    checkVerificationCode: (request) => checkVerificationCode(db, codes, request),
+    signInConversation: (request) => signInConversation(db, settings.verification, request),
+
+    // Customers and handoff
     listActiveServices: (customerId) => listActiveServices(db, customerId),
     recordAgentRequest: ({ customerId, conversationInboundId, correlationId }) =>
       recordAuditEvent(db, {
@@ -79,5 +123,12 @@ export function createBotServices(db: DbClient, sql: Sql, settings: BotSettings,
         entityId: conversationInboundId,
         correlationId,
       }),
-  };
+
+    // Request tracking
+    answerResolutionQuestion: async (customerId, answer) => {
+      const answered = await replyToResolutionQuestion(tracking.assurance, customerId, answer);
+      return answered?.reply ?? null;
+    },
+    latestUpdate: (subject, id) => latestCustomerUpdate(db, subject, id),
+  } satisfies BotServices;
 }

@@ -1,5 +1,4 @@
-import type { BotServices } from '../../dialogs/services.ts';
-import type { CodeTarget } from '../../dialogs/services/identity.ts';
+import type { BotServices, CodeTarget } from '../../dialogs/services.ts';
 import { decideAdjustment } from '../../src/domain/billing/adjustment-policy.ts';
 import type { AdjustmentOutcome, AdjustmentView, RequestBillAdjustment } from '../../src/domain/billing/adjustments.service.ts';
 import type { BalanceView, BillSummary, BillView, ChargeView } from '../../src/domain/billing/bills.service.ts';
