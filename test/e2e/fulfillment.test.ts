@@ -87,7 +87,7 @@ describe('fulfillment', () => {
     const sam = customer(1);
     const order = await placeOrder(prisma, sam, [{ offeringCode: 'ADDON-EXTRA-DATA-10GB' }], 'test-order-transient');
     // Started at once, as the orders dialog can do, instead of waiting for the sweep.
-    await env.service.tracking.jobs.startOrder(order.id);
+    await env.service.queues.startOrder(order.id);
 
     const done = await orderSettles(order.id);
     expect(done.state).toBe('completed');
