@@ -150,6 +150,21 @@ describe('fulfillment', () => {
     expect(await prisma.troubleTicket.count({ where: { relatedOrderId: order.id } })).toBe(1);
   });
 
+  it('fails a step refused for good at once, without retries, and still runs the order to completion', async () => {
+    const { prisma } = env.database.db;
+    const order = await prisma.productOrder.findFirstOrThrow({ where: { idempotencyKey: 'test-order-partial' }, include: { items: true } });
+    const tvItem = order.items.find((item) => item.state === 'failed');
+    if (!tvItem) throw new Error('no failed item');
+    const fulfillment = env.service.queues.queue('fulfillment');
+    const refused = await fulfillment.getJob(`${tvItem.id}-activate`);
+    expect(await refused?.getState()).toBe('failed');
+    expect(refused?.attemptsMade).toBe(1);
+    expect(refused?.failedReason).toMatch(/failed the item for good/);
+    // The chain's later step ran (and skipped), and so did the order's completion.
+    expect(await (await fulfillment.getJob(`${tvItem.id}-test`))?.getState()).toBe('completed');
+    expect(await (await fulfillment.getJob(`${order.id}-complete`))?.getState()).toBe('completed');
+  });
+
   it('serves an order timeline by reference, with steps, attempts and messages', async () => {
     const { prisma } = env.database.db;
     const order = await prisma.productOrder.findFirstOrThrow({ where: { idempotencyKey: 'test-order-transient' } });
