@@ -392,7 +392,7 @@ export class QueueRegistry implements TrackingJobs {
    * #2466, #2964; the maintainers' advice is to replace it). Replaces any worker whose queue has
    * had a job waiting for a while with none active.
    */
-  async reviveStuckWorkers(): Promise<number> {
+  private async reviveStuckWorkers(): Promise<number> {
     let revived = 0;
     for (const entry of this.workers) {
       const [oldest] = await entry.queue.getJobs(['waiting'], 0, 0, true);
