@@ -1,6 +1,8 @@
 import express from 'express';
 import type { Server } from 'node:http';
 import { customerRoutes } from '../http/api/customers.routes.ts';
+import { queueDashboardRoutes } from '../http/api/queue-dashboard.routes.ts';
+import { trackingRoutes } from '../http/api/tracking.routes.ts';
 import { errorHandler, notFoundHandler } from '../http/error-handler.ts';
 import { healthRoutes } from '../http/health.routes.ts';
 import type { BotSettings } from '../../dialogs/services.ts';
@@ -16,20 +18,24 @@ import { twilioStandInRouter, type TwilioStandInState } from '../sandbox/twilio-
 import { webchatDemoRoutes } from '../sandbox/webchat-demo.routes.ts';
 import { createAcceptanceWriter } from '../domain/interactions/outbound.ts';
 import { createReceiptWriter } from '../domain/interactions/receipts.ts';
+import type { AssuranceDeps } from '../domain/tickets/assurance-deps.ts';
+import { ConversationLock } from '../gateway/conversation-lock.ts';
 import { acceptInboundMessage } from '../gateway/intake.ts';
+import { createImmediateDelivery } from '../gateway/reply-delivery.ts';
+import { createTurnRunner, type TurnRunner } from '../gateway/turn-runner.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { closeServer, listeningPort } from '../lib/net.ts';
 import { OfflineRecognizer } from '../nlu/offline.recognizer.ts';
 import { OpenAiRecognizer } from '../nlu/openai.recognizer.ts';
 import type { Recognizer } from '../nlu/recognizer.ts';
+import { createNetwork } from '../network/create-network.ts';
 import { checkRedis, createRedis } from '../queues/connections.ts';
-import { ConversationLock } from '../queues/conversation-lock.ts';
-import { createDeliveryProcessor, createImmediateDelivery } from '../queues/delivery.processor.ts';
-import { OutboxRelay } from '../queues/outbox-relay.ts';
-import { QueueHub } from '../queues/queue-hub.ts';
-import { createTracking, type Tracking } from '../queues/tracking.ts';
+import { createDeliveryProcessor } from '../queues/delivery.processor.ts';
+import { createOutboxRelayProcessor } from '../queues/outbox-relay.processor.ts';
+import { QueueRegistry } from '../queues/registry.ts';
 import { createTurnProcessor } from '../queues/turn.processor.ts';
+import { createTrackedWork } from './tracked-work.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -41,10 +47,12 @@ export interface Service {
   url: string;
   publicBaseUrl: string;
   db: Database;
-  queues: QueueHub;
-  relay: OutboxRelay;
-  /** Fulfillment, assurance and adjustment tracking: `tracking.jobs` starts work at once. */
-  tracking: Tracking;
+  /** Every queue: `queues.startOrder(orderId)` and the like start work at once. */
+  queues: QueueRegistry;
+  /** The assurance steps' dependencies (staff routes, the bot's ticket services). */
+  assurance: AssuranceDeps;
+  /** Runs a conversation's turns (on instances that run workers): the synchronous path for voice. */
+  turns: TurnRunner | undefined;
   metrics: Metrics;
   logger: Logger;
   /** The built-in Twilio stand-in, when no Twilio account is configured. */
@@ -75,16 +83,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
   }));
   const { prisma, sql } = db;
 
-  const queues = new QueueHub({ prefix: config.redis.prefix, producer, worker: workerRedis, delivery: config.delivery, logger });
-  const relay = new OutboxRelay(prisma, queues, logger, config.outbox.intervalMs);
-  const tracking = createTracking({
-    config,
-    prisma,
+  const queues = new QueueRegistry({
+    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking },
     producer,
     worker: workerRedis,
     logger,
-    deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
+    onJobFailed: (queue) => {
+      if (queue === 'turns') metrics.turnFailures.inc();
+    },
   });
+  const tracking = createTrackedWork(config, prisma, queues, createNetwork(config.network), logger);
   const runsApi = config.role !== 'worker';
   const runsWorkers = config.role !== 'api';
   // The public URL is only known after listening when the port is chosen by the system (tests).
@@ -127,7 +135,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         await producer.ping();
       },
       metrics,
-      queueCounts: async () => ({ ...(await queues.counts()), ...(await tracking.counts()) }),
+      queueCounts: () => queues.counts(),
     }),
   );
   let sandbox: TwilioStandInState | undefined;
@@ -142,7 +150,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
       );
     }
     app.use(customerRoutes(prisma, config.devOpenStaffApi));
-    app.use(tracking.routes([queues.turns, queues.deliveries]));
+    app.use(trackingRoutes(tracking.assurance, config.devOpenStaffApi));
+    app.use(queueDashboardRoutes(queues.all(), config.devOpenStaffApi));
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
       sandbox = standIn.state;
@@ -167,7 +176,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, options.host ?? '0.0.0.0', () => resolve(listening)).once('error', reject);
   }).catch(async (error: unknown) => {
-    await Promise.all([tracking.close(), queues.close(), ownsDatabase ? db.close() : undefined]);
+    await Promise.all([queues.close(), ownsDatabase ? db.close() : undefined]);
     producer.disconnect();
     workerRedis.disconnect();
     throw new StartupError(`Cannot listen on PORT=${config.http.port}: ${error instanceof Error ? error.message : String(error)}`);
@@ -184,6 +193,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   localUrl = `http://127.0.0.1:${port}`;
   if (config.http.port === 0 && config.http.publicBaseUrl === `http://localhost:0`) publicBaseUrl = `http://localhost:${port}`;
 
+  let turns: TurnRunner | undefined;
   if (runsWorkers) {
     const botSettings: BotSettings = {
       operatorName: config.operator.name,
@@ -205,15 +215,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
           smsFrom: config.twilio.phoneNumber,
           deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
         },
-        tracking,
+        { jobs: queues, assurance: tracking.assurance },
         logger,
       ),
       botSettings,
     );
     // One lock per conversation for its turns and its deliveries: a turn delivers its own replies.
     const conversationLock = new ConversationLock(workerRedis, config.redis.prefix);
-    const deliveryDeps = { prisma, sql, senders: channelNamed, recordAcceptance: createAcceptanceWriter(sql), lock: conversationLock, logger, metrics };
-    const turnProcessor = createTurnProcessor({
+    const replyDelivery = { prisma, sql, senders: channelNamed, recordAcceptance: createAcceptanceWriter(sql), logger, metrics };
+    turns = createTurnRunner({
       turns: {
         prisma,
         sql,
@@ -226,14 +236,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
         },
       },
       lock: conversationLock,
-      deliverNow: createImmediateDelivery({ ...deliveryDeps, attempts: config.delivery.attempts }),
+      deliverNow: createImmediateDelivery({ ...replyDelivery, attempts: config.delivery.attempts }),
       enqueueDelivery: (conversationId, replyIds, correlationId, attemptsUsed) => queues.enqueueDelivery(conversationId, replyIds, correlationId, attemptsUsed),
+      enqueueTurn: (turn) => queues.enqueueTurn(turn),
     });
-    const deliveryProcessor = createDeliveryProcessor(deliveryDeps);
-    queues.startWorker(queues.turns, turnProcessor, config.turns.concurrency, () => metrics.turnFailures.inc());
-    queues.startWorker(queues.deliveries, deliveryProcessor, config.delivery.concurrency);
-    relay.start();
-    if (config.tracking.workers) await tracking.startWorkers();
+    await queues.startWorkers({
+      turns: createTurnProcessor(turns),
+      deliveries: createDeliveryProcessor({ ...replyDelivery, lock: conversationLock }),
+      'outbox-relay': createOutboxRelayProcessor({ prisma, queues, logger }),
+      ...(config.tracking.workers ? { tracking: tracking.processors } : {}),
+    });
   }
 
   const url = localUrl;
@@ -245,8 +257,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
     publicBaseUrl,
     db,
     queues,
-    relay,
-    tracking,
+    assurance: tracking.assurance,
+    turns,
     metrics,
     logger,
     sandbox,
@@ -255,8 +267,6 @@ export async function startService(config: Config, options: StartOptions = {}): 
         // Channels' live streams first: they are long-lived and would hold the server's close.
         await Promise.all(channels.map((channel) => channel.close()));
         await closeServer(server);
-        await relay.stop();
-        await tracking.close();
         await queues.close();
         if (ownsDatabase) await db.close();
         producer.disconnect();

@@ -15,3 +15,6 @@ export function classifySmsKeyword(text: string, optedOut: boolean): SmsKeyword 
   if (HELP.has(word)) return 'help';
   return undefined;
 }
+
+/** Replies that must reach a number even after it opted out (the confirmation, and HELP). */
+export const CONSENT_REPLY_REASONS = new Set(['consent.optout', 'consent.help']);

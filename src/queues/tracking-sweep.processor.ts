@@ -7,9 +7,10 @@ import { listApprovedUnapplied, listRejectedUnexplained } from '../domain/billin
 import { listDueScheduledTexts } from '../domain/notifications/customer-updates.ts';
 import { listOrdersInProgress, listOrdersToStart } from '../domain/orders/order-fulfillment.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { TrackingQueues } from './tracking-queues.ts';
+import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
+import type { QueueProcessor, QueueRegistry } from './registry.ts';
 
-// The sweep (a BullMQ job scheduler, every TRACKING_SWEEP_MS): finds in the database the work
+// The tracking sweep (a recovery sweep of the registry: a job scheduler, every TRACKING_SWEEP_MS): finds in the database the work
 // that has no job yet or lost it, and queues it. It is what starts requests nobody started
 // (orders and tickets made by the dialogs, credits approved by the policy or by staff), and what
 // recovers after Redis lost jobs. Job ids make a repeat harmless.
@@ -19,7 +20,7 @@ const LOOKBACK_MS = 7 * 86_400_000;
 
 export interface SweepDeps {
   prisma: PrismaClient;
-  queues: TrackingQueues;
+  queues: Pick<QueueRegistry, keyof TrackingJobs | 'hasOrderFlow'>;
   /** An in-progress order untouched this long with no flow in Redis gets its flow again. */
   staleAfterMs: number;
   logger: Logger;
@@ -29,7 +30,7 @@ export interface SweepResult {
   queued: number;
 }
 
-export function createTrackingSweepProcessor(deps: SweepDeps) {
+export function createTrackingSweepProcessor(deps: SweepDeps): QueueProcessor<'tracking-sweep'> {
   return async function processTrackingSweep(): Promise<SweepResult> {
     return sweepTrackedWork(deps);
   };

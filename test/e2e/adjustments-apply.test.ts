@@ -66,7 +66,7 @@ describe('applying bill adjustments', () => {
     await eventually(async () => (textsTo(env, who.phone).length === 1 ? true : undefined), 'the credit text');
 
     // The job runs again (a retry after a crash between the commit and the job's completion).
-    const queue = env.service.tracking.jobs.queues.adjustments;
+    const queue = env.service.queues.queue('adjustments');
     const job = await queue.getJob(`${approved.id}-apply`);
     if (!job?.finishedOn) throw new Error('the apply job is gone');
     expect(job.returnvalue).toEqual({ outcome: 'applied' });

@@ -166,7 +166,7 @@ describe('assurance', () => {
     const inbound = await env.database.db.prisma.interaction.findFirstOrThrow({ where: { direction: 'inbound', text: 'yes it works now', fromAddress: ticket.customer.phone } });
     expect(inbound.reason).toBe('ticket.resolutionConfirmation.affirm');
     // Anything else the customer says afterwards is not taken as an answer.
-    expect(await replyToResolutionQuestion(env.service.tracking.assurance, ticket.customer.customerId, 'deny')).toBeNull();
+    expect(await replyToResolutionQuestion(env.service.assurance, ticket.customer.customerId, 'deny')).toBeNull();
     const [later] = await env.converse(ticket.customer.phone, 'no');
     expect(later).toMatch(/lost track/);
     expect((await env.database.db.prisma.troubleTicket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe('closed');

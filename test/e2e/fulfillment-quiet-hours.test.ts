@@ -53,7 +53,7 @@ describe('quiet hours', () => {
       ['order.completed', 'scheduled'],
     ]);
     expect(textsTo(env, quiet.phone)).toEqual([]);
-    const delayed = await env.service.tracking.jobs.queues['customer-updates'].getDelayed();
+    const delayed = await env.service.queues.queue('customer-updates').getDelayed();
     const mine = delayed.filter((job) => scheduled.some((event) => job.id === `${event.stepKey ?? ''}-send`));
     expect(mine).toHaveLength(3);
     expect(mine.every((job) => job.delay > 60 * 60_000)).toBe(true);
@@ -64,7 +64,7 @@ describe('quiet hours', () => {
     const [sent] = await env.twilio.state.waitForMessages(quiet.phone, 1);
     expect(sent?.body).toMatch(new RegExp(`^ORD-${order.number} is scheduled`));
     await eventually(async () => ((await prisma.timelineEvent.findFirstOrThrow({ where: { id: scheduled[0]?.id ?? '' } })).outcome === 'sent' ? true : undefined), 'the event to read sent');
-    const queue = env.service.tracking.jobs.queues['customer-updates'];
+    const queue = env.service.queues.queue('customer-updates');
     const done = await eventually(async () => {
       const job = await queue.getJob(first?.id ?? '');
       return job?.finishedOn ? job : undefined;

@@ -35,11 +35,11 @@ describe('fulfillment across a crash', () => {
     if (!who) throw new Error('no customer');
     const held = network.hold('activate');
     const order = await placeOrder(prisma, who, [{ offeringCode: 'HOME-PHONE' }, { offeringCode: 'ADDON-EXTRA-DATA-10GB' }], 'restart-order');
-    await env.service.tracking.jobs.startOrder(order.id);
+    await env.service.queues.startOrder(order.id);
 
     await held.arrived;
     // The crash: this instance's tracking workers stop without finishing or failing their jobs.
-    await env.service.tracking.abandonWork();
+    await env.service.queues.abandonWork();
     await env.restart();
 
     const done = await eventually(async () => {

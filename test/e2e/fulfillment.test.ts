@@ -87,7 +87,7 @@ describe('fulfillment', () => {
     const sam = customer(1);
     const order = await placeOrder(prisma, sam, [{ offeringCode: 'ADDON-EXTRA-DATA-10GB' }], 'test-order-transient');
     // Started at once, as the orders dialog can do, instead of waiting for the sweep.
-    await env.service.tracking.jobs.startOrder(order.id);
+    await env.service.queues.startOrder(order.id);
 
     const done = await orderSettles(order.id);
     expect(done.state).toBe('completed');
@@ -148,6 +148,21 @@ describe('fulfillment', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(textsTo(env, who.phone).filter((text) => text.includes(`TT-${ticket.number}`))).toHaveLength(1);
     expect(await prisma.troubleTicket.count({ where: { relatedOrderId: order.id } })).toBe(1);
+  });
+
+  it('fails a step refused for good at once, without retries, and still runs the order to completion', async () => {
+    const { prisma } = env.database.db;
+    const order = await prisma.productOrder.findFirstOrThrow({ where: { idempotencyKey: 'test-order-partial' }, include: { items: true } });
+    const tvItem = order.items.find((item) => item.state === 'failed');
+    if (!tvItem) throw new Error('no failed item');
+    const fulfillment = env.service.queues.queue('fulfillment');
+    const refused = await fulfillment.getJob(`${tvItem.id}-activate`);
+    expect(await refused?.getState()).toBe('failed');
+    expect(refused?.attemptsMade).toBe(1);
+    expect(refused?.failedReason).toMatch(/failed the item for good/);
+    // The chain's later step ran (and skipped), and so did the order's completion.
+    expect(await (await fulfillment.getJob(`${tvItem.id}-test`))?.getState()).toBe('completed');
+    expect(await (await fulfillment.getJob(`${order.id}-complete`))?.getState()).toBe('completed');
   });
 
   it('serves an order timeline by reference, with steps, attempts and messages', async () => {

@@ -368,9 +368,9 @@ describe('profile update by SMS', () => {
     });
     const before = env.twilio.state.messagesTo(phone).length;
     // The finished job keeps its id (deduplicating re-enqueues) until removed; it may still be delivering.
-    const finished = await env.service.queues.turns.getJob(`turn-${inbound.id}`);
+    const finished = await env.service.queues.queue('turns').getJob(`turn-${inbound.id}`);
     await eventually(async () => ((await finished?.getState()) === 'active' ? undefined : true), 'the first run of the turn to finish');
-    await env.service.queues.turns.remove(`turn-${inbound.id}`);
+    await env.service.queues.queue('turns').remove(`turn-${inbound.id}`);
     await env.service.queues.enqueueTurn({ interactionId: inbound.id, conversationId: conversation.id, correlationId: inbound.correlationId ?? inbound.id });
     const [again] = (await env.twilio.state.waitForMessages(phone, before + 1)).slice(before);
     expect(again?.body).toMatch(CODE_SENT);
