@@ -15,6 +15,7 @@ const DATABASE_AGNOSTIC = [
   'test/channels/**',
   'test/sandbox/**',
   'test/architecture/**',
+  'test/queues/registry.test.ts',
   'test/domain/adjustment-policy.test.ts',
   'test/domain/catalog.test.ts',
   'test/domain/retention-policy.test.ts',

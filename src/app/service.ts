@@ -36,6 +36,7 @@ import { createOutboxRelayProcessor } from '../queues/outbox-relay.processor.ts'
 import { QueueRegistry } from '../queues/registry.ts';
 import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
+import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -280,8 +281,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
 
 /** The offline recogniser (matching offers against the live catalog), behind OpenAI when a key is set. */
 async function createRecognizer(config: Config, db: Database, logger: Logger): Promise<Recognizer> {
-  const offerings = await db.prisma.productOffering.findMany({ where: { lifecycleStatus: 'active' }, select: { code: true, name: true, keywords: true } });
-  const offline = new OfflineRecognizer({ offerings });
+  // The catalog's own list, in its order, so the recogniser and the catalog's look-up rank ties alike.
+  const offline = new OfflineRecognizer({ offerings: await listActiveOfferings(db.prisma) });
   logger.info(offline.startup, 'offline recogniser ready');
   if (!config.openai.apiKey) return offline;
   return new OpenAiRecognizer({ apiKey: config.openai.apiKey, baseURL: config.openai.baseUrl, model: config.openai.model, fallback: offline, logger });

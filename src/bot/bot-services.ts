@@ -28,7 +28,7 @@ import type { Sql } from '../db/sql.ts';
 import type { DbClient } from '../lib/db-types.ts';
 import type { Logger } from '../lib/logger.ts';
 
-/** What the bot asks of request tracking (src/queues/tracking.ts). */
+/** What the bot asks of request tracking (the queue registry starts the jobs; src/app/tracked-work.ts builds the assurance steps). */
 export interface BotTracking {
   jobs: Pick<TrackingJobs, 'startOrder' | 'startTicket' | 'applyAdjustment'>;
   assurance: AssuranceDeps;

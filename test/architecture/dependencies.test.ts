@@ -10,15 +10,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixture/', import.meta.url));
 
-/**
- * Wrong-way imports other branches of issue 12 remove (config per area, the queue registry, the
- * channel objects). Each line goes when its branch lands; the list must end empty.
- */
-const AWAITING_OTHER_BRANCHES = new Set([
-  'background-work-never-imports-http: src/queues/tracking.ts → src/http/api/tracking.routes.ts',
-  'background-work-never-imports-http: src/queues/tracking.ts → src/http/api/queue-dashboard.routes.ts',
-]);
-
 let options: ICruiseOptions;
 
 beforeAll(async () => {
@@ -40,9 +31,8 @@ function describeViolations(result: ICruiseResult): string[] {
 describe('dependency rules', { timeout: 120_000 }, () => {
   it('every import in src and dialogs points the allowed way', async () => {
     const found = await violations(root, ['src', 'dialogs']);
-    const wrong = found.filter((violation) => !AWAITING_OTHER_BRANCHES.has(violation));
     // One line per wrong import, named by the rule it breaks (the rule's comment in .dependency-cruiser.cjs says why).
-    expect(wrong, `Imports pointing the wrong way:\n${wrong.join('\n')}`).toEqual([]);
+    expect(found, `Imports pointing the wrong way:\n${found.join('\n')}`).toEqual([]);
   });
 
   it('the rules catch each wrong import of a fixture laid out as the real folders', async () => {

@@ -1,5 +1,5 @@
 // The jobs that tracking code asks for, as a plain interface: the queue layer
-// (src/queues/tracking-queues.ts) implements it with BullMQ and deterministic job ids, so asking
+// (src/queues/registry.ts) implements it with BullMQ and deterministic job ids, so asking
 // twice for the same thing queues it once. Domain code calls these only after its transaction
 // commits; if a call fails (Redis down), the periodic sweep finds the work in the database.
 
