@@ -309,12 +309,15 @@ function describeRun(result: RunResult): string {
   );
 }
 
-/** Waits until both queues have nothing waiting, running or delayed; false after 30 s. */
+/** The queues a message passes through (the recovery sweeps always have their next run delayed). */
+const MESSAGE_QUEUES = ['turns', 'deliveries'] as const;
+
+/** Waits until the message queues have nothing waiting, running or delayed; false after 30 s. */
 async function waitUntilIdle(service: Service): Promise<boolean> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const counts = await service.queues.counts();
-    const busy = Object.values(counts).reduce((sum, byState) => sum + (byState['waiting'] ?? 0) + (byState['active'] ?? 0) + (byState['delayed'] ?? 0), 0);
+    const busy = MESSAGE_QUEUES.reduce((sum, queue) => sum + (counts[queue]?.['waiting'] ?? 0) + (counts[queue]?.['active'] ?? 0) + (counts[queue]?.['delayed'] ?? 0), 0);
     if (busy === 0) return true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
