@@ -27,4 +27,13 @@ describe('toE164', () => {
   it.each(['', 'hello', '12345', '555 1230', '555123000123', '2026-11-27', '+999 1234567'])('reads no number in "%s"', (text) => {
     expect(toE164(text)).toBeUndefined();
   });
+
+  it('answers the same when asked again (answers are kept), in each country apart', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(toE164('(555) 123-0001')).toBe('+15551230001');
+      expect(toE164('hello')).toBeUndefined();
+      expect(toE164('020 7946 0958', 'GB')).toBe('+442079460958');
+      expect(toE164('020 7946 0958')).toBeUndefined();
+    }
+  });
 });

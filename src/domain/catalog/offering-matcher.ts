@@ -160,9 +160,12 @@ export class OfferingMatcher<T extends MatchableOffering> {
     const cleaned = text.replace(NOT_A_MENTION, ' ');
     const tokens = tokenize(cleaned);
     if (tokens.length === 0) return [];
+    // Most sentences name no offering: the cheap phrase scan first, the full look-up only when it found one.
+    const sayings = this.sayings(tokens);
+    if (sayings.length === 0) return [];
     const lookedUp = this.lookUp(cleaned);
     const answers = lookedUp.ambiguous ? lookedUp.matches : lookedUp.matches.slice(0, 1);
-    const said = this.sayings(tokens).filter((saying) => answers.includes(saying.entry.offering));
+    const said = sayings.filter((saying) => answers.includes(saying.entry.offering));
     const best = said[0];
     if (!best) return [];
     const tied = said.filter((saying) => saying.score >= best.score - 1e-9);
