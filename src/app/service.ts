@@ -5,6 +5,7 @@ import { queueDashboardRoutes } from '../http/api/queue-dashboard.routes.ts';
 import { trackingRoutes } from '../http/api/tracking.routes.ts';
 import { errorHandler, notFoundHandler } from '../http/error-handler.ts';
 import { healthRoutes } from '../http/health.routes.ts';
+import { securityHeaders } from '../http/security-headers.ts';
 import type { BotSettings } from '../../dialogs/services.ts';
 import { createBotServices } from '../bot/bot-services.ts';
 import { createConversationBot } from '../bot/conversation-bot.ts';
@@ -23,6 +24,7 @@ import { ConversationLock } from '../gateway/conversation-lock.ts';
 import { acceptInboundMessage } from '../gateway/intake.ts';
 import { createImmediateDelivery } from '../gateway/reply-delivery.ts';
 import { createTurnRunner, type TurnRunner } from '../gateway/turn-runner.ts';
+import { clientAddress, proxyTrust } from '../lib/client-address.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { createMetrics, type Metrics } from '../lib/metrics.ts';
 import { closeServer, listeningPort } from '../lib/net.ts';
@@ -96,6 +98,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const tracking = createTrackedWork(config, prisma, queues, createNetwork(config.network), logger);
   const runsApi = config.role !== 'worker';
   const runsWorkers = config.role !== 'api';
+  // Which hops may name the client (TRUST_PROXY): Express (req.ip, req.protocol) and the WebSocket upgrades read it alike.
+  const trustProxy = proxyTrust(config.http.trustedProxies);
   // The public URL is only known after listening when the port is chosen by the system (tests).
   let publicBaseUrl = config.http.publicBaseUrl;
   let localUrl = '';
@@ -107,6 +111,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       apiBaseUrl: () => (config.twilio.sandbox ? `${publicBaseUrl}/dev/twilio` : config.twilio.apiBaseUrl),
       publicBaseUrl: () => publicBaseUrl,
       validateSignatures: config.twilio.validateSignatures,
+      phoneNumbers: [config.twilio.phoneNumber],
     }),
     createWebchatChannel({
       settings: config.webchat,
@@ -115,6 +120,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       createSubscriber: () => createRedis(config.redis.url, 'worker'),
       prisma,
       operatorName: config.operator.name,
+      clientAddress: (req) => clientAddress(req, trustProxy),
       logger,
     }),
   ];
@@ -128,7 +134,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', trustProxy);
+  app.use(securityHeaders({ https: config.http.https }));
   app.use(
     healthRoutes({
       checkDatabase: () => checkDatabase(db),
@@ -137,6 +144,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       },
       metrics,
       queueCounts: () => queues.counts(),
+      metricsToken: config.http.metricsToken,
     }),
   );
   let sandbox: TwilioStandInState | undefined;

@@ -1,4 +1,6 @@
-import { Router } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { AppError } from '../lib/errors.ts';
 import type { Metrics } from '../lib/metrics.ts';
 
 export interface HealthRoutesOptions {
@@ -7,6 +9,8 @@ export interface HealthRoutesOptions {
   metrics: Metrics;
   /** Job counts per queue and state, refreshed on each scrape. */
   queueCounts: () => Promise<Record<string, Record<string, number>>>;
+  /** When set, /metrics answers only requests with "Authorization: Bearer <metricsToken>". */
+  metricsToken?: string | undefined;
 }
 
 async function probe(check: () => Promise<void>): Promise<'ok' | string> {
@@ -31,7 +35,16 @@ export function healthRoutes(options: HealthRoutesOptions): Router {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { database, redis } });
   });
 
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    if (options.metricsToken !== undefined) {
+      const presented = bearerToken(req);
+      if (presented === undefined || !sameSecret(presented, options.metricsToken)) {
+        res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw presented === undefined
+          ? new AppError('unauthorized', 'metrics_token_required', 'Metrics are protected: send "Authorization: Bearer <METRICS_TOKEN>".')
+          : new AppError('unauthorized', 'invalid_metrics_token', 'The bearer token is not this service\'s METRICS_TOKEN.');
+      }
+    }
     try {
       for (const [queue, counts] of Object.entries(await options.queueCounts())) {
         for (const [state, value] of Object.entries(counts)) options.metrics.queueJobs.set({ queue, state }, value);
@@ -43,4 +56,15 @@ export function healthRoutes(options: HealthRoutesOptions): Router {
   });
 
   return router;
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  return header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+}
+
+/** Compares in constant time (digests first, so the lengths match too). */
+function sameSecret(presented: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(presented), digest(expected));
 }

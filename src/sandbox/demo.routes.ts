@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client.ts';
@@ -19,6 +20,17 @@ export interface DemoRoutesOptions {
 }
 
 const PAGE = readFileSync(new URL('./public/sms-simulator.html', import.meta.url), 'utf8');
+/** The page's inline script and stylesheet are allowed by their hashes; nothing else inline runs. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `script-src ${inlineHash('script')}`,
+  `style-src ${inlineHash('style')}`,
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const sendBody = z.object({
   from: z.string().transform((value, ctx) => toE164(value) ?? (ctx.addIssue({ code: 'custom', message: 'is not a phone number' }), '')),
@@ -33,6 +45,7 @@ export function demoRoutes(options: DemoRoutesOptions): Router {
   const router = Router();
 
   router.get('/try/sms', (_req, res) => {
+    res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     res.type('html').send(PAGE.replaceAll('{{operatorName}}', escapeHtml(options.operatorName)));
   });
 
@@ -64,4 +77,9 @@ export function demoRoutes(options: DemoRoutesOptions): Router {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function inlineHash(tag: 'script' | 'style'): string {
+  const content = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(PAGE)?.[1] ?? '';
+  return `'sha256-${createHash('sha256').update(content).digest('base64')}'`;
 }

@@ -26,6 +26,7 @@ const sms = createSmsChannel({
   apiBaseUrl: () => 'http://127.0.0.1:1',
   publicBaseUrl: () => 'http://localhost:3000',
   validateSignatures: true,
+  phoneNumbers: ['+15557770000'],
 });
 const webchat = createWebchatChannel({
   settings: {
@@ -36,12 +37,14 @@ const webchat = createWebchatChannel({
     maxMessageLength: 2000,
     ratePerConversation: 10,
     ratePerIp: 10,
+    newConversationsPerIp: 10,
   },
   redisPrefix: prefix,
   redis,
   createSubscriber: () => new Redis(REDIS_URL),
   prisma,
   operatorName: 'Northwind Telecom',
+  clientAddress: () => '127.0.0.1',
   logger: createLogger('silent'),
 });
 const channels: Channel[] = [sms, webchat];

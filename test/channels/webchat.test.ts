@@ -99,7 +99,7 @@ describe('activities', () => {
 });
 
 describe('origins', () => {
-  const guard = new WebchatGuard({ allowedOrigins: ['https://shop.example.com'], ratePerIp: 10, ratePerConversation: 10, redis, prefix, logger: createLogger('silent') });
+  const guard = new WebchatGuard({ allowedOrigins: ['https://shop.example.com'], ratePerIp: 10, ratePerConversation: 10, newConversationsPerIp: 10, clientAddress: () => '127.0.0.1', redis, prefix, logger: createLogger('silent') });
 
   it.each([
     { origin: undefined, host: 'bot.example.com', allowed: true },

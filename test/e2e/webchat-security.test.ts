@@ -41,6 +41,8 @@ beforeAll(async () => {
       WEBCHAT_RATE_PER_CONVERSATION: '3',
       WEBCHAT_RATE_PER_IP: String(RATE_PER_IP),
       WEBCHAT_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+      // As behind one load balancer: each test's X-Forwarded-For is its client's address.
+      TRUST_PROXY: '1',
     },
   });
   const issuedAt = Date.now();

@@ -97,7 +97,7 @@ describe('the Messages API, through the official twilio client', () => {
   it('accepts a message, records it, and reports sent then delivered, signed, on one kept-alive connection', async () => {
     const before = receiver.received.length;
     const callbackUrl = `${receiver.baseUrl}/twilio/sms/status?iid=interaction-1`;
-    const sender = createSmsChannel({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl: () => standIn.baseUrl, publicBaseUrl: () => receiver.baseUrl, validateSignatures: true });
+    const sender = createSmsChannel({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl: () => standIn.baseUrl, publicBaseUrl: () => receiver.baseUrl, validateSignatures: true, phoneNumbers: [OUR_NUMBER] });
     const acceptedAt = performance.now();
     const result = await sender.deliver({ interactionId: 'interaction-1', from: OUR_NUMBER, to: CUSTOMER, text: 'Your ticket TT-1 is in progress.' });
 
@@ -118,7 +118,7 @@ describe('the Messages API, through the official twilio client', () => {
   });
 
   it('refuses wrong credentials as Twilio does (401, code 20003)', async () => {
-    const sender = createSmsChannel({ accountSid: ACCOUNT_SID, authToken: 'not-the-token', apiBaseUrl: () => standIn.baseUrl, publicBaseUrl: () => receiver.baseUrl, validateSignatures: true });
+    const sender = createSmsChannel({ accountSid: ACCOUNT_SID, authToken: 'not-the-token', apiBaseUrl: () => standIn.baseUrl, publicBaseUrl: () => receiver.baseUrl, validateSignatures: true, phoneNumbers: [OUR_NUMBER] });
     const refused = await sender.deliver({ interactionId: 'i', from: OUR_NUMBER, to: CUSTOMER, text: 'hi' }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(PermanentDeliveryError);
     expect(refused).toMatchObject({ code: 'twilio_20003' });

@@ -25,6 +25,8 @@ export const webchatVariables = z.object({
   WEBCHAT_RATE_PER_CONVERSATION: z.coerce.number().int().min(1).default(20),
   /** Web chat requests allowed per IP per minute. Default 300. */
   WEBCHAT_RATE_PER_IP: z.coerce.number().int().min(1).default(300),
+  /** New web chat conversations (Direct Line tokens generated) allowed per IP per hour. Default 100; raise it where many customers share an address (carrier NAT, offices). */
+  WEBCHAT_NEW_CONVERSATIONS_PER_IP: z.coerce.number().int().min(1).default(100),
 });
 export type WebchatVariables = z.output<typeof webchatVariables>;
 
@@ -44,6 +46,7 @@ export function webchatSettings(env: WebchatVariables & TwilioVariables & HttpVa
     maxMessageLength: env.WEBCHAT_MAX_MESSAGE_LENGTH,
     ratePerConversation: env.WEBCHAT_RATE_PER_CONVERSATION,
     ratePerIp: env.WEBCHAT_RATE_PER_IP,
+    newConversationsPerIp: env.WEBCHAT_NEW_CONVERSATIONS_PER_IP,
   };
 }
 

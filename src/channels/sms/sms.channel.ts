@@ -27,6 +27,8 @@ export interface SmsChannelOptions {
   publicBaseUrl: () => string;
   /** Check X-Twilio-Signature on every webhook (off only in development). */
   validateSignatures: boolean;
+  /** The operator's numbers (E.164): a message sent to any other is refused, never answered from it. */
+  phoneNumbers: string[];
   /** Default 10 s. */
   timeoutMs?: number;
 }
@@ -37,7 +39,8 @@ export function createSmsChannel(options: SmsChannelOptions): Channel {
   return {
     name: 'sms',
     capabilities: CHANNEL_CAPABILITIES.sms,
-    routes: (gateway) => smsRoutes({ authToken: options.authToken, publicBaseUrl: options.publicBaseUrl, validateSignatures: options.validateSignatures, gateway }),
+    routes: (gateway) =>
+      smsRoutes({ authToken: options.authToken, publicBaseUrl: options.publicBaseUrl, validateSignatures: options.validateSignatures, phoneNumbers: options.phoneNumbers, gateway }),
     deliver(message) {
       sender ??= createSmsSender({
         accountSid: options.accountSid,

@@ -2,6 +2,7 @@ import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { invalidRequest } from '../../http/error-handler.ts';
 import { AppError } from '../../lib/errors.ts';
+import { toE164 } from '../../lib/phone.ts';
 import type { ChannelGateway } from '../channel.ts';
 import { incomingSmsSchema, isTwilioSignatureValid, parseStatusCallback, toInboundMessage, type TwilioParams } from './twilio-messages.ts';
 
@@ -10,6 +11,8 @@ export interface SmsRoutesOptions {
   /** The URL Twilio calls (and signs), without a trailing slash. */
   publicBaseUrl: () => string;
   validateSignatures: boolean;
+  /** The operator's numbers: incoming messages to any other are refused. */
+  phoneNumbers: string[];
   gateway: ChannelGateway;
 }
 
@@ -23,6 +26,7 @@ export function smsRoutes(options: SmsRoutesOptions): Router {
   const { gateway } = options;
   const router = Router();
   const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const ourNumbers = new Set(options.phoneNumbers.map((number) => toE164(number) ?? number));
 
   /** The form fields, once the signature over the public URL and the fields checks out. */
   function verifiedFields(req: Request): TwilioParams {
@@ -48,6 +52,15 @@ export function smsRoutes(options: SmsRoutesOptions): Router {
     if (!payload.success) {
       gateway.onRejected('malformed_payload');
       throw invalidRequest(payload.error, 'incoming message');
+    }
+    // Signed by the account, but for a number this service does not answer for: a reply would go out from it.
+    if (!ourNumbers.has(payload.data.To)) {
+      gateway.onRejected('unknown_number');
+      throw new AppError(
+        'forbidden',
+        'number_not_served',
+        `This service answers messages to ${[...ourNumbers].join(', ')}, not ${payload.data.To}. Point that number's messaging webhook elsewhere, or set TWILIO_PHONE_NUMBER.`,
+      );
     }
     await gateway.accept(toInboundMessage(payload.data));
     res.type('text/xml').send(EMPTY_TWIML);

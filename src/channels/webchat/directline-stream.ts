@@ -55,7 +55,7 @@ export class DirectLineStreams {
     if (!guard.originAllowed(origin, req.headers.host)) {
       throw new AppError('forbidden', 'origin_not_allowed', `Web chat is not enabled for pages on ${origin}.`);
     }
-    await guard.limitIp(clientIp(req));
+    await guard.limitClient(req);
     const token = query.get('t');
     if (!token) throw new AppError('unauthorized', 'missing_token', 'The stream URL has no token; use the streamUrl returned by the conversation start or reconnect.');
     const grant = await tokens.verifyStreamToken(token);
@@ -171,13 +171,6 @@ class StreamConnection implements LiveListener {
       this.pumping = false;
     }
   }
-}
-
-/** The client's address as Express reports it with "trust proxy" (the first X-Forwarded-For entry). */
-function clientIp(req: IncomingMessage): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  return first || req.socket.remoteAddress || 'unknown';
 }
 
 /** Answers a refused upgrade with the API's usual error body, then closes the socket. */

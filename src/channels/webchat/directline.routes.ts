@@ -1,6 +1,7 @@
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import { invalidRequest } from '../../http/error-handler.ts';
+import { noStore } from '../../http/security-headers.ts';
 import { getCustomer } from '../../domain/customers/customers.service.ts';
 import { openConversation } from '../../domain/interactions/conversations.service.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
@@ -47,7 +48,8 @@ export function directLineRoutes(options: DirectLineRoutesOptions): Router {
   // Room for the longest message allowed plus the activity around it.
   const json = express.json({ limit: Math.max(16_384, options.maxMessageLength * 4 + 8192), type: ['application/json', 'application/*+json'] });
 
-  router.use(DIRECT_LINE_BASE, guard.cors(), guard.ipLimit());
+  // Tokens and conversations are the visitor's own: no cache keeps them.
+  router.use(DIRECT_LINE_BASE, noStore, guard.cors(), guard.ipLimit());
 
   /** The bearer token of the request: a Direct Line token, or (for generate) a user token. */
   function bearer(req: Request): string | undefined {
@@ -95,7 +97,7 @@ export function directLineRoutes(options: DirectLineRoutesOptions): Router {
    * A token for a new conversation. Anonymous without credentials; with "Authorization: Bearer
    * <user token>" (signed by the operator's website) the conversation belongs to that customer.
    */
-  router.post(`${DIRECT_LINE_BASE}/tokens/generate`, json, async (req, res) => {
+  router.post(`${DIRECT_LINE_BASE}/tokens/generate`, guard.newConversationLimit(), json, async (req, res) => {
     const userToken = bearer(req);
     let customerId: string | null = null;
     if (userToken) {

@@ -22,7 +22,8 @@ export function webchatAssetRoutes(): Router {
 
   router.get('/webchat/webchat.js', (_req, res) => {
     const file = serve(WEBCHAT_BUNDLE_PATH, 'text/javascript; charset=utf-8');
-    res.sendFile(file.path, { maxAge: '1d', headers: { 'Content-Type': file.type, 'X-Content-Type-Options': 'nosniff' } });
+    // Operators' own pages load it from their origin (the rest of the service is same-origin only).
+    res.sendFile(file.path, { maxAge: '1d', headers: { 'Content-Type': file.type, 'X-Content-Type-Options': 'nosniff', 'Cross-Origin-Resource-Policy': 'cross-origin' } });
   });
   router.get('/webchat/webchat.js.LICENSE.txt', (_req, res) => {
     const file = serve(WEBCHAT_LICENSE_PATH, 'text/plain; charset=utf-8');

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../../lib/errors.ts';
@@ -13,12 +14,17 @@ export interface WebchatGuardOptions {
   allowedOrigins: string[];
   ratePerIp: number;
   ratePerConversation: number;
+  /** New conversations (Direct Line tokens generated) per address per hour. */
+  newConversationsPerIp: number;
+  /** The caller's address, the same way for HTTP and the WebSocket upgrade (trusted proxies only). */
+  clientAddress: (req: IncomingMessage) => string;
   redis: Redis;
   prefix: string;
   logger: Logger;
 }
 
 const WINDOW_SECONDS = 60;
+const NEW_CONVERSATION_WINDOW_SECONDS = 3600;
 /** Headers DirectLineJS and Web Chat send (RxJS ajax adds X-Requested-With). */
 const ALLOWED_HEADERS = 'Authorization, Content-Type, X-Requested-With, x-ms-bot-agent';
 
@@ -26,6 +32,7 @@ export class WebchatGuard {
   private readonly origins: Set<string>;
   private readonly perIp: RateLimiterRedis;
   private readonly perConversation: RateLimiterRedis;
+  private readonly newConversationsPerIp: RateLimiterRedis;
 
   constructor(private readonly options: WebchatGuardOptions) {
     this.origins = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase()));
@@ -35,6 +42,12 @@ export class WebchatGuard {
       keyPrefix: `${options.prefix}:webchat:rate:conversation`,
       points: options.ratePerConversation,
       duration: WINDOW_SECONDS,
+    });
+    this.newConversationsPerIp = new RateLimiterRedis({
+      storeClient: options.redis,
+      keyPrefix: `${options.prefix}:webchat:rate:new-conversations:ip`,
+      points: options.newConversationsPerIp,
+      duration: NEW_CONVERSATION_WINDOW_SECONDS,
     });
   }
 
@@ -72,9 +85,9 @@ export class WebchatGuard {
     };
   }
 
-  /** Counts a request from `ip`; throws a 429 AppError (with the wait in retryAfterSeconds) over the limit. */
-  async limitIp(ip: string): Promise<void> {
-    await this.consume(this.perIp, ip, () => `Too many web chat requests from your network. Wait a minute and try again.`);
+  /** Counts a request (HTTP or WebSocket upgrade) from its client's address; throws a 429 AppError (with the wait in retryAfterSeconds) over the limit. */
+  async limitClient(req: IncomingMessage): Promise<void> {
+    await this.consume(this.perIp, this.options.clientAddress(req), () => `Too many web chat requests from your network. Wait a minute and try again.`);
   }
 
   /** Counts a message in the conversation; throws a 429 AppError over the limit. */
@@ -82,17 +95,20 @@ export class WebchatGuard {
     await this.consume(this.perConversation, conversationId, () => `Too many messages in this conversation (at most ${this.options.ratePerConversation} a minute). Wait a moment and send it again.`);
   }
 
-  /** Express middleware form of limitIp, setting Retry-After on a refusal. */
+  /** Express middleware form of limitClient, setting Retry-After on a refusal. */
   ipLimit(): RequestHandler {
-    return async (req, res, next) => {
-      try {
-        await this.limitIp(req.ip ?? 'unknown');
-      } catch (error) {
-        if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
-        throw error;
-      }
-      next();
-    };
+    return withRetryAfter((req) => this.limitClient(req));
+  }
+
+  /** Counts a new conversation from the client's address (per hour): one address cannot open chats without end. */
+  newConversationLimit(): RequestHandler {
+    return withRetryAfter((req) =>
+      this.consume(
+        this.newConversationsPerIp,
+        this.options.clientAddress(req),
+        () => `Too many new chats from your network (at most ${this.options.newConversationsPerIp} an hour). Continue an open chat, or try again later.`,
+      ),
+    );
   }
 
   private async consume(limiter: RateLimiterRedis, key: string, message: () => string): Promise<void> {
@@ -104,6 +120,19 @@ export class WebchatGuard {
       this.options.logger.warn({ err: rejection }, 'web chat rate limit not checked (Redis unavailable)');
     }
   }
+}
+
+/** A limit as Express middleware: a refusal carries its wait in Retry-After. */
+function withRetryAfter(limit: (req: IncomingMessage) => Promise<void>): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      await limit(req);
+    } catch (error) {
+      if (error instanceof RateLimitedError) res.set('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
+    next();
+  };
 }
 
 export class RateLimitedError extends AppError {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../app/config/index.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
@@ -25,6 +26,8 @@ export interface WebchatChannelOptions {
   createSubscriber: () => Redis;
   prisma: PrismaClient;
   operatorName: string;
+  /** The caller's address (trusted proxies only), for the limits per address on HTTP and the stream alike. */
+  clientAddress: (req: IncomingMessage) => string;
   logger: Logger;
 }
 
@@ -43,6 +46,8 @@ export function createWebchatChannel(options: WebchatChannelOptions): Channel {
         allowedOrigins: settings.allowedOrigins,
         ratePerIp: settings.ratePerIp,
         ratePerConversation: settings.ratePerConversation,
+        newConversationsPerIp: settings.newConversationsPerIp,
+        clientAddress: options.clientAddress,
         redis: options.redis,
         prefix: options.redisPrefix,
         logger,

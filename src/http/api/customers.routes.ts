@@ -17,7 +17,9 @@ const query = z.object({
  * development switch DEV_OPEN_STAFF_API is on (refused in production by the config).
  */
 export function requireStaff(devOpenStaffApi: boolean): RequestHandler {
-  return (_req, _res, next) => {
+  return (_req, res, next) => {
+    // Staff routes answer with customer data: no browser or proxy cache may keep it.
+    res.set('Cache-Control', 'no-store');
     if (devOpenStaffApi) return next();
     next(
       new AppError(
