@@ -256,6 +256,15 @@ describe('anonymous sign-in budgets', () => {
     expect((await issue({ phone }, randomUUID(), new Date(now.getTime() + 3_600_001))).texted).not.toBeNull();
   });
 
+  it('keeps to the number\'s sign-in budget when many chats claim it at once', async () => {
+    const phone = '+15551230018';
+    const now = new Date();
+    const before = await textedTo(phone);
+    const attempts = await Promise.all(Array.from({ length: 8 }, () => issue({ phone }, randomUUID(), now)));
+    expect(attempts.map((attempt) => attempt.result.status)).toEqual(Array<string>(8).fill('sent'));
+    expect((await textedTo(phone)) - before).toBe(settings.signInMaxPerNumberPerHour);
+  });
+
   it('answers a customer\'s number and a number on no account identically, within the budget and past it', async () => {
     const customerNumber = '+15551230013';
     const noAccount = '+15559990013';

@@ -149,21 +149,19 @@ export async function issueVerificationCode(
   const target = await resolveRecipient(db, recipient);
   if (!target) return { status: 'noPhone' };
   const { phone } = target;
-  const recent = await db.verificationChallenge.count({ where: { address: phone, anonymous, createdAt: { gte: since } } });
-  if (!anonymous && recent >= deps.settings.maxPerHour) {
-    await rateLimited(target.customerId, 'holder');
-    return { status: 'rateLimited' };
-  }
-  // Past the number's sign-in budget the visitor is answered as usual, but nobody is texted and
-  // nothing can verify: the same steps as for a number on no account.
-  const withheld = anonymous && recent >= deps.settings.signInMaxPerNumberPerHour;
-  const customerId = withheld ? null : target.customerId;
-
   const code = generateCode();
   const codeHash = await hashCode(code);
   const expiresAt = new Date(request.now.getTime() + deps.settings.codeTtlSeconds * 1000);
   const minutes = Math.max(1, Math.round(deps.settings.codeTtlSeconds / 60));
-  const notice = await inTransaction(db, async (tx) => {
+  const issued = await inTransaction(db, async (tx): Promise<'rateLimited' | { notice: StoredNotification | null }> => {
+    // One number's requests one at a time, so concurrent chats cannot all slip under its budget.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`verification-code ${phone}`}))`;
+    const recent = await tx.verificationChallenge.count({ where: { address: phone, anonymous, createdAt: { gte: since } } });
+    if (!anonymous && recent >= deps.settings.maxPerHour) return 'rateLimited';
+    // Past the number's sign-in budget the visitor is answered as usual, but nobody is texted and
+    // nothing can verify: the same steps as for a number on no account.
+    const withheld = anonymous && recent >= deps.settings.signInMaxPerNumberPerHour;
+    const customerId = withheld ? null : target.customerId;
     await supersedePending(tx, request.conversationId);
     await tx.verificationChallenge.create({
       data: {
@@ -184,12 +182,12 @@ export async function issueVerificationCode(
       action: withheld ? 'verification.rateLimited' : 'verification.issued',
       entityType: 'verificationChallenge',
       entityId: challengeId,
-      details: { purpose: request.purpose, conversationId: request.conversationId, sent: customerId !== null, ...(withheld ? { budget: 'signInNumber' } : {}) },
+      details: { purpose: request.purpose, conversationId: request.conversationId, sent: customerId !== null, ...(withheld ? { budget: 'signInNumber' satisfies CodeBudget } : {}) },
       correlationId: request.correlationId,
     });
     // A number on no account (or past its sign-in budget) gets nothing; the challenge above answers like a real one.
-    if (!customerId) return null;
-    return storeCustomerNotification(tx, deps.outbox.smsFrom, {
+    if (!customerId) return { notice: null };
+    const notice = await storeCustomerNotification(tx, deps.outbox.smsFrom, {
       customerId,
       phone,
       text: `${code} is your ${deps.operatorName} verification code. It expires in ${minutes} min. We will never ask you to share it.`,
@@ -197,8 +195,13 @@ export async function issueVerificationCode(
       idempotencyKey: codeNoticeKey(challengeId),
       correlationId: request.correlationId,
     });
+    return { notice };
   });
-  if (notice?.created) await dispatchNotification(deps.outbox, notice);
+  if (issued === 'rateLimited') {
+    await rateLimited(target.customerId, 'holder');
+    return { status: 'rateLimited' };
+  }
+  if (issued.notice?.created) await dispatchNotification(deps.outbox, issued.notice);
   return { status: 'sent', challengeId, phone, expiresAt };
 }
 
