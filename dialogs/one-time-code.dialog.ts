@@ -41,6 +41,7 @@ export class OneTimeCodeDialog extends CancelAndHelpDialog {
     const issued = await this.issue(step);
     if (issued.status !== 'sent') return this.notSent(step, issued);
     step.options.sent = true;
+    // A typed number gets the same words whether it is on an account (or may take a code) or not.
     step.options.notice =
       'customerId' in step.options.target
         ? `To keep your account safe, I've texted a 6-digit code to your number ending ${lastDigits(issued.phone)}.`
@@ -65,7 +66,8 @@ export class OneTimeCodeDialog extends CancelAndHelpDialog {
       const issued = await this.issue(step);
       if (issued.status !== 'sent') return this.notSent(step, issued);
       info.reason = 'verification.resent';
-      return step.replaceDialog(STEPS, { ...step.options, sent: true, notice: "I've texted you a new code." });
+      const notice = 'customerId' in step.options.target ? "I've texted you a new code." : "If that number is on an account, I've texted it a new code.";
+      return step.replaceDialog(STEPS, { ...step.options, sent: true, notice });
     }
     const checked = await this.services.checkVerificationCode({
       conversationId: step.context.activity.conversation.id,
@@ -110,12 +112,21 @@ export class OneTimeCodeDialog extends CancelAndHelpDialog {
   private async notSent(step: WaterfallStepContext<OneTimeCodeOptions>, issued: Exclude<IssueCodeResult, { status: 'sent' }>): Promise<DialogTurnResult> {
     const info = getTurnInfo(step.context);
     info.reason = `verification.${issued.status}`;
-    await step.context.sendActivity(
-      issued.status === 'rateLimited'
-        ? `Too many codes have been sent to that number, so I can't go ahead. Please try again in an hour, or ${contactText(this.settings)}.`
-        : `I can't text you a code: there's no mobile number on your account. Please ${contactText(this.settings)}.`,
-    );
+    await step.context.sendActivity(this.notSentText(issued.status));
     return step.endDialog(null);
+  }
+
+  private notSentText(status: Exclude<IssueCodeResult, { status: 'sent' }>['status']): string {
+    switch (status) {
+      // Only ever the holder's own number on file: a typed number's budget is never mentioned.
+      case 'rateLimited':
+        return `Too many codes have been sent to that number, so I can't go ahead. Please try again in an hour, or ${contactText(this.settings)}.`;
+      // This chat's own budget, the same whatever numbers were typed.
+      case 'signInLimited':
+        return `You've asked for too many codes in this chat, so I can't send another. Please try again in an hour, or ${contactText(this.settings)}.`;
+      case 'noPhone':
+        return `I can't text you a code: there's no mobile number on your account. Please ${contactText(this.settings)}.`;
+    }
   }
 
   private async validateCode(prompt: PromptValidatorContext<string>): Promise<boolean> {

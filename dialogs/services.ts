@@ -105,7 +105,11 @@ export interface BotServices {
   // Identity (one-time codes)
   /** True when this customer verified by one-time code in this conversation within the configured window. */
   isVerified(request: { conversationId: string; customerId: string; now: Date }): Promise<boolean>;
-  /** Texts a new code (superseding the pending one); `sent` even for a number on no account; a retried turn (same key, `otp-${inboundId}`) sends none. */
+  /**
+   * Texts a new code (superseding the pending one); a retried turn (same key, `otp-${inboundId}`) sends none. A typed
+   * number (sign-in) gets `sent` even when it is on no account or past its sign-in budget, `signInLimited` when this
+   * conversation asked for too many; `rateLimited` is only ever the holder's own budget.
+   */
   sendVerificationCode(request: { conversationId: string; target: CodeTarget; purpose: string; idempotencyKey: string; correlationId: string; now: Date }): Promise<IssueCodeResult>;
   /** Checks an answer against the conversation's latest code. */
   checkVerificationCode(request: { conversationId: string; answer: string; correlationId: string; now: Date }): Promise<CheckCodeResult>;

@@ -108,7 +108,7 @@ const cases: TranscriptCase[] = [
       ['whats my balance', "What's the mobile number on your account?"],
       ['555-123-0001', "I've texted it a 6-digit code."],
       ['000000', "That code isn't right. 2 tries left."],
-      ['resend', "I've texted you a new code."],
+      ['resend', "If that number is on an account, I've texted it a new code."],
       [FAKE_CODE, "Thanks, Alex, you're signed in."],
     ],
     does: [['sendVerificationCode'], ['checkVerificationCode', { answer: '000000' }], ['sendVerificationCode'], ['checkVerificationCode', { answer: FAKE_CODE }], ['signInConversation']],

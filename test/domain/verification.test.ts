@@ -22,7 +22,14 @@ const ALEX = '+15551230001';
 const SAM = '+15551230002';
 const UNKNOWN = '+15559990000';
 const OUR_NUMBER = '+15557770000';
-const settings: VerificationSettings = { codeTtlSeconds: 300, maxAttempts: 3, maxPerHour: 5, verifiedMinutes: 30 };
+const settings: VerificationSettings = {
+  codeTtlSeconds: 300,
+  maxAttempts: 3,
+  maxPerHour: 5,
+  signInMaxPerNumberPerHour: 3,
+  signInMaxPerConversationPerHour: 4,
+  verifiedMinutes: 30,
+};
 
 let database: TestDatabase;
 const dispatched: string[] = [];
@@ -197,9 +204,6 @@ describe('one-time codes', () => {
       else expect(result).toEqual({ status: 'failed' });
     }
     expect((await db().verificationChallenge.findUniqueOrThrow({ where: { id: unknown.challenge?.id ?? '' } })).status).toBe('failed');
-    // Codes to unknown numbers count against the hourly limit like any other.
-    for (let sent = 1; sent < settings.maxPerHour; sent++) await issue({ phone: UNKNOWN });
-    expect((await issue({ phone: UNKNOWN })).result).toEqual({ status: 'rateLimited' });
   });
 
   it('signs a conversation in only after its code verified that customer', async () => {
@@ -213,6 +217,94 @@ describe('one-time codes', () => {
     expect(await signInConversation(db(), settings, { ...request, now: new Date() })).toMatchObject({ id: customerId });
     expect((await db().conversation.findUniqueOrThrow({ where: { id: conversation.id } })).customerId).toBe(customerId);
     expect(await db().auditEvent.count({ where: { action: 'conversation.signedIn', entityId: conversation.id } })).toBe(1);
+  });
+});
+
+describe('anonymous sign-in budgets', () => {
+  /** Codes texted to this number (the contact log's code messages). */
+  const textedTo = (phone: string) => db().interaction.count({ where: { toAddress: phone, reason: 'verification.code' } });
+
+  it('lets the holder get a code however many anonymous sign-ins tried their number', async () => {
+    const phone = '+15551230011';
+    const customerId = demoRecordId('customer', phone);
+    const now = new Date();
+    // A stranger, from as many fresh chats as it likes, claims the holder's number.
+    for (let tries = 0; tries < settings.maxPerHour * 2; tries++) expect((await issue({ phone }, randomUUID(), now)).result.status).toBe('sent');
+    // The holder's own checks (their number on file, from their own channel) have their whole budget.
+    for (let sent = 0; sent < settings.maxPerHour; sent++) {
+      const own = await issue({ customerId }, randomUUID(), now);
+      expect(own.result.status).toBe('sent');
+      expect(own.code).toMatch(/^\d{6}$/);
+    }
+    expect((await issue({ customerId }, randomUUID(), now)).result).toEqual({ status: 'rateLimited' });
+  });
+
+  it('texts at most signInMaxPerNumberPerHour anonymous sign-in codes to one number, and says nothing of it', async () => {
+    const phone = '+15551230012';
+    const now = new Date();
+    const before = await textedTo(phone);
+    const attempts = [];
+    for (let tries = 0; tries < settings.signInMaxPerNumberPerHour + 3; tries++) attempts.push(await issue({ phone }, randomUUID(), now));
+    expect((await textedTo(phone)) - before).toBe(settings.signInMaxPerNumberPerHour);
+    // Every attempt is answered the same way, texted or not.
+    for (const attempt of attempts) expect(answerShape(attempt.result)).toEqual({ status: 'sent', keys: ['challengeId', 'expiresAt', 'phone', 'status'], phone });
+    // A code held back was never texted and nothing verifies it: answers fail as a wrong code would.
+    const held = attempts.at(-1);
+    expect(held?.texted).toBeNull();
+    expect(await check(held?.conversationId ?? '', '000000', now)).toEqual({ status: 'wrong', attemptsLeft: 2 });
+    // An hour later the number takes anonymous codes again.
+    expect((await issue({ phone }, randomUUID(), new Date(now.getTime() + 3_600_001))).texted).not.toBeNull();
+  });
+
+  it('keeps to the number\'s sign-in budget when many chats claim it at once', async () => {
+    const phone = '+15551230018';
+    const now = new Date();
+    const before = await textedTo(phone);
+    const attempts = await Promise.all(Array.from({ length: 8 }, () => issue({ phone }, randomUUID(), now)));
+    expect(attempts.map((attempt) => attempt.result.status)).toEqual(Array<string>(8).fill('sent'));
+    expect((await textedTo(phone)) - before).toBe(settings.signInMaxPerNumberPerHour);
+  });
+
+  it('answers a customer\'s number and a number on no account identically, within the budget and past it', async () => {
+    const customerNumber = '+15551230013';
+    const noAccount = '+15559990013';
+    const now = new Date();
+    const transcript = async (phone: string) => {
+      const answers: unknown[] = [];
+      for (let tries = 0; tries < settings.signInMaxPerNumberPerHour + 2; tries++) {
+        const attempt = await issue({ phone }, randomUUID(), now);
+        answers.push(answerShape(attempt.result));
+        for (const answer of ['000000', '111111', '222222']) answers.push(await check(attempt.conversationId, answer, now));
+      }
+      return answers;
+    };
+    const forCustomer = await transcript(customerNumber);
+    const forNoAccount = await transcript(noAccount);
+    expect(JSON.stringify(forNoAccount).replaceAll(noAccount, 'N')).toBe(JSON.stringify(forCustomer).replaceAll(customerNumber, 'N'));
+  });
+
+  it('caps the sign-in codes one visitor conversation asks for, whatever the numbers', async () => {
+    const conversationId = randomUUID();
+    const now = new Date();
+    const numbers = ['+15551230014', '+15559990014', '+15551230015', '+15559990015', '+15551230016'];
+    const results = [];
+    for (const phone of numbers) results.push((await issue({ phone }, conversationId, now)).result.status);
+    expect(results).toEqual([...Array<string>(settings.signInMaxPerConversationPerHour).fill('sent'), 'signInLimited']);
+    // The same for a number on an account and one on no account; other conversations are not affected.
+    expect((await issue({ phone: '+15559990016' }, conversationId, now)).result).toEqual({ status: 'signInLimited' });
+    expect((await issue({ phone: '+15551230016' }, randomUUID(), now)).result.status).toBe('sent');
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { entityId: conversationId, action: 'verification.rateLimited' } });
+    expect(audit.details).toMatchObject({ budget: 'signInConversation' });
+  });
+
+  it('leaves the sign-in budget of a number alone when its holder gets codes', async () => {
+    const phone = '+15551230017';
+    const customerId = demoRecordId('customer', phone);
+    const now = new Date();
+    const before = await textedTo(phone);
+    for (let sent = 0; sent < settings.maxPerHour; sent++) await issue({ customerId }, randomUUID(), now);
+    for (let tries = 0; tries < settings.signInMaxPerNumberPerHour; tries++) expect((await issue({ phone }, randomUUID(), now)).texted).not.toBeNull();
+    expect((await textedTo(phone)) - before).toBe(settings.maxPerHour + settings.signInMaxPerNumberPerHour);
   });
 });
 
@@ -234,6 +326,11 @@ describe('customer notifications', () => {
     expect(await notifyCustomer(db(), outbox, { customerId: samId, phone: ALEX, text: 'x', reason: 'test', idempotencyKey: randomUUID() })).toBeNull();
   });
 });
+
+/** What a visitor can see of an answer to a code request: its status, its fields and the number echoed. */
+function answerShape(result: Awaited<ReturnType<typeof issueVerificationCode>>) {
+  return { status: result.status, keys: Object.keys(result).sort(), phone: result.status === 'sent' ? result.phone : undefined };
+}
 
 /** A code that is not this one. */
 function wrongCode(code: string | undefined): string {

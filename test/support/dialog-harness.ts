@@ -17,7 +17,7 @@ export const DIALOG_SETTINGS: BotSettings = {
   supportUrl: 'https://support.example.com',
   timeZone: 'America/Los_Angeles',
   adjustments: { autoApproveLimit: '25.00', autoApprovePerPeriod: 2, periodDays: 90, otpThreshold: '10.00' },
-  verification: { codeTtlSeconds: 600, maxAttempts: 3, maxPerHour: 5, verifiedMinutes: 30 },
+  verification: { codeTtlSeconds: 600, maxAttempts: 3, maxPerHour: 5, signInMaxPerNumberPerHour: 3, signInMaxPerConversationPerHour: 5, verifiedMinutes: 30 },
 };
 
 let sharedRecognizer: OfflineRecognizer | undefined;

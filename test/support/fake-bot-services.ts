@@ -91,6 +91,8 @@ export interface Fixture {
   /** The last progress text per order or ticket id. */
   updates?: Record<string, { at: Date; text: string }>;
   adjustmentPolicy?: { autoApproveLimit: string; autoApprovePerPeriod: number; periodDays: number; otpThreshold: string };
+  /** Anonymous sign-in codes (a typed number) per number and per conversation, as the OTP_SIGN_IN_* settings. Default 3 and 5. */
+  signInLimits?: { perNumber: number; perConversation: number };
 }
 
 const CATALOG: OfferingView[] = DEMO_OFFERINGS.map((offering) => ({
@@ -127,6 +129,9 @@ export class FakeBotServices implements BotServices {
   private readonly customers = new Map<string, FixtureCustomer>();
   private readonly challenges = new Map<string, Challenge>();
   private readonly verified = new Set<string>();
+  // Anonymous sign-in codes asked for, per typed number and per conversation (the clock never moves here).
+  private readonly signInCodesPerNumber = new Map<string, number>();
+  private readonly signInCodesPerConversation = new Map<string, number>();
   // What each idempotency key produced, per kind of write.
   private readonly placedOrders = new Map<string, PlaceOrderOutcome>();
   private readonly recordedAdjustments = new Map<string, AdjustmentOutcome>();
@@ -384,10 +389,21 @@ export class FakeBotServices implements BotServices {
 
   async sendVerificationCode(request: { conversationId: string; target: CodeTarget; purpose: string; idempotencyKey: string; correlationId: string; now: Date }): Promise<IssueCodeResult> {
     this.record('sendVerificationCode', request);
+    const limits = this.fixture.signInLimits ?? { perNumber: 3, perConversation: 5 };
+    const anonymous = 'phone' in request.target;
+    const askedHere = this.signInCodesPerConversation.get(request.conversationId) ?? 0;
+    if (anonymous && askedHere >= limits.perConversation) return { status: 'signInLimited' };
     const customer = 'customerId' in request.target ? this.customers.get(request.target.customerId) : this.byPhone(request.target.phone);
     const phone = 'phone' in request.target ? request.target.phone : customer?.phone;
     if (!phone) return { status: 'noPhone' };
-    this.challenges.set(request.conversationId, { customerId: customer?.id ?? null, attemptsLeft: MAX_ATTEMPTS });
+    const askedOfNumber = this.signInCodesPerNumber.get(phone) ?? 0;
+    if (anonymous) {
+      this.signInCodesPerConversation.set(request.conversationId, askedHere + 1);
+      this.signInCodesPerNumber.set(phone, askedOfNumber + 1);
+    }
+    // Past the number's sign-in budget nothing is texted, so nothing can verify; the answer is the same.
+    const withheld = anonymous && askedOfNumber >= limits.perNumber;
+    this.challenges.set(request.conversationId, { customerId: withheld ? null : (customer?.id ?? null), attemptsLeft: MAX_ATTEMPTS });
     return { status: 'sent', challengeId: `otp-${request.conversationId}`, phone, expiresAt: new Date(request.now.getTime() + 600_000) };
   }
 

@@ -15,7 +15,10 @@ import {
 // A code is 6 random digits, kept only as a salted scrypt hash, valid for a few minutes and a few
 // wrong tries; a new one supersedes the previous. A number that matches no customer gets a
 // challenge too (no text goes out), so the answers never tell which numbers have an account.
-// Neither codes nor hashes go to the audit trail or the logs.
+// Codes have two separate budgets: the holder's own (their number on file, asked for from their
+// own channel) and the anonymous sign-in's (a number a visitor typed), so a stranger can neither
+// lock the holder out of codes nor flood their phone. Neither codes nor hashes go to the audit
+// trail or the logs.
 
 const KEY_LENGTH = 32;
 const CODE_DIGITS = 6;
@@ -25,7 +28,12 @@ const HOUR_MS = 3_600_000;
 export interface VerificationSettings {
   codeTtlSeconds: number;
   maxAttempts: number;
+  /** Codes per hour to a holder's number on file, asked for from the holder's own channel. */
   maxPerHour: number;
+  /** Anonymous sign-in codes per hour to one number, apart from the holder's own budget; past it nothing is texted and nothing is said. */
+  signInMaxPerNumberPerHour: number;
+  /** Anonymous sign-in codes per hour one visitor conversation may ask for, whatever the numbers. */
+  signInMaxPerConversationPerHour: number;
   verifiedMinutes: number;
 }
 
@@ -39,14 +47,19 @@ export interface IssueCodeRequest {
   now: Date;
 }
 
-/** Whom to text: a known customer (their number on file), or whoever owns a number (sign-in). */
+/**
+ * Whom to text: a known customer (their number on file, asked for from their own channel: the
+ * holder's budget), or whoever owns a number an anonymous visitor typed (sign-in: its own budgets).
+ */
 export type CodeRecipient = { customerId: string } | { phone: string };
 
 export type IssueCodeResult =
-  /** Sent (or, for a number on no account, pretended to be: the caller cannot tell). */
+  /** Sent (or, for a number on no account or past its sign-in budget, pretended to be: the caller cannot tell). */
   | { status: 'sent'; challengeId: string; phone: string; expiresAt: Date }
-  /** Too many codes for this number in the last hour. */
+  /** Too many codes for the holder's number in the last hour (never for a sign-in). */
   | { status: 'rateLimited' }
+  /** Too many sign-in codes asked for in this conversation in the last hour, whatever the numbers. */
+  | { status: 'signInLimited' }
   /** The customer has no phone number on file to text. */
   | { status: 'noPhone' };
 
@@ -113,28 +126,42 @@ export async function issueVerificationCode(
   const existing = await db.verificationChallenge.findUnique({ where: { id: challengeId }, select: { address: true, expiresAt: true } });
   if (existing) return { status: 'sent', challengeId, phone: existing.address, expiresAt: existing.expiresAt };
 
-  const target = await resolveRecipient(db, recipient);
-  if (!target) return { status: 'noPhone' };
-  const { customerId, phone } = target;
+  const anonymous = 'phone' in recipient;
   const since = new Date(request.now.getTime() - HOUR_MS);
-  const recent = await db.verificationChallenge.count({ where: { address: phone, createdAt: { gte: since } } });
-  if (recent >= deps.settings.maxPerHour) {
-    await recordAuditEvent(db, {
+  const rateLimited = (customerId: string | null, budget: CodeBudget) =>
+    recordAuditEvent(db, {
       ...actor(customerId),
       action: 'verification.rateLimited',
       entityType: 'conversation',
       entityId: request.conversationId,
-      details: { purpose: request.purpose },
+      details: { purpose: request.purpose, budget },
       correlationId: request.correlationId,
     });
-    return { status: 'rateLimited' };
+  // The visitor's own budget comes first: it does not depend on the number, so saying so reveals nothing.
+  if (anonymous) {
+    const askedHere = await db.verificationChallenge.count({ where: { conversationId: request.conversationId, anonymous: true, createdAt: { gte: since } } });
+    if (askedHere >= deps.settings.signInMaxPerConversationPerHour) {
+      await rateLimited(null, 'signInConversation');
+      return { status: 'signInLimited' };
+    }
   }
 
+  const target = await resolveRecipient(db, recipient);
+  if (!target) return { status: 'noPhone' };
+  const { phone } = target;
   const code = generateCode();
   const codeHash = await hashCode(code);
   const expiresAt = new Date(request.now.getTime() + deps.settings.codeTtlSeconds * 1000);
   const minutes = Math.max(1, Math.round(deps.settings.codeTtlSeconds / 60));
-  const notice = await inTransaction(db, async (tx) => {
+  const issued = await inTransaction(db, async (tx): Promise<'rateLimited' | { notice: StoredNotification | null }> => {
+    // One number's requests one at a time, so concurrent chats cannot all slip under its budget.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`verification-code ${phone}`}))`;
+    const recent = await tx.verificationChallenge.count({ where: { address: phone, anonymous, createdAt: { gte: since } } });
+    if (!anonymous && recent >= deps.settings.maxPerHour) return 'rateLimited';
+    // Past the number's sign-in budget the visitor is answered as usual, but nobody is texted and
+    // nothing can verify: the same steps as for a number on no account.
+    const withheld = anonymous && recent >= deps.settings.signInMaxPerNumberPerHour;
+    const customerId = withheld ? null : target.customerId;
     await supersedePending(tx, request.conversationId);
     await tx.verificationChallenge.create({
       data: {
@@ -142,6 +169,7 @@ export async function issueVerificationCode(
         conversationId: request.conversationId,
         customerId,
         address: phone,
+        anonymous,
         purpose: request.purpose,
         codeHash,
         maxAttempts: deps.settings.maxAttempts,
@@ -150,16 +178,16 @@ export async function issueVerificationCode(
       },
     });
     await recordAuditEvent(tx, {
-      ...actor(customerId),
-      action: 'verification.issued',
+      ...actor(target.customerId),
+      action: withheld ? 'verification.rateLimited' : 'verification.issued',
       entityType: 'verificationChallenge',
       entityId: challengeId,
-      details: { purpose: request.purpose, conversationId: request.conversationId, sent: customerId !== null },
+      details: { purpose: request.purpose, conversationId: request.conversationId, sent: customerId !== null, ...(withheld ? { budget: 'signInNumber' satisfies CodeBudget } : {}) },
       correlationId: request.correlationId,
     });
-    // A number on no account gets nothing; the challenge above answers like a real one.
-    if (!customerId) return null;
-    return storeCustomerNotification(tx, deps.outbox.smsFrom, {
+    // A number on no account (or past its sign-in budget) gets nothing; the challenge above answers like a real one.
+    if (!customerId) return { notice: null };
+    const notice = await storeCustomerNotification(tx, deps.outbox.smsFrom, {
       customerId,
       phone,
       text: `${code} is your ${deps.operatorName} verification code. It expires in ${minutes} min. We will never ask you to share it.`,
@@ -167,8 +195,13 @@ export async function issueVerificationCode(
       idempotencyKey: codeNoticeKey(challengeId),
       correlationId: request.correlationId,
     });
+    return { notice };
   });
-  if (notice?.created) await dispatchNotification(deps.outbox, notice);
+  if (issued === 'rateLimited') {
+    await rateLimited(target.customerId, 'holder');
+    return { status: 'rateLimited' };
+  }
+  if (issued.notice?.created) await dispatchNotification(deps.outbox, issued.notice);
   return { status: 'sent', challengeId, phone, expiresAt };
 }
 
@@ -274,6 +307,9 @@ export async function signInConversation(
     return getCustomer(tx, request.customerId);
   });
 }
+
+/** Which budget a refused code request ran out of (in the audit trail). */
+type CodeBudget = 'holder' | 'signInConversation' | 'signInNumber';
 
 /** What the contact log keeps of a code message once the code is used, failed or replaced. */
 const USED_CODE_TEXT = 'Verification code (hidden once used).';
