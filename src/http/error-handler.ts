@@ -7,7 +7,7 @@ import { z } from 'zod';
  * A client error raised while the request was read (body-parser and the router use http-errors:
  * a 4xx `status`, and a `type` naming what went wrong).
  */
-const requestReadFailure = z.object({ status: z.number().int().min(400).max(499), type: z.string().optional(), code: z.string().optional() });
+const requestReadFailure = z.object({ status: z.number().int().min(400).max(499), type: z.string().optional(), errno: z.number().optional() });
 
 /** What each body-parser failure means to the client, by its `type`. */
 const READ_FAILURES: Record<string, { type: AppErrorType; code: string; message: string }> = {
@@ -33,8 +33,8 @@ export function requestReadError(error: unknown): AppError | undefined {
   if (!failure.success) return undefined;
   const known = failure.data.type === undefined ? undefined : READ_FAILURES[failure.data.type];
   if (known) return new AppError(known.type, known.code, known.message);
-  // body-parser passes zlib's own error on (wrapped in a 400, untyped) when a body does not decompress.
-  if (failure.data.code?.startsWith('Z_') || failure.data.code?.startsWith('ERR_BROTLI') || failure.data.code?.startsWith('ERR_ZSTD')) {
+  // body-parser passes zlib's own error on (a 400 with zlib's errno, untyped) when a body does not decompress.
+  if (failure.data.errno !== undefined) {
     return new AppError('invalid_request', 'malformed_body', 'The request body does not decompress as its Content-Encoding says.');
   }
   return new AppError('invalid_request', 'malformed_request', 'The request could not be read.');
