@@ -27,7 +27,7 @@ const READ_FAILURES: Record<string, { type: AppErrorType; code: string; message:
  * The request the client sent could not be read (undecodable encoding, bad JSON, too large, a
  * charset we do not read…): an AppError with a stable code. Undefined for anything else.
  */
-export function requestReadError(error: unknown): AppError | undefined {
+function requestReadError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return undefined;
   const failure = requestReadFailure.safeParse(error);
   if (!failure.success) return undefined;
