@@ -26,6 +26,8 @@ export interface IntakeOptions {
 export interface IntakeResult {
   interactionId: string;
   duplicate: boolean;
+  /** The text as stored, which a channel that shows the message back must show (never what was posted). */
+  text: string;
   /** The stored message's turn, for a caller that runs it itself. */
   turn: TurnRequest;
 }
@@ -44,7 +46,7 @@ export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMes
   const turn: TurnRequest = { interactionId: interaction.id, conversationId: interaction.conversationId, correlationId: interaction.correlationId };
   if (duplicate) {
     log.info({ providerMessageId: message.providerMessageId }, 'duplicate inbound message acknowledged');
-    return { interactionId: interaction.id, duplicate: true, turn };
+    return { interactionId: interaction.id, duplicate: true, text: interaction.text, turn };
   }
   log.info({ channel: message.channel, known: interaction.customerId !== null, from: message.from, text: message.text }, 'inbound message stored');
   if (options.runTurn !== 'caller') {
@@ -52,7 +54,7 @@ export async function acceptInboundMessage(deps: IntakeDeps, message: InboundMes
       log.warn({ err: error }, 'turn not enqueued (queue unavailable); the outbox relay will retry');
     });
   }
-  return { interactionId: interaction.id, duplicate: false, turn };
+  return { interactionId: interaction.id, duplicate: false, text: interaction.text, turn };
 }
 
 /**

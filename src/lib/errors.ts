@@ -6,6 +6,8 @@ export type AppErrorType =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'unavailable'
   | 'not_allowed'
   | 'rate_limited';
@@ -30,6 +32,8 @@ export const HTTP_STATUS: Record<AppErrorType, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   not_allowed: 422,
   rate_limited: 429,
   unavailable: 503,

@@ -15,7 +15,7 @@ import { inboundActivityId, incomingActivitySchema, toEchoActivity, toInboundMes
 
 // The Direct Line 3.0 REST API (learn.microsoft.com, "Direct Line API 3.0 reference"), served
 // by the product so Microsoft's Web Chat and DirectLineJS work against it unchanged. Posting a
-// message follows the webhook rule: verify, parse, store (and echo), enqueue, acknowledge.
+// message follows the webhook rule: verify, parse, store, enqueue, acknowledge (and echo, once stored).
 
 export const DIRECT_LINE_BASE = '/v3/directline';
 
@@ -26,8 +26,8 @@ export interface DirectLineRoutesOptions {
   guard: WebchatGuard;
   bot: WebchatBot;
   maxMessageLength: number;
-  /** The gateway: stores the message and enqueues its turn. */
-  accept: (message: InboundMessage) => Promise<{ interactionId: string; duplicate: boolean }>;
+  /** The gateway: stores the message and enqueues its turn; `text` is the text as stored. */
+  accept: (message: InboundMessage) => Promise<{ interactionId: string; duplicate: boolean; text: string }>;
   logger: Logger;
 }
 
@@ -140,7 +140,13 @@ export function directLineRoutes(options: DirectLineRoutesOptions): Router {
   /** Polling: the activities after `watermark`. */
   router.get(`${DIRECT_LINE_BASE}/conversations/:conversationId/activities`, async (req, res) => {
     const grant = await conversationGrant(req);
-    const set = await store.read(grant.conversationId, watermarkOf(req));
+    const watermark = watermarkOf(req);
+    const set = await store.read(grant.conversationId, watermark).catch((error: unknown) => {
+      // The activities live in Redis: while it is away, a 503 the client polls again after, not a 500.
+      options.logger.warn({ conversationId: grant.conversationId, reason: error instanceof Error ? error.message : String(error) }, 'web chat activities not read (Redis unavailable)');
+      res.set('Retry-After', '5');
+      throw new AppError('unavailable', 'webchat_unavailable', 'The conversation cannot be read just now; try again in a few seconds. Messages sent meanwhile are kept.');
+    });
     res.json({ activities: set.activities, ...(set.watermark ? { watermark: set.watermark } : {}) });
   });
 
@@ -171,9 +177,19 @@ export function directLineRoutes(options: DirectLineRoutesOptions): Router {
       throw error;
     }
     const receivedAt = new Date();
-    // The echo goes first, so the reply (published by the turn) always comes after it.
-    await store.publish(grant.conversationId, toEchoActivity(activityId, activity, text, grant, bot, receivedAt));
-    await options.accept(toInboundMessage(activityId, text, grant, bot, receivedAt));
+    // Stored first, as SMS is: the client counts the message as sent once this answers with its id.
+    const stored = await options.accept(toInboundMessage(activityId, text, grant, bot, receivedAt));
+    // Then the echo, of the text as stored. Without Redis it is missing, the message is not: the
+    // turn runs and is answered once Redis is back, and the client's retry of the post (a
+    // duplicate) publishes the echo then. Published once per activity id, whichever post gets it through.
+    try {
+      await store.publish(grant.conversationId, toEchoActivity(activityId, activity, stored.text, grant, bot, receivedAt));
+    } catch (error) {
+      options.logger.warn(
+        { conversationId: grant.conversationId, activityId, reason: error instanceof Error ? error.message : String(error) },
+        'web chat echo not published (Redis unavailable); the message is stored and will be answered',
+      );
+    }
     res.json({ id: activityId });
   });
 
