@@ -196,4 +196,25 @@ describe('assurance', () => {
     const names = JSON.stringify(timeline.body);
     for (const expected of ['"name":"held"', '"name":"resolved"', '"name":"closed"', '"name":"sent"']) expect(names).toContain(expected);
   });
+
+  it('answers staff requests whose id or reason holds a NUL with 4xx or stores it readable, never 500', async () => {
+    const { prisma } = env.database.db;
+    const [who] = await customersWith(prisma, 'internet', false, 1);
+    if (!who) throw new Error('no customer');
+    const { ticket } = await openTroubleTicket(prisma, {
+      customerId: who.customerId,
+      serviceType: 'internet',
+      productId: who.productId,
+      description: 'wifi keeps dropping',
+      issueStartedAt: null,
+      channel: 'sms',
+      idempotencyKey: 'assurance-staff-nul',
+    });
+    expect((await getJson(`${env.service.url}/api/tickets/TT-1%00/timeline`)).status).toBe(404);
+    expect((await postJson(`${env.service.url}/api/tickets/TT-1%00/status`, { status: 'pending', reason: 'waiting' })).status).toBe(404);
+    const moved = await postJson(`${env.service.url}/api/tickets/${ticket.reference}/status`, { status: 'pending', reason: 'customer away\u0000 until Monday' });
+    expect(moved.status).toBe(200);
+    const row = await prisma.troubleTicket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(row.statusChangeReason).toBe('customer away\uFFFD until Monday');
+  });
 });

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
+import { toStorableText } from '../../lib/storable-text.ts';
 import type { TimelineSubject } from '../../generated/prisma/client.ts';
 import type { AssuranceDeps } from '../../domain/tickets/assurance-deps.ts';
 import { restoreOutage } from '../../domain/tickets/outage-restoration.ts';
@@ -19,10 +20,12 @@ import { invalidRequest } from '../error-handler.ts';
 // move assurance along (a ticket's status, an outage restored, a customer's answer taken by
 // phone). Staff sign-in comes later: until then only with DEV_OPEN_STAFF_API=true.
 
-const idParam = z.object({ id: z.string().min(1).max(100) });
+// Staff text reaches PostgreSQL: a NUL or a lone surrogate becomes U+FFFD (an id so changed matches nothing: 404).
+const storable = z.string().transform(toStorableText);
+const idParam = z.object({ id: z.string().min(1).max(100).pipe(storable) });
 const uuid = z.uuid();
-const statusBody = z.object({ status: z.enum(STAFF_STATUSES), reason: z.string().trim().min(1).max(500) });
-const restoreBody = z.object({ note: z.string().trim().min(1).max(500).optional() });
+const statusBody = z.object({ status: z.enum(STAFF_STATUSES), reason: z.string().trim().min(1).max(500).pipe(storable) });
+const restoreBody = z.object({ note: z.string().trim().min(1).max(500).pipe(storable).optional() });
 const confirmationBody = z.object({ answer: z.enum(['yes', 'no']) });
 
 interface Subject {
