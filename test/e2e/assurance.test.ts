@@ -48,6 +48,23 @@ async function customersWith(prisma: PrismaClient, serviceType: ServiceType, inO
   return found.slice(0, count);
 }
 
+/** A trouble ticket on the internet line of a customer outside the outage area. */
+async function openInternetTicket(description: string, idempotencyKey: string) {
+  const { prisma } = env.database.db;
+  const [who] = await customersWith(prisma, 'internet', false, 1);
+  if (!who) throw new Error('no customer');
+  const { ticket } = await openTroubleTicket(prisma, {
+    customerId: who.customerId,
+    serviceType: 'internet',
+    productId: who.productId,
+    description,
+    issueStartedAt: null,
+    channel: 'sms',
+    idempotencyKey,
+  });
+  return { who, ticket };
+}
+
 async function ticketWhere(id: string, check: (ticket: Awaited<ReturnType<PrismaClient['troubleTicket']['findUniqueOrThrow']>>) => boolean, what: string) {
   return eventually(async () => {
     const ticket = await env.database.db.prisma.troubleTicket.findUniqueOrThrow({ where: { id } });
@@ -58,17 +75,7 @@ async function ticketWhere(id: string, check: (ticket: Awaited<ReturnType<Prisma
 describe('assurance', () => {
   it('runs a line test on a new ticket: the result lands on the ticket, it goes to repair, the customer is told, its SLA clock starts', async () => {
     const { prisma } = env.database.db;
-    const [who] = await customersWith(prisma, 'internet', false, 1);
-    if (!who) throw new Error('no customer');
-    const { ticket } = await openTroubleTicket(prisma, {
-      customerId: who.customerId,
-      serviceType: 'internet',
-      productId: who.productId,
-      description: 'my internet is down since this morning',
-      issueStartedAt: null,
-      channel: 'sms',
-      idempotencyKey: 'assurance-linetest',
-    });
+    const { who, ticket } = await openInternetTicket('my internet is down since this morning', 'assurance-linetest');
     const diagnosed = await ticketWhere(ticket.id, (row) => row.diagnosedAt !== null && row.slaDueAt !== null, 'diagnostics');
     expect(diagnosed).toMatchObject({ status: 'inProgress', workQueue: 'field-repair', severity: 'major' });
     expect(diagnosed.diagnosticResult).toMatchObject({ kind: 'lineTest', verdict: 'fault' });
@@ -199,17 +206,7 @@ describe('assurance', () => {
 
   it('answers staff requests whose id or reason holds a NUL with 4xx or stores it readable, never 500', async () => {
     const { prisma } = env.database.db;
-    const [who] = await customersWith(prisma, 'internet', false, 1);
-    if (!who) throw new Error('no customer');
-    const { ticket } = await openTroubleTicket(prisma, {
-      customerId: who.customerId,
-      serviceType: 'internet',
-      productId: who.productId,
-      description: 'wifi keeps dropping',
-      issueStartedAt: null,
-      channel: 'sms',
-      idempotencyKey: 'assurance-staff-nul',
-    });
+    const { ticket } = await openInternetTicket('wifi keeps dropping', 'assurance-staff-nul');
     expect((await getJson(`${env.service.url}/api/tickets/TT-1%00/timeline`)).status).toBe(404);
     expect((await postJson(`${env.service.url}/api/tickets/TT-1%00/status`, { status: 'pending', reason: 'waiting' })).status).toBe(404);
     const moved = await postJson(`${env.service.url}/api/tickets/${ticket.reference}/status`, { status: 'pending', reason: 'customer away\u0000 until Monday' });
