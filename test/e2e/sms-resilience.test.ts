@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrivateRedis } from '../support/private-redis.ts';
-import { ALEX, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
+import type { PrivateRedis } from '../support/private-redis.ts';
+import { ALEX, SAM, eventually, startTestEnvOnPrivateRedis, type TestEnv } from '../support/service.ts';
 
 // Nothing a customer sends is lost: not while Redis is down, not across a restart.
 
 let env: TestEnv;
 let redis: PrivateRedis;
 
+let close = async () => {};
+
 beforeAll(async () => {
-  redis = await PrivateRedis.start();
-  env = await startTestEnv({ env: { REDIS_URL: redis.url } });
+  ({ env, redis, close } = await startTestEnvOnPrivateRedis());
 });
 
-afterAll(async () => {
-  await redis?.start().catch(() => undefined);
-  await env?.close();
-  await redis?.stop();
-});
+afterAll(() => close());
 
 describe('resilience', () => {
   it('stores a message that arrives while Redis is down and answers it once Redis is back', async () => {

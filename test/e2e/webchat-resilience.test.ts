@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PrivateRedis } from '../support/private-redis.ts';
+import type { PrivateRedis } from '../support/private-redis.ts';
 import { readError } from '../support/http.ts';
-import { eventually, startTestEnv, type TestEnv } from '../support/service.ts';
+import { eventually, startTestEnvOnPrivateRedis, type TestEnv } from '../support/service.ts';
 import { callDirectLine, ConnectionStatus, connectChat, generateToken, getActivities } from '../support/webchat.ts';
 
 // Web chat loses nothing while Redis is down, as SMS does not: the message is stored and
@@ -13,16 +13,13 @@ const postedId = z.object({ id: z.string() });
 let env: TestEnv;
 let redis: PrivateRedis;
 
+let close = async () => {};
+
 beforeAll(async () => {
-  redis = await PrivateRedis.start();
-  env = await startTestEnv({ env: { REDIS_URL: redis.url } });
+  ({ env, redis, close } = await startTestEnvOnPrivateRedis());
 });
 
-afterAll(async () => {
-  await redis?.start().catch(() => undefined);
-  await env?.close();
-  await redis?.stop();
-});
+afterAll(() => close());
 
 function inboundOf(conversationId: string) {
   return env.database.db.prisma.interaction.findMany({ where: { fromAddress: conversationId, direction: 'inbound' } });

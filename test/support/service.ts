@@ -7,6 +7,7 @@ import { startTwilioStandIn, type RunningStandIn } from './twilio-standin-server
 import { createLogger } from '../../src/lib/logger.ts';
 import { startService, type Service } from '../../src/app/service.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
+import { PrivateRedis } from './private-redis.ts';
 
 export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 export const AUTH_TOKEN = 'test-auth-token-0123456789';
@@ -32,6 +33,22 @@ export interface TestEnvOptions {
   env?: Record<string, string>;
   /** Seed the demo data (customers Alex Morgan, Sam Rivera, …). Default true. */
   seed?: boolean;
+}
+
+/** A test environment on a Redis of its own, which the test may stop and start (an outage). */
+export async function startTestEnvOnPrivateRedis(options: TestEnvOptions = {}): Promise<{ env: TestEnv; redis: PrivateRedis; close(): Promise<void> }> {
+  const redis = await PrivateRedis.start();
+  const env = await startTestEnv({ ...options, env: { ...options.env, REDIS_URL: redis.url } });
+  return {
+    env,
+    redis,
+    async close() {
+      // Redis back first, so the service closes its queues cleanly.
+      await redis.start().catch(() => undefined);
+      await env.close();
+      await redis.stop();
+    },
+  };
 }
 
 /**
