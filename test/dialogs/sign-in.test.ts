@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DialogHarness, dialogRecognizer, type Conversation } from '../support/dialog-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { DialogHarness, type Conversation } from '../support/dialog-harness.ts';
 import { FAKE_CODE } from '../support/fake-bot-services.ts';
-import { ALEX, DIALOG_FIXTURE, NOW } from './support/fixture.ts';
-import { describeTranscripts, type TranscriptCase } from './support/transcripts.ts';
+import { ALEX, DIALOG_FIXTURE } from './support/fixture.ts';
+import { atTranscriptClock, describeTranscripts, type TranscriptCase } from './support/transcripts.ts';
 
 // Web chat sign-in (dialogs/sign-in.dialog.ts, dialogs/one-time-code.dialog.ts): an anonymous
 // visitor hears the same words whether the number typed is a customer's, on no account, or past
@@ -47,14 +47,7 @@ const cases: TranscriptCase[] = [
 describeTranscripts('web chat sign-in wording', cases);
 
 describe('web chat sign-in says nothing about the number', () => {
-  beforeAll(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
-    dialogRecognizer();
-  });
-  afterAll(() => {
-    vi.useRealTimers();
-  });
+  atTranscriptClock();
 
   /** A sign-in with the number typed, three wrong codes and a resend between: every reply, the number masked. */
   async function signInReplies(conversation: Conversation, typed: string): Promise<string[]> {

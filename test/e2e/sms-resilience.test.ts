@@ -6,7 +6,6 @@ import { ALEX, SAM, eventually, startTestEnvOnPrivateRedis, type TestEnv } from 
 
 let env: TestEnv;
 let redis: PrivateRedis;
-
 let close = async () => {};
 
 beforeAll(async () => {

@@ -12,7 +12,6 @@ const postedId = z.object({ id: z.string() });
 
 let env: TestEnv;
 let redis: PrivateRedis;
-
 let close = async () => {};
 
 beforeAll(async () => {

@@ -34,17 +34,22 @@ export interface TranscriptCase {
 // TRANSCRIPT_BUGS=1 runs the known-bug cases too (they fail until the bug is fixed).
 const RUN_KNOWN_BUGS = process.env['TRANSCRIPT_BUGS'] === '1';
 
+/** In the enclosing describe: the clock stands at NOW and the recogniser is trained before the first test. */
+export function atTranscriptClock(): void {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(NOW);
+    dialogRecognizer();
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+}
+
 /** One `it` per case, each on a fresh fake; the clock stands at NOW. */
 export function describeTranscripts(title: string, cases: readonly TranscriptCase[]): void {
   describe(title, () => {
-    beforeAll(() => {
-      vi.useFakeTimers({ toFake: ['Date'] });
-      vi.setSystemTime(NOW);
-      dialogRecognizer();
-    });
-    afterAll(() => {
-      vi.useRealTimers();
-    });
+    atTranscriptClock();
     for (const testCase of cases) {
       if (testCase.bug && !RUN_KNOWN_BUGS) {
         it.skip(`${testCase.name} [known bug: ${testCase.bug}]`, () => runTranscript(testCase));
