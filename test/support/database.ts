@@ -8,7 +8,12 @@ import { applyMigrations, pgExecutor, pgliteExecutor } from '../../src/db/migrat
 // Gives each test its own migrated database: a fresh in-memory PGlite (TEST_DB=pglite) or a
 // PostgreSQL database cloned from `telcobot_template` (TEST_DB=postgres, the default).
 
-export const TEMPLATE_DATABASE = 'telcobot_template';
+// TEST_TEMPLATE_DATABASE names another template, so checkouts with different migrations can run
+// their suites side by side on one server without dropping each other's template.
+export const TEMPLATE_DATABASE = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'TEST_TEMPLATE_DATABASE must be a lower-case SQL identifier')
+  .parse(process.env['TEST_TEMPLATE_DATABASE'] || 'telcobot_template');
 
 /** The server tests use; TEST_POSTGRES_URL overrides it (it must name an existing database). */
 export const ADMIN_URL = process.env['TEST_POSTGRES_URL'] || 'postgresql://postgres@127.0.0.1:5432/postgres';
