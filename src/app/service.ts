@@ -17,7 +17,7 @@ import { checkDatabase, openDatabase, type Database } from '../db/client.ts';
 import { demoRoutes } from '../sandbox/demo.routes.ts';
 import { twilioStandInRouter, type TwilioStandInState } from '../sandbox/twilio-standin.ts';
 import { webchatDemoRoutes } from '../sandbox/webchat-demo.routes.ts';
-import { createAcceptanceWriter } from '../domain/interactions/outbound.ts';
+import { createAcceptanceWriter, createSendStartWriter } from '../domain/interactions/outbound.ts';
 import { createReceiptWriter } from '../domain/interactions/receipts.ts';
 import type { AssuranceDeps } from '../domain/tickets/assurance-deps.ts';
 import { ConversationLock } from '../gateway/conversation-lock.ts';
@@ -87,7 +87,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const { prisma, sql } = db;
 
   const queues = new QueueRegistry({
-    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking },
+    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking, messageJobs: { lockMs: config.recovery.messageJobLockMs } },
     producer,
     worker: workerRedis,
     logger,
@@ -230,8 +230,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
       botSettings,
     );
     // One lock per conversation for its turns and its deliveries: a turn delivers its own replies.
-    const conversationLock = new ConversationLock(workerRedis, config.redis.prefix);
-    const replyDelivery = { prisma, sql, senders: channelNamed, recordAcceptance: createAcceptanceWriter(sql), logger, metrics };
+    const conversationLock = new ConversationLock(workerRedis, config.redis.prefix, config.recovery.conversationLockLeaseMs);
+    const replyDelivery = { prisma, sql, senders: channelNamed, recordAcceptance: createAcceptanceWriter(sql), recordSendStarted: createSendStartWriter(sql), logger, metrics };
     turns = createTurnRunner({
       turns: {
         prisma,

@@ -35,6 +35,14 @@ export class PermanentDeliveryError extends Error {
 
 export interface OutboundSender {
   deliver(message: OutboundMessage): Promise<DeliveryResult>;
+  /**
+   * Set where a send can be ambiguous: the provider may have taken a message whose answer never
+   * came back (a crash, a timeout) and has no idempotency key (Twilio). Returns the provider's
+   * messages, oldest first, that could be this one, sent since `startedAt` (less clock skew);
+   * the caller adopts the first that is not already another message's. Unset where a resend
+   * cannot duplicate (web chat publishes to our own store, idempotently per reply).
+   */
+  findEarlierSends?(message: OutboundMessage, startedAt: Date): Promise<DeliveryResult[]>;
 }
 
 /** Where a channel's routes hand what arrives: the gateway, the receipt writer, the rejection count. */

@@ -1,7 +1,7 @@
 import type { Sql } from '../db/sql.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
-import { CHANNEL_CAPABILITIES, PermanentDeliveryError, type ChannelName, type OutboundSender } from '../channels/channel.ts';
-import { listPendingOutbound, recordDeliveryFailure, type OutboundForDelivery, type ProviderAcceptance } from '../domain/interactions/outbound.ts';
+import { CHANNEL_CAPABILITIES, PermanentDeliveryError, type ChannelName, type DeliveryResult, type OutboundSender } from '../channels/channel.ts';
+import { listPendingOutbound, providerIdsTakenByOthers, recordDeliveryFailure, type OutboundForDelivery, type ProviderAcceptance } from '../domain/interactions/outbound.ts';
 import type { RecordedTurn } from '../domain/interactions/turns.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
@@ -17,6 +17,8 @@ export interface ReplyDeliveryDeps {
   senders: Partial<Record<ChannelName, OutboundSender>>;
   /** Records the provider's id and status for a message it accepted (createAcceptanceWriter). */
   recordAcceptance: (acceptance: ProviderAcceptance) => Promise<void>;
+  /** Records, durably and before the provider is called, that a send begins (createSendStartWriter). */
+  recordSendStarted: (interactionId: string) => Promise<Date>;
   logger: Logger;
   metrics: Metrics;
 }
@@ -79,8 +81,21 @@ async function deliverReply(deps: ReplyDeliveryDeps, message: OutboundForDeliver
     log.info('not delivered: the number opted out');
     return 'refused';
   }
+  const outbound = { interactionId: message.id, from: message.fromAddress, to: message.toAddress, text: message.text, suggestedActions: message.suggestedActions };
   try {
-    const result = await sender.deliver({ interactionId: message.id, from: message.fromAddress, to: message.toAddress, text: message.text, suggestedActions: message.suggestedActions });
+    // A send that began before and never came back may have reached the provider: ask it first.
+    if (message.sendStartedAt && sender.findEarlierSends) {
+      const earlier = await findOurEarlierSend(deps, message, sender.findEarlierSends(outbound, message.sendStartedAt));
+      if (earlier) {
+        await deps.recordAcceptance({ interactionId: message.id, providerMessageId: earlier.providerMessageId, status: earlier.status });
+        deps.metrics.messagesOut.inc({ channel: message.channel });
+        log.info({ providerMessageId: earlier.providerMessageId, sendStartedAt: message.sendStartedAt }, 'an earlier send had reached the provider: adopted, not sent again');
+        return 'delivered';
+      }
+      log.info({ sendStartedAt: message.sendStartedAt }, 'an earlier send never reached the provider: sending');
+    }
+    await deps.recordSendStarted(message.id);
+    const result = await sender.deliver(outbound);
     await deps.recordAcceptance({ interactionId: message.id, providerMessageId: result.providerMessageId, status: result.status });
     deps.metrics.messagesOut.inc({ channel: message.channel });
     log.info({ providerMessageId: result.providerMessageId }, 'handed to provider');
@@ -97,4 +112,11 @@ async function deliverReply(deps: ReplyDeliveryDeps, message: OutboundForDeliver
     log.warn({ err: error, finalAttempt }, 'delivery failed; retrying with backoff unless this was the last attempt');
     throw error;
   }
+}
+
+/** The first of the provider's candidates that is not already another of our messages (the same text sent twice). */
+async function findOurEarlierSend(deps: ReplyDeliveryDeps, message: OutboundForDelivery, candidates: Promise<DeliveryResult[]>): Promise<DeliveryResult | undefined> {
+  const found = await candidates;
+  const taken = await providerIdsTakenByOthers(deps.sql, message.channel, found.map((candidate) => candidate.providerMessageId), message.id);
+  return found.find((candidate) => !taken.has(candidate.providerMessageId));
 }

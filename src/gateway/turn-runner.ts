@@ -92,16 +92,14 @@ const LOCK_RETRY_MS = 15;
 export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   const { lock, turns } = deps;
 
-  /** Handles the pending messages under a lock taken with `lockToken`; releases it at the end. */
+  /** Handles the pending messages under a lock taken with `lockToken` (renewed meanwhile); releases it at the end. */
   async function runLocked(turn: TurnRequest, lockToken: string, keepGoing: () => boolean, onRecorded: (recorded: RecordedTurn) => void): Promise<HandledTurns> {
     const { conversationId, correlationId } = turn;
-    let lockedAt = Date.now();
-    /** Keeps the lock through a long batch (slow turns), so no delivery job runs beside this one. */
-    const stillLocked = async () => {
-      if (Date.now() - lockedAt < lock.refreshAfterMs) return true;
-      lockedAt = Date.now();
-      if (await lock.extend(conversationId, lockToken).catch(() => false)) return true;
-      turns.logger.warn({ correlationId }, 'conversation lock lost during a long batch; leaving delivery to the queue');
+    const held = lock.keep(conversationId, lockToken);
+    /** The lease is renewed in the background; once a renewal failed, no delivery job may be beside this one. */
+    const stillLocked = () => {
+      if (!held.lost) return true;
+      turns.logger.warn({ correlationId }, 'conversation lock lost during the turn; leaving delivery to the queue');
       return false;
     };
     // Once replies are left to the delivery job, later ones wait for it too, which keeps their order.
@@ -110,7 +108,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       onRecorded(recorded);
       if (leftToQueue) return;
       let attemptsUsed = 0;
-      if (await stillLocked()) {
+      if (stillLocked()) {
         const result = await deps.deliverNow(conversationId, recorded);
         if (result.kind === 'delivered' || result.finalAttempt) return;
         attemptsUsed = 1;
@@ -123,7 +121,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     try {
       return await handlePendingTurns(turns, conversationId, deliver, keepGoing);
     } finally {
-      await lock.release(conversationId, lockToken);
+      await held.release();
     }
   }
 

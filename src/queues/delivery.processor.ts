@@ -23,12 +23,13 @@ const LOCK_RETRY_MS = 20;
 export function createDeliveryProcessor(deps: DeliveryProcessorDeps): QueueProcessor<'deliveries'> {
   return async function processDelivery({ data }, { run, job, token }) {
     const { conversationId } = data;
-    const lockToken = await deps.lock.acquire(conversationId);
-    if (!lockToken) {
+    // Held with its lease renewed while the provider answers, however slowly.
+    const held = await deps.lock.hold(conversationId);
+    if (!held) {
       await job.moveToDelayed(Date.now() + LOCK_RETRY_MS + Math.floor(Math.random() * LOCK_RETRY_MS), token);
       throw new DelayedError();
     }
-    const result = await deliverPendingReplies(deps, conversationId, run.final).finally(() => deps.lock.release(conversationId, lockToken));
+    const result = await deliverPendingReplies(deps, conversationId, run.final).finally(() => held.release());
     if (result.refused > 0) throw new UnrecoverableError(`${result.refused} message(s) refused for good (recorded failed); ${result.delivered} delivered`);
     return { delivered: result.delivered };
   };

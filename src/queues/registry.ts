@@ -100,6 +100,8 @@ export interface QueueSettings {
   outbox: { intervalMs: number };
   /** Fulfillment, assurance, adjustments and held texts: retries, heartbeat, sweep interval. */
   tracking: { attempts: number; backoffMs: number; lockMs: number; concurrency: number; sweepMs: number };
+  /** Turn and delivery jobs: a crashed process's active ones run again after `lockMs` (default 30 s). */
+  messageJobs?: { lockMs: number };
 }
 
 /** How a queue's jobs run. */
@@ -118,8 +120,8 @@ interface QueuePolicy {
 function queuePolicies(settings: QueueSettings): Record<QueueName, QueuePolicy> {
   const tracked: QueuePolicy = { attempts: settings.tracking.attempts, backoffMs: settings.tracking.backoffMs, lockMs: settings.tracking.lockMs, concurrency: settings.tracking.concurrency };
   return {
-    turns: { attempts: 8, backoffMs: 200, lockMs: 30_000, concurrency: settings.turns.concurrency },
-    deliveries: { attempts: settings.delivery.attempts, backoffMs: settings.delivery.backoffMs, lockMs: 30_000, concurrency: settings.delivery.concurrency },
+    turns: { attempts: 8, backoffMs: 200, lockMs: settings.messageJobs?.lockMs ?? 30_000, concurrency: settings.turns.concurrency },
+    deliveries: { attempts: settings.delivery.attempts, backoffMs: settings.delivery.backoffMs, lockMs: settings.messageJobs?.lockMs ?? 30_000, concurrency: settings.delivery.concurrency },
     fulfillment: tracked,
     assurance: tracked,
     adjustments: tracked,

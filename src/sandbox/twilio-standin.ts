@@ -15,6 +15,8 @@ export interface SentMessage {
   body: string;
   statusCallback: string | undefined;
   at: Date;
+  /** The last status reported to its callback (queued until then). */
+  status: string;
 }
 
 export interface StandInOptions {
@@ -31,6 +33,11 @@ export class TwilioStandInState {
   readonly messages: SentMessage[] = [];
   /** Requests to the Messages API, including refused ones. */
   requests = 0;
+  /** Requests to the Messages list (GET Messages.json). */
+  listRequests = 0;
+  /** Wait this long (ms) after recording a message before answering: a slow Twilio. */
+  answerDelayMs = 0;
+  private drops = 0;
   private failures: number[] = [];
   private readonly refused = new Map<string, { code: number; message: string }>();
   private readonly waiters = new Set<() => void>();
@@ -45,6 +52,20 @@ export class TwilioStandInState {
     this.refused.set(to, { code, message });
   }
 
+  /**
+   * The next `count` sends are recorded (Twilio has them: they will be sent) but never answered:
+   * the connection is reset, as when Twilio or the network fails after taking the message.
+   */
+  dropAnswersAfterRecording(count: number): void {
+    this.drops += count;
+  }
+
+  takeDrop(): boolean {
+    if (this.drops <= 0) return false;
+    this.drops--;
+    return true;
+  }
+
   takeFailure(): number | undefined {
     return this.failures.shift();
   }
@@ -53,8 +74,8 @@ export class TwilioStandInState {
     return this.refused.get(to);
   }
 
-  record(message: Omit<SentMessage, 'index'>): SentMessage {
-    const stored = { ...message, index: this.messages.length };
+  record(message: Omit<SentMessage, 'index' | 'status'>): SentMessage {
+    const stored = { ...message, index: this.messages.length, status: 'queued' };
     this.messages.push(stored);
     for (const wake of this.waiters) wake();
     return stored;
@@ -93,6 +114,10 @@ export class TwilioStandInState {
 export interface StandInAnswer {
   status: number;
   body: unknown;
+  /** Answer after this long (ms): a slow Twilio. */
+  delayMs?: number;
+  /** Reset the connection instead of answering (the message was recorded). */
+  drop?: boolean;
 }
 
 /**
@@ -134,22 +159,94 @@ export class MessagesApi {
     if (refusal) return { status: 400, body: { ...refusal, status: 400 } };
     const statusCallback = fields.get('StatusCallback') ?? undefined;
     const sent = state.record({ sid: fakeSid('SM'), to, from, body, statusCallback, at: new Date() });
-    // The first callback waits callbackDelayMs, so it always follows this answer.
-    if (statusCallback) void this.reportStatuses(statusCallback, sent);
+    if (state.takeDrop()) return { status: 0, body: null, drop: true };
+    const delayMs = state.answerDelayMs;
+    // The first callback waits callbackDelayMs after the answer, so it always follows it.
+    if (statusCallback) setTimeout(() => void this.reportStatuses(statusCallback, sent), delayMs);
+    return { status: 201, body: this.resource(sent), delayMs };
+  }
+
+  /**
+   * Twilio's "list messages" call (GET /2010-04-01/Accounts/{sid}/Messages.json): filters To,
+   * From, DateSent (a date, YYYY-MM-DD, or a date-time), DateSent< (on or before) and DateSent>
+   * (on or after); newest first; pages of PageSize (default 50, at most 1000) linked by
+   * next_page_uri with a PageToken, as Twilio's list resources are.
+   */
+  list(accountSid: string, authorization: string | undefined, query: URLSearchParams): StandInAnswer {
+    const { state, options } = this;
+    state.listRequests++;
+    if (authorization !== this.expectedAuth || accountSid !== options.accountSid) {
+      return { status: 401, body: { code: 20003, message: 'Authenticate', status: 401 } };
+    }
+    const filters: Array<(message: SentMessage) => boolean> = [];
+    const to = query.get('To');
+    if (to) filters.push((message) => message.to === to);
+    const from = query.get('From');
+    if (from) filters.push((message) => message.from === from);
+    for (const [key, compare] of [
+      ['DateSent', 'on'],
+      ['DateSent<', 'before'],
+      ['DateSent>', 'after'],
+    ] as const) {
+      const value = query.get(key);
+      if (value === null) continue;
+      const range = dateFilterRange(value);
+      if (!range) return { status: 400, body: { code: 20001, message: `Invalid ${key}: ${value}`, status: 400 } };
+      if (compare === 'on') filters.push((message) => message.at >= range.start && message.at < range.end);
+      if (compare === 'before') filters.push((message) => message.at < range.end);
+      if (compare === 'after') filters.push((message) => message.at >= range.start);
+    }
+    const pageSize = Math.min(1000, Math.max(1, Number(query.get('PageSize') ?? 50) || 50));
+    const page = Math.max(0, Number(query.get('Page') ?? 0) || 0);
+    const tokenStart = /^PA(\d+)$/.exec(query.get('PageToken') ?? '')?.[1];
+    const start = tokenStart !== undefined ? Number(tokenStart) : page * pageSize;
+    const matching = state.messages.filter((message) => filters.every((filter) => filter(message))).reverse();
+    const slice = matching.slice(start, start + pageSize);
+    const base = `/2010-04-01/Accounts/${options.accountSid}/Messages.json`;
+    const pageUri = (pageNumber: number, token?: string) => {
+      const params = new URLSearchParams(query);
+      params.set('PageSize', String(pageSize));
+      params.set('Page', String(pageNumber));
+      params.delete('PageToken');
+      if (token) params.set('PageToken', token);
+      return `${base}?${params.toString()}`;
+    };
+    const hasNext = start + pageSize < matching.length;
     return {
-      status: 201,
+      status: 200,
       body: {
-        sid: sent.sid,
-        account_sid: options.accountSid,
-        to,
-        from,
-        body,
-        status: 'queued',
-        num_segments: '1',
-        direction: 'outbound-api',
-        date_created: sent.at.toUTCString(),
-        uri: `/2010-04-01/Accounts/${options.accountSid}/Messages/${sent.sid}.json`,
+        messages: slice.map((message) => this.resource(message)),
+        uri: pageUri(page, query.get('PageToken') ?? undefined),
+        first_page_uri: pageUri(0),
+        next_page_uri: hasNext ? pageUri(page + 1, `PA${start + pageSize}`) : null,
+        previous_page_uri: page > 0 ? pageUri(page - 1, `PA${Math.max(0, start - pageSize)}`) : null,
+        page,
+        page_size: pageSize,
+        start,
+        end: start + Math.max(0, slice.length - 1),
       },
+    };
+  }
+
+  /** A message as Twilio's API shows it. */
+  private resource(message: SentMessage) {
+    return {
+      sid: message.sid,
+      account_sid: this.options.accountSid,
+      to: message.to,
+      from: message.from,
+      body: message.body,
+      status: message.status,
+      num_segments: '1',
+      num_media: '0',
+      direction: 'outbound-api',
+      api_version: '2010-04-01',
+      date_created: message.at.toUTCString(),
+      date_updated: message.at.toUTCString(),
+      date_sent: message.at.toUTCString(),
+      error_code: null,
+      error_message: null,
+      uri: `/2010-04-01/Accounts/${this.options.accountSid}/Messages/${message.sid}.json`,
     };
   }
 
@@ -162,10 +259,19 @@ export class MessagesApi {
     }
     for (const status of this.callbackStatuses) {
       await new Promise((resolve) => setTimeout(resolve, this.callbackDelayMs));
+      message.status = status;
       const params = { MessageSid: message.sid, MessageStatus: status, AccountSid: 'AC', To: message.to, From: message.from };
       await sendSignedForm(this.options.authToken, target, params, url).catch(() => undefined);
     }
   }
+}
+
+/** A DateSent filter value as an interval: a date covers its UTC day, a date-time is an instant. */
+function dateFilterRange(value: string): { start: Date; end: Date } | undefined {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const start = new Date(day ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(start.getTime())) return undefined;
+  return { start, end: day ? new Date(start.getTime() + 86_400_000) : new Date(start.getTime() + 1000) };
 }
 
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
@@ -178,6 +284,16 @@ export function twilioStandInRouter(options: StandInOptions, state = new TwilioS
   router.post('/2010-04-01/Accounts/:accountSid/Messages.json', express.text({ type: FORM_TYPE }), (req, res) => {
     const fields = new URLSearchParams(typeof req.body === 'string' ? req.body : '');
     const answer = api.create(req.params.accountSid, req.header('authorization'), fields);
+    if (answer.drop) {
+      req.socket.destroy();
+      return;
+    }
+    setTimeout(() => res.status(answer.status).json(answer.body), answer.delayMs ?? 0);
+  });
+
+  router.get('/2010-04-01/Accounts/:accountSid/Messages.json', (req, res) => {
+    const queryAt = req.originalUrl.indexOf('?');
+    const answer = api.list(req.params.accountSid, req.header('authorization'), new URLSearchParams(queryAt === -1 ? '' : req.originalUrl.slice(queryAt + 1)));
     res.status(answer.status).json(answer.body);
   });
 

@@ -35,12 +35,17 @@ function handleStandInRequest(api: MessagesApi, req: IncomingMessage, res: Serve
   const url = req.url ?? '/';
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
-  const accountSid = req.method === 'POST' ? MESSAGES_PATH.exec(path)?.[1] : undefined;
-  if (accountSid !== undefined) {
+  const accountSid = MESSAGES_PATH.exec(path)?.[1];
+  if (accountSid !== undefined && req.method === 'POST') {
     readForm(req, (fields) => {
       if (fields === undefined) answer(res, { status: 413, body: { code: 20413, message: 'Request entity too large', status: 413 } });
       else answer(res, api.create(decodePathSegment(accountSid), req.headers.authorization, fields));
     });
+    return;
+  }
+  if (accountSid !== undefined && req.method === 'GET') {
+    req.resume();
+    answer(res, api.list(decodePathSegment(accountSid), req.headers.authorization, new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1))));
     return;
   }
   if (req.method === 'GET' && path === '/messages') {
@@ -68,7 +73,15 @@ function readForm(req: IncomingMessage, done: (fields: URLSearchParams | undefin
   req.on('error', () => req.destroy());
 }
 
-function answer(res: ServerResponse, { status, body }: StandInAnswer): void {
+function answer(res: ServerResponse, { status, body, delayMs, drop }: StandInAnswer): void {
+  if (drop) {
+    res.socket?.destroy();
+    return;
+  }
+  if (delayMs) {
+    setTimeout(() => answer(res, { status, body }), delayMs);
+    return;
+  }
   const json = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
   res.end(json);

@@ -6,6 +6,7 @@ import { networkProblems, networkSettings, networkVariables } from './network.ts
 import { openaiSettings, openaiVariables } from './openai.ts';
 import { operatorSettings, operatorVariables } from './operator.ts';
 import { queuesSettings, queuesVariables } from './queues.ts';
+import { recoverySettings, recoveryVariables } from './recovery.ts';
 import { quietHoursSettings, quietHoursVariables } from './quiet-hours.ts';
 import { redisSettings, redisVariables } from './redis.ts';
 import { runtimeProblems, runtimeSettings, runtimeVariables } from './runtime.ts';
@@ -41,6 +42,7 @@ const configSchema = z
     ...slaVariables.shape,
     ...quietHoursVariables.shape,
     ...trackingVariables.shape,
+    ...recoveryVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
   .superRefine((env, context) => {
@@ -64,6 +66,7 @@ const configSchema = z
     adjustments: adjustmentSettings(env),
     verification: verificationSettings(env),
     webchat: webchatSettings(env),
+    recovery: recoverySettings(env),
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -35,27 +35,33 @@ export interface SmsChannelOptions {
 
 /** SMS through Twilio: the incoming-message and status webhooks, and delivery with the official client. */
 export function createSmsChannel(options: SmsChannelOptions): Channel {
-  let sender: OutboundSender | undefined;
+  let sender: SmsSender | undefined;
   return {
     name: 'sms',
     capabilities: CHANNEL_CAPABILITIES.sms,
     routes: (gateway) =>
       smsRoutes({ authToken: options.authToken, publicBaseUrl: options.publicBaseUrl, validateSignatures: options.validateSignatures, phoneNumbers: options.phoneNumbers, gateway }),
     deliver(message) {
-      sender ??= createSmsSender({
+      return smsSender().deliver(message);
+    },
+    findEarlierSends(message, startedAt) {
+      return smsSender().findEarlierSends(message, startedAt);
+    },
+    parseReceipt: (report) => parseStatusCallback(report),
+    // Nothing is held open: the REST client makes one request per message.
+    async close() {},
+  };
+
+  function smsSender(): SmsSender {
+    return (sender ??= createSmsSender({
         accountSid: options.accountSid,
         authToken: options.authToken,
         apiBaseUrl: options.apiBaseUrl(),
         // The callback URL carries our interaction id, so a receipt finds its message without a lookup by SID.
         statusCallbackUrl: (interactionId) => `${options.publicBaseUrl()}${SMS_STATUS_PATH}?iid=${interactionId}`,
         timeoutMs: options.timeoutMs,
-      });
-      return sender.deliver(message);
-    },
-    parseReceipt: (report) => parseStatusCallback(report),
-    // Nothing is held open: the REST client makes one request per message.
-    async close() {},
-  };
+      }));
+  }
 }
 
 /** A Twilio HTTP client that sends API calls to another origin (a stand-in or a proxy). */
@@ -85,8 +91,15 @@ interface SmsSenderOptions {
   timeoutMs: number | undefined;
 }
 
+type SmsSender = Required<OutboundSender>;
+
+/** How far the provider's clock may be from ours when a send that never came back is looked up. */
+const CLOCK_SKEW_MS = 60_000;
+/** Enough for any one recipient's messages in the look-up window. */
+const LOOKUP_LIMIT = 500;
+
 /** Delivers SMS with the official twilio client; throws PermanentDeliveryError for refusals. */
-function createSmsSender(options: SmsSenderOptions): OutboundSender {
+function createSmsSender(options: SmsSenderOptions): SmsSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const httpClient = options.apiBaseUrl ? new RedirectingRequestClient(options.apiBaseUrl.replace(/\/+$/, ''), timeoutMs) : undefined;
   const client = twilio(options.accountSid, options.authToken, { httpClient, timeout: timeoutMs });
@@ -105,6 +118,31 @@ function createSmsSender(options: SmsSenderOptions): OutboundSender {
         return { providerMessageId: sent.sid, status: status.success ? toDeliveryStatus(status.data) : 'queued' };
       } catch (error) {
         throw classifyTwilioError(error);
+      }
+    },
+
+    /**
+     * Twilio's Messages list filtered by To, From and DateSent (the official client pages through
+     * it), matched on the exact body we would send and a creation time at or after the send began
+     * (less clock skew). The list does not return a message's status callback URL, so our
+     * interaction id in it cannot be matched here; a callback that does arrive carries it, and
+     * the receipt writer adopts the SID by it (receipts.ts).
+     */
+    async findEarlierSends(message: OutboundMessage, startedAt: Date): Promise<DeliveryResult[]> {
+      const since = new Date(startedAt.getTime() - CLOCK_SKEW_MS);
+      const body = withNumberedChoices(message.text, message.suggestedActions ?? []);
+      try {
+        const listed = await client.messages.list({ to: message.to, from: message.from, dateSentAfter: since, limit: LOOKUP_LIMIT });
+        return listed
+          .filter((sent) => sent.body === body && sent.direction === 'outbound-api' && (sent.dateCreated ?? sent.dateSent ?? since) >= since)
+          .sort((a, b) => (a.dateCreated?.getTime() ?? 0) - (b.dateCreated?.getTime() ?? 0))
+          .map((sent) => {
+            const status = deliveryStatusSchema.safeParse(sent.status);
+            return { providerMessageId: sent.sid, status: status.success ? toDeliveryStatus(status.data) : 'queued' };
+          });
+      } catch (error) {
+        // Not knowing is never a refusal: the delivery retries, and looks again first.
+        throw error instanceof Error ? error : new Error(String(error));
       }
     },
   };

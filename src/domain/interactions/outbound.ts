@@ -20,6 +20,12 @@ export interface OutboundForDelivery {
   correlationId: string | null;
   /** The recipient has opted out of service messages on the channel (as of the read). */
   recipientOptedOut: boolean;
+  /**
+   * When a hand-over to the provider began and never settled (a crash or a timeout while
+   * sending): the provider may have the message, so it is looked up there before any resend.
+   * Absent or null: never started (a reply fresh from its turn).
+   */
+  sendStartedAt?: Date | null;
 }
 
 const outboundForDeliveryRow = z.object({
@@ -33,13 +39,15 @@ const outboundForDeliveryRow = z.object({
   deliveryStatus: z.enum(DeliveryStatus).nullable(),
   correlationId: z.string().nullable(),
   recipientOptedOut: z.boolean(),
+  sendStartedAt: z.iso.datetime().nullable().transform((at) => (at === null ? null : new Date(at))),
 });
 const outboundForDeliveryRows = z.array(outboundForDeliveryRow);
 
 const LIST_PENDING_OUTBOUND = statement(
   'interactions.listPendingOutbound',
   `SELECT i."id", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."reason", i."suggestedActions", i."deliveryStatus"::text AS "deliveryStatus", i."correlationId",
-     COALESCE(consent."status" = 'revoked', false) AS "recipientOptedOut"
+     COALESCE(consent."status" = 'revoked', false) AS "recipientOptedOut",
+     to_char(i."sendStartedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "sendStartedAt"
    FROM "Interaction" i
    LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."toAddress" AND consent."purpose" = 'service'
    WHERE i."conversationId" = $1::text AND i."direction" = 'outbound' AND i."deliveryStatus" = 'pending'
@@ -146,4 +154,46 @@ export async function listStrandedOutbound(db: DbClient, olderThan: Date, limit 
     take: limit,
     select: { id: true, conversationId: true, correlationId: true },
   });
+}
+
+const RECORD_SENDS_STARTED = statement(
+  'interactions.recordSendsStarted',
+  `UPDATE "Interaction" SET "sendStartedAt" = $2::timestamp
+   WHERE "id" = ANY($1::text[]) AND "direction" = 'outbound'
+   RETURNING "id"`,
+);
+
+/**
+ * Records, durably, that messages are about to be handed to the provider (before the call), so
+ * that a send which never comes back (the process killed, the answer lost) is known to be
+ * ambiguous: it is looked up at the provider before any resend. On a busy worker the marks of
+ * concurrent sends go together in one statement; each is committed before it returns.
+ */
+export function createSendStartWriter(sql: Sql): (interactionId: string) => Promise<Date> {
+  const commit = new GroupCommit<string, Date | undefined>(
+    async (ids) => {
+      const startedAt = new Date();
+      const rows = idRows.parse(await sql.rows(RECORD_SENDS_STARTED, [ids, startedAt.toISOString()]));
+      const marked = new Set(rows.map((row) => row.id));
+      return ids.map((id) => (marked.has(id) ? startedAt : undefined));
+    },
+    { key: (id) => id },
+  );
+  return async (interactionId) => {
+    const startedAt = await commit.submit(interactionId);
+    if (!startedAt) throw new Error(`Outbound interaction ${interactionId} not found`);
+    return startedAt;
+  };
+}
+
+const ADOPTED_PROVIDER_IDS = statement(
+  'interactions.adoptedProviderIds',
+  `SELECT "providerMessageId" AS "id" FROM "Interaction"
+   WHERE "channel" = $1::"Channel" AND "providerMessageId" = ANY($2::text[]) AND "id" <> $3::text`,
+);
+
+/** Which of these provider ids already belong to another of our messages (so cannot be this one's). */
+export async function providerIdsTakenByOthers(sql: Sql, channel: Channel, providerMessageIds: string[], interactionId: string): Promise<Set<string>> {
+  if (providerMessageIds.length === 0) return new Set();
+  return new Set(idRows.parse(await sql.rows(ADOPTED_PROVIDER_IDS, [channel, providerMessageIds, interactionId])).map((row) => row.id));
 }
