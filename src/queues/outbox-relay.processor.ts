@@ -9,14 +9,15 @@ const STRANDED_AFTER_MS = 3000;
 
 export interface OutboxRelayDeps {
   prisma: PrismaClient;
-  queues: Pick<QueueRegistry, 'enqueueTurn' | 'enqueueDelivery'>;
+  queues: Pick<QueueRegistry, 'requeueTurn' | 'requeueDelivery'>;
   logger: Logger;
 }
 
 /**
  * The outbox relay (a recovery sweep of the registry: a job scheduler, every OUTBOX_INTERVAL_MS):
  * messages are stored before they are enqueued, so if Redis was down at that moment they wait in
- * the database. It re-enqueues them; job ids make repeats harmless.
+ * the database. It re-enqueues them; job ids make repeats harmless, and a job that failed for
+ * good while its message is still waiting (the database was down through its attempts) runs again.
  */
 export function createOutboxRelayProcessor(deps: OutboxRelayDeps): QueueProcessor<'outbox-relay'> {
   return async function processOutboxRelay() {
@@ -30,7 +31,7 @@ export async function relayStrandedMessages(deps: OutboxRelayDeps): Promise<{ tu
   let turns = 0;
   let deliveries = 0;
   for (const message of await listStrandedInbound(deps.prisma, olderThan)) {
-    await deps.queues.enqueueTurn({ interactionId: message.id, conversationId: message.conversationId, correlationId: message.correlationId ?? message.id });
+    await deps.queues.requeueTurn({ interactionId: message.id, conversationId: message.conversationId, correlationId: message.correlationId ?? message.id });
     turns++;
   }
   const byConversation = new Map<string, { ids: string[]; correlationId: string }>();
@@ -40,7 +41,7 @@ export async function relayStrandedMessages(deps: OutboxRelayDeps): Promise<{ tu
     byConversation.set(message.conversationId, entry);
   }
   for (const [conversationId, { ids, correlationId }] of byConversation) {
-    await deps.queues.enqueueDelivery(conversationId, ids, correlationId);
+    await deps.queues.requeueDelivery(conversationId, ids, correlationId);
     deliveries++;
   }
   if (turns + deliveries > 0) deps.logger.info({ turns, deliveries }, 'outbox relay re-enqueued stored work');

@@ -113,6 +113,8 @@ interface QueuePolicy {
   lockMs: number;
   /** Jobs run at once per process. */
   concurrency: number;
+  /** How often a worker looks for stalled jobs (default: lockMs, at most 30 s); a lost job is moved back within about two of these after its lock expired. */
+  stalledMs?: number;
   /** A recovery sweep: its one job runs every `everyMs` (a job scheduler). */
   everyMs?: number;
 }
@@ -120,8 +122,8 @@ interface QueuePolicy {
 function queuePolicies(settings: QueueSettings): Record<QueueName, QueuePolicy> {
   const tracked: QueuePolicy = { attempts: settings.tracking.attempts, backoffMs: settings.tracking.backoffMs, lockMs: settings.tracking.lockMs, concurrency: settings.tracking.concurrency };
   return {
-    turns: { attempts: 8, backoffMs: 200, lockMs: settings.messageJobs?.lockMs ?? 30_000, concurrency: settings.turns.concurrency },
-    deliveries: { attempts: settings.delivery.attempts, backoffMs: settings.delivery.backoffMs, lockMs: settings.messageJobs?.lockMs ?? 30_000, concurrency: settings.delivery.concurrency },
+    turns: { attempts: 8, backoffMs: 200, ...messageJobLocks(settings), concurrency: settings.turns.concurrency },
+    deliveries: { attempts: settings.delivery.attempts, backoffMs: settings.delivery.backoffMs, ...messageJobLocks(settings), concurrency: settings.delivery.concurrency },
     fulfillment: tracked,
     assurance: tracked,
     adjustments: tracked,
@@ -129,6 +131,12 @@ function queuePolicies(settings: QueueSettings): Record<QueueName, QueuePolicy> 
     'tracking-sweep': { attempts: 1, backoffMs: 0, lockMs: settings.tracking.lockMs, concurrency: 1, everyMs: settings.tracking.sweepMs },
     'outbox-relay': { attempts: 1, backoffMs: 0, lockMs: 30_000, concurrency: 1, everyMs: settings.outbox.intervalMs },
   };
+}
+
+/** Turn and delivery jobs: a crashed holder's job is checked for twice per lock period, so it moves again soon after its lock expires. */
+function messageJobLocks(settings: QueueSettings): { lockMs: number; stalledMs?: number } {
+  const lockMs = settings.messageJobs?.lockMs;
+  return lockMs === undefined ? { lockMs: 30_000 } : { lockMs, stalledMs: Math.max(1000, Math.floor(lockMs / 2)) };
 }
 
 // Finished jobs are kept a while so their ids still deduplicate re-enqueues (BullMQ ignores an add
@@ -218,6 +226,22 @@ export class QueueRegistry implements TrackingJobs {
       attempts: Math.max(1, attempts - attemptsUsed),
       ...(attemptsUsed > 0 ? { delay: backoffMs } : {}),
     });
+  }
+
+  /**
+   * The outbox relay's re-enqueue of a stored message's turn: as enqueueTurn, except that a job
+   * that failed for good (its attempts spent while the database was down, or stalled twice by
+   * crashes) runs again: the message is still unhandled, so it still needs its turn.
+   */
+  async requeueTurn(turn: TurnRequest): Promise<void> {
+    await this.ensure('turns', 'turn', turn, `turn-${turn.interactionId}`);
+  }
+
+  /** The same for a conversation's pending replies (a failed delivery job whose message is still pending). */
+  async requeueDelivery(conversationId: string, replyIds: string[], correlationId: string): Promise<void> {
+    const first = replyIds[0];
+    if (!first) return;
+    await this.ensure('deliveries', 'deliver', { conversationId, correlationId }, `deliver-${first}`);
   }
 
   async startOrder(orderId: string): Promise<void> {
@@ -355,7 +379,7 @@ export class QueueRegistry implements TrackingJobs {
         prefix: this.options.settings.prefix,
         concurrency: policy.concurrency,
         lockDuration: policy.lockMs,
-        stalledInterval: Math.min(30_000, policy.lockMs),
+        stalledInterval: policy.stalledMs ?? Math.min(30_000, policy.lockMs),
       });
       worker.on('error', (error) => log.warn({ err: error, queue: name }, 'worker error'));
       worker.on('failed', (job, error) => {

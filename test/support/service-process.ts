@@ -13,6 +13,8 @@ export interface ServiceProcess {
   url: string;
   /** SIGTERM (the service drains), then waits for the exit. */
   stop(): Promise<void>;
+  /** Sends `signal` (SIGKILL: a crash, nothing drains) and waits for the exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 export interface ServiceProcessOptions {
@@ -40,14 +42,14 @@ export async function startServiceProcess(env: Record<string, string>, options: 
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, stop, kill: (signal) => stopChild(child, signal) };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 
