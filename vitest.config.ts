@@ -31,6 +31,8 @@ const DATABASE_AGNOSTIC = [
   'test/e2e/demo-page.test.ts',
   'test/e2e/webchat-demo.test.ts',
   'test/e2e/webchat-security.test.ts',
+  // Runs its own PostgreSQL cluster, Redis and service processes.
+  'test/e2e/chaos.test.ts',
 ];
 
 export default defineConfig({
