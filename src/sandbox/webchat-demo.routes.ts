@@ -7,6 +7,7 @@ import { invalidRequest } from '../http/error-handler.ts';
 import { getCustomer } from '../domain/customers/customers.service.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import { AppError } from '../lib/errors.ts';
+import { toStorableText } from '../lib/storable-text.ts';
 
 // The web chat demo page at `/` (sandbox only, like the SMS try-it page). It stands in for an
 // operator's website: for a demo customer it signs a short user token, as the website's backend
@@ -26,7 +27,8 @@ const STYLE = readFileSync(new URL('webchat-demo.css', PUBLIC), 'utf8');
 /** A demo user token lasts as long as an operator's website would make one last: minutes. */
 const USER_TOKEN_SECONDS = 300;
 
-const userTokenBody = z.object({ customerId: z.string().min(1).max(100) });
+// The id reaches PostgreSQL: a NUL or a lone surrogate becomes U+FFFD (an id so changed matches no customer: 404, not a 500).
+const userTokenBody = z.object({ customerId: z.string().min(1).max(100).transform(toStorableText) });
 
 export function webchatDemoRoutes(options: WebchatDemoRoutesOptions): Router {
   const router = Router();

@@ -210,6 +210,22 @@ function rawRequest(method: string, url: string, headers: Record<string, string>
 const WRITABLE_TABLES = ['Interaction', 'Conversation', 'TroubleTicket', 'TroubleTicketStatusChange', 'Outage', 'ProductOrder', 'BillAdjustment', 'TimelineEvent', 'AuditEvent', 'Consent'];
 const fingerprintRows = z.array(z.object({ digest: z.string() }));
 
+/**
+ * Waits until nothing is being written (two fingerprints 300 ms apart agree): a case answered 2xx
+ * may have started work (a turn, its replies, their status callbacks) that must not be mistaken
+ * for a write by the next case. Returns the quiet fingerprint.
+ */
+async function quietFingerprint(prisma: TestEnv['database']['db']['prisma']): Promise<string> {
+  let last = await databaseFingerprint(prisma);
+  for (let tries = 0; tries < 50; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = await databaseFingerprint(prisma);
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error('the database never went quiet');
+}
+
 async function databaseFingerprint(prisma: TestEnv['database']['db']['prisma']): Promise<string> {
   const digests: string[] = [];
   for (const table of WRITABLE_TABLES) {
@@ -363,7 +379,8 @@ describe('every API, tracking, web chat, health and metrics input', () => {
     const outage = await prisma.outage.findFirstOrThrow();
     // A ticket and a delivered reply of our own, so the routes that act on them get that far.
     await env.converse(SAM, 'hello');
-    const outbound = await prisma.interaction.findFirstOrThrow({ where: { toAddress: SAM, direction: 'outbound', providerMessageId: { not: null } } });
+    await quietFingerprint(prisma);
+    const outbound = await prisma.interaction.findFirstOrThrow({ where: { toAddress: SAM, direction: 'outbound', deliveryStatus: 'delivered' } });
     const ticket = await prisma.troubleTicket.findFirst({ where: { customerId: alex.id } });
     const { token, conversationId } = await generateToken(env.service.url);
     fixture = {
@@ -382,15 +399,19 @@ describe('every API, tracking, web chat, health and metrics input', () => {
     expect(cases.length).toBeGreaterThan(300);
     const failures: string[] = [];
     const counts = { ok: 0, refused: 0 };
+    let busy = true;
     for (const fuzz of cases) {
-      const before = await databaseFingerprint(env.database.db.prisma);
+      const before = busy ? await quietFingerprint(env.database.db.prisma) : await databaseFingerprint(env.database.db.prisma);
+      busy = false;
       const response = await rawRequest(fuzz.method, `${env.service.url}${fuzz.path}`, fuzz.headers ?? {}, fuzz.body);
       if (response.status >= 500 || response.status < 200) {
         failures.push(`${fuzz.name}: ${response.status} ${response.body.slice(0, 200)}`);
+        busy = true;
         continue;
       }
       if (response.status < 300) {
         counts.ok++;
+        busy = true;
         continue;
       }
       counts.refused++;
@@ -407,12 +428,13 @@ describe('every API, tracking, web chat, health and metrics input', () => {
 describe('the SMS status callback under malformed and replayed input', () => {
   const statusUrl = () => `${env.service.url}/twilio/sms/status?iid=${fixture.outboundId}`;
   const signedUrl = () => `${env.service.publicBaseUrl}/twilio/sms/status?iid=${fixture.outboundId}`;
-  const legit = () => ({ MessageSid: fixture.outboundSid, MessageStatus: 'undelivered', AccountSid: ACCOUNT_SID, ErrorCode: '30003' });
+  // Signed over 'sent' (stale: the reply is delivered); forged to 'read', which would apply if accepted.
+  const legit = (status = 'sent') => ({ MessageSid: fixture.outboundSid, MessageStatus: status, AccountSid: ACCOUNT_SID });
 
   const cases: Array<{ name: string; send: () => { url: string; headers: Record<string, string>; body: string }; expected: { status: number; code: string } }> = [
     {
       name: 'a replayed signature over a changed body',
-      send: () => ({ url: statusUrl(), headers: { 'Content-Type': FORM, 'X-Twilio-Signature': signTwilioRequest(AUTH_TOKEN, signedUrl(), legit()) }, body: new URLSearchParams({ ...legit(), MessageStatus: 'failed' }).toString() }),
+      send: () => ({ url: statusUrl(), headers: { 'Content-Type': FORM, 'X-Twilio-Signature': signTwilioRequest(AUTH_TOKEN, signedUrl(), legit()) }, body: new URLSearchParams(legit('read')).toString() }),
       expected: { status: 403, code: 'invalid_signature' },
     },
     {
@@ -446,7 +468,7 @@ describe('the SMS status callback under malformed and replayed input', () => {
   ];
 
   it.each(cases)('$name', async ({ send, expected }) => {
-    const before = await databaseFingerprint(env.database.db.prisma);
+    const before = await quietFingerprint(env.database.db.prisma);
     const { url, headers, body } = send();
     const response = await rawRequest('POST', url, headers, body);
     expect({ status: response.status, code: expectAnsweredCleanly(response) }).toEqual(expected);
@@ -454,10 +476,11 @@ describe('the SMS status callback under malformed and replayed input', () => {
   });
 
   it('still applies the genuine callback after the forgeries (so the forgeries were refused, not ignored)', async () => {
-    const response = await rawRequest('POST', statusUrl(), { 'Content-Type': FORM, 'X-Twilio-Signature': signTwilioRequest(AUTH_TOKEN, signedUrl(), legit()) }, new URLSearchParams(legit()).toString());
+    const read = legit('read');
+    const response = await rawRequest('POST', statusUrl(), { 'Content-Type': FORM, 'X-Twilio-Signature': signTwilioRequest(AUTH_TOKEN, signedUrl(), read) }, new URLSearchParams(read).toString());
     expect(response.status, response.body).toBe(200);
     const stored = await env.database.db.prisma.interaction.findUniqueOrThrow({ where: { id: fixture.outboundId } });
-    expect(stored.deliveryStatus).toBe('undelivered');
+    expect(stored.deliveryStatus).toBe('read');
   });
 });
 
@@ -495,14 +518,20 @@ describe('the sandbox routes (no Twilio account) under malformed input', () => {
   it('answers every generated case below 500, with a code when it refuses, and writes nothing when it refuses', async () => {
     const cases = sandboxCases();
     const failures: string[] = [];
+    let busy = true;
     for (const fuzz of cases) {
-      const before = await databaseFingerprint(sandbox.database.db.prisma);
+      const before = busy ? await quietFingerprint(sandbox.database.db.prisma) : await databaseFingerprint(sandbox.database.db.prisma);
+      busy = false;
       const response = await rawRequest(fuzz.method, `${sandbox.service.url}${fuzz.path}`, fuzz.headers ?? {}, fuzz.body);
       if (response.status >= 500 || response.status < 200) {
         failures.push(`${fuzz.name}: ${response.status} ${response.body.slice(0, 200)}`);
+        busy = true;
         continue;
       }
-      if (response.status < 300) continue;
+      if (response.status < 300) {
+        busy = true;
+        continue;
+      }
       // The stand-in answers as Twilio does ({code, message, status}); the service's own routes with {error: {code}}.
       const json: unknown = JSON.parse(response.body.startsWith('{') ? response.body : '{}');
       const coded = errorCode.safeParse(json).success || z.object({ code: z.number(), message: z.string() }).safeParse(json).success;
