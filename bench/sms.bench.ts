@@ -9,6 +9,7 @@ import { seedDemoData } from '../src/domain/demo/seed.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { startService, type Service } from '../src/app/service.ts';
+import { startBarePipeline } from './bare-pipeline-server.ts';
 import { startBaselineServer, type BaselineServer } from './baseline-server.ts';
 import {
   LoadProcess,
@@ -247,6 +248,9 @@ async function main(): Promise<void> {
       const step = await runStep(middle);
       if (step.sustained) lastSustained = middle;
     }
+    // The latency ratio target is stated at half the sustainable rate, for the service and the bare pipeline alike.
+    const halfRate = lastSustained === undefined ? undefined : Math.max(1, Math.round(lastSustained / 2));
+    const halfStep = halfRate === undefined ? undefined : await runStep(halfRate, `${halfRate}/s (half)`);
     // The targets are stated at one rate: measure it even when stepping stopped below it.
     if (!steps.some((step) => step.rate === TARGETS.rate)) await runStep(TARGETS.rate, `${TARGETS.rate}/s (target rate)`);
 
@@ -283,10 +287,72 @@ async function main(): Promise<void> {
         `CPU per request: ${baselineCpuMsPerRequest.toFixed(2)} ms Node + ${baselinePostgresCpuMsPerRequest?.toFixed(2) ?? '-'} ms PostgreSQL (load gen ${(baselineRun.loadCpuMs / Math.max(1, baselineRun.sent)).toFixed(2)} ms), rows ${await baseline.countRows()}  (${elapsed()})`,
     );
 
-    report({ steps, single, closed: closedStep, baselineRun, baselineRate, baselineCpuMsPerRequest, baselinePostgresCpuMsPerRequest, background, lastSustained, serviceCounters, querySummary, configLine: { pool: config.database.poolSize, turns: config.turns.concurrency, deliveries: config.delivery.concurrency } });
+    const bare = await measureBarePipeline({ target, load, databaseUrl: database.url, poolSize: config.database.poolSize, prefix: `${redisPrefix}bare`, concurrency: config.turns.concurrency, halfRate });
+    cleanups.push(() => deleteRedisKeys(options.BENCH_REDIS_URL, `${redisPrefix}bare`));
+
+    report({ bare, halfStep, steps, single, closed: closedStep, baselineRun, baselineRate, baselineCpuMsPerRequest, baselinePostgresCpuMsPerRequest, background, lastSustained, serviceCounters, querySummary, configLine: { pool: config.database.poolSize, turns: config.turns.concurrency, deliveries: config.delivery.concurrency } });
   } finally {
     await cleanUp();
     log(`\ncleaned up (service closed, database dropped, Redis keys under ${redisPrefix}: deleted); total ${elapsed()}`);
+  }
+}
+
+interface BareFigures {
+  /** Closed loop, C=BENCH_CONCURRENCY: replies per second. */
+  closedRate: number;
+  closedP99: number;
+  /** This process's CPU per message in the closed loop (the bare pipeline runs here). */
+  cpuMsPerMessage: number;
+  /** Highest fixed rate sustained (every reply, e2e p99 < SUSTAINED_P99_MS, no errors). */
+  sustainedRate: number | undefined;
+  /** E2e p99 at half the service's sustainable rate. */
+  halfRateP99: number | undefined;
+}
+
+/**
+ * The bare pipeline (bench/bare-pipeline-server.ts) in this process, after the service has stopped,
+ * driven by the same generator and stand-in: closed loop, the same fixed rates, and half the
+ * service's sustainable rate.
+ */
+async function measureBarePipeline(input: { target: Target; load: LoadProcess; databaseUrl: string; poolSize: number; prefix: string; concurrency: number; halfRate: number | undefined }): Promise<BareFigures> {
+  const { load } = input;
+  log(`\nbare pipeline (no bot): Express webhook INSERT + BullMQ enqueue -> worker INSERT reply + enqueue -> worker twilio client to the stand-in + UPDATE; pool ${input.poolSize}, concurrency ${input.concurrency}`);
+  const bare = await startBarePipeline({
+    databaseUrl: input.databaseUrl,
+    poolSize: input.poolSize,
+    redisUrl: options.BENCH_REDIS_URL,
+    prefix: input.prefix,
+    twilioApiBaseUrl: load.standInUrl,
+    accountSid: BENCH_ACCOUNT_SID,
+    authToken: BENCH_AUTH_TOKEN,
+    concurrency: input.concurrency,
+  });
+  try {
+    const target: Target = { ...input.target, url: `${bare.url}/twilio/sms`, signUrl: `${bare.url}/twilio/sms` };
+    await load.run({ type: 'closed-loop', target, concurrency: 16, durationMs: 3000, expectReplies: true, replyTimeoutMs: 15_000 });
+    const cpu = process.cpuUsage();
+    const closed = await load.run({ type: 'closed-loop', target, concurrency: options.BENCH_CONCURRENCY, durationMs: STEP_MS + 2000, expectReplies: true, replyTimeoutMs: 15_000 });
+    const used = process.cpuUsage(cpu);
+    const closedRate = perSecond(closed.replies, closed.completionWindowMs);
+    const cpuMsPerMessage = closed.replies > 0 ? (used.user + used.system) / 1000 / closed.replies : 0;
+    log(`  closed C=${options.BENCH_CONCURRENCY}: ${closedRate.toFixed(0)} msg/s, ${describeRun(closed)}, CPU ${cpuMsPerMessage.toFixed(2)} ms/msg  (${elapsed()})`);
+    let sustainedRate: number | undefined;
+    for (const rate of options.BENCH_RATES) {
+      const result = await load.run({ type: 'open-loop', target, rate, durationMs: STEP_MS, drainMs: DRAIN_MS, maxInFlight: MAX_IN_FLIGHT, expectReplies: true });
+      const sustained = isSustained(result);
+      log(`  ${`${rate}/s`.padEnd(8)} ${describeRun(result)}  ${sustained ? 'sustained' : 'NOT sustained'}  (${elapsed()})`);
+      if (!sustained) break;
+      sustainedRate = rate;
+    }
+    let halfRateP99: number | undefined;
+    if (input.halfRate !== undefined) {
+      const result = await load.run({ type: 'open-loop', target, rate: input.halfRate, durationMs: STEP_MS, drainMs: DRAIN_MS, maxInFlight: MAX_IN_FLIGHT, expectReplies: true });
+      halfRateP99 = result.endToEnd.p99;
+      log(`  ${`${input.halfRate}/s`.padEnd(8)} ${describeRun(result)}  (half the service's sustainable rate)  (${elapsed()})`);
+    }
+    return { closedRate, closedP99: closed.endToEnd.p99, cpuMsPerMessage, sustainedRate, halfRateP99 };
+  } finally {
+    await bare.close();
   }
 }
 
@@ -543,6 +609,8 @@ async function serverVersions(): Promise<string> {
 }
 
 interface Report {
+  bare: BareFigures;
+  halfStep: StepReport | undefined;
   steps: StepReport[];
   single: RunResult;
   baselineCpuMsPerRequest: number;
@@ -642,6 +710,34 @@ function report(data: Report): void {
     ),
   );
 
+  // The issue's ratio targets, each measured against a yardstick from this same run.
+  const { bare, halfStep } = data;
+  const atSustained = steps.find((step) => step.rate === lastSustained);
+  const cpuPerMessage = atSustained?.sample.cpuMsPerMessage ?? closed.sample.cpuMsPerMessage;
+  const ratio = (a: number, b: number | undefined) => (b && b > 0 ? a / b : Number.NaN);
+  const sustainedVsBare = ratio(sustainedRate, bare.sustainedRate);
+  const cpuVsBaseline = ratio(cpuPerMessage, data.baselineCpuMsPerRequest);
+  const p99VsBare = halfStep && bare.halfRateP99 !== undefined ? ratio(halfStep.result.endToEnd.p99, bare.halfRateP99) : Number.NaN;
+  log('\nratio targets (issue 17: measured against yardsticks in this run, so they hold on any machine)');
+  log(
+    table(
+      ['target', 'goal', 'service', 'yardstick', 'ratio', 'verdict'],
+      [
+        ['sustained rate vs the bare pipeline', '>= 1.0x', `${sustainedRate} msg/s`, `${bare.sustainedRate ?? 'none'} msg/s`, `${sustainedVsBare.toFixed(2)}x`, verdict(sustainedVsBare >= 1)],
+        ['service CPU per message vs baseline CPU per request', '<= 6x', `${cpuPerMessage.toFixed(2)} ms`, `${data.baselineCpuMsPerRequest.toFixed(2)} ms`, `${cpuVsBaseline.toFixed(1)}x`, verdict(cpuVsBaseline <= 6)],
+        [
+          `e2e p99 at 50% of sustainable (${halfStep?.rate ?? '-'} msg/s) vs the bare pipeline's`,
+          '<= 5x',
+          halfStep ? ms(halfStep.result.endToEnd.p99) : 'not measured',
+          bare.halfRateP99 === undefined ? 'not measured' : ms(bare.halfRateP99),
+          `${p99VsBare.toFixed(1)}x`,
+          verdict(p99VsBare <= 5),
+        ],
+      ],
+    ),
+  );
+  log(`  bare pipeline: closed loop C=${options.BENCH_CONCURRENCY} ${bare.closedRate.toFixed(0)} msg/s (p99 ${ms(bare.closedP99)}), CPU ${bare.cpuMsPerMessage.toFixed(2)} ms/msg; service closed loop ${closedRate.toFixed(0)} msg/s (${ratio(closedRate, bare.closedRate).toFixed(2)}x)`);
+
   const results = {
     at: new Date().toISOString(),
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model.trim(), node: process.version, platform: `${os.type()} ${os.release()}` },
@@ -651,6 +747,8 @@ function report(data: Report): void {
     single: data.single,
     baseline: { rate: baselineRate, cpuMsPerRequest: data.baselineCpuMsPerRequest, postgresCpuMsPerRequest: data.baselinePostgresCpuMsPerRequest, ...baselineRun },
     summary: { sustainedRate, closedLoopRate: closedRate, baselineRate, ratio: sustainedRate / baselineRate },
+    bare,
+    ratioTargets: { sustainedVsBare, cpuVsBaseline, p99VsBare },
     counters: serviceCounters,
     statements: data.querySummary,
   };
