@@ -264,7 +264,11 @@ async function main(): Promise<void> {
     log(`  ${describeRun(closed)}  (${elapsed()})`);
     // Let the last status callbacks land before reading what they recorded.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    if (profiler) log(`CPU profile of the service during the load steps: ${await profiler.stop()}`);
+    if (profiler) {
+      const written = await profiler.stop();
+      log(`CPU profile of the service during the load steps: ${written.path}; top functions by self time:`);
+      for (const line of written.top) log(`  ${line}`);
+    }
     const serviceCounters = await readServiceCounters(service);
     const querySummary = traced ? topStatements(traced.stats) : undefined;
     await closeService();
@@ -337,12 +341,19 @@ async function measureBarePipeline(input: { target: Target; load: LoadProcess; d
     const cpuMsPerMessage = closed.replies > 0 ? (used.user + used.system) / 1000 / closed.replies : 0;
     log(`  closed C=${options.BENCH_CONCURRENCY}: ${closedRate.toFixed(0)} msg/s, ${describeRun(closed)}, CPU ${cpuMsPerMessage.toFixed(2)} ms/msg  (${elapsed()})`);
     let sustainedRate: number | undefined;
-    for (const rate of options.BENCH_RATES) {
+    const step = async (rate: number) => {
       const result = await load.run({ type: 'open-loop', target, rate, durationMs: STEP_MS, drainMs: DRAIN_MS, maxInFlight: MAX_IN_FLIGHT, expectReplies: true });
       const sustained = isSustained(result);
       log(`  ${`${rate}/s`.padEnd(8)} ${describeRun(result)}  ${sustained ? 'sustained' : 'NOT sustained'}  (${elapsed()})`);
-      if (!sustained) break;
+      return sustained;
+    };
+    for (const rate of options.BENCH_RATES) {
+      if (!(await step(rate))) break;
       sustainedRate = rate;
+    }
+    // As for the service: not even the first rate, so halve it until one is sustained.
+    for (let rate = Math.round((options.BENCH_RATES[0] ?? 0) / 2); sustainedRate === undefined && rate >= MIN_RATE; rate = Math.round(rate / 2)) {
+      if (await step(rate)) sustainedRate = rate;
     }
     let halfRateP99: number | undefined;
     if (input.halfRate !== undefined) {
@@ -514,8 +525,35 @@ class ServiceSampler {
 
 const percentileRows = z.array(z.object({ p50: z.coerce.number().nullable(), p99: z.coerce.number().nullable() }));
 
-/** Profiles this process from now until `stop`, which writes the profile and returns its path. */
-async function startCpuProfile(): Promise<{ stop(): Promise<string> }> {
+const profileSchema = z.object({
+  nodes: z.array(z.object({ id: z.number(), callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }) })),
+  samples: z.array(z.number()),
+  timeDeltas: z.array(z.number()),
+});
+
+/** The functions with the most self time in a V8 CPU profile: share, milliseconds, name and place. */
+function topSelfTime(profile: unknown, count = 20): string[] {
+  const { nodes, samples, timeDeltas } = profileSchema.parse(profile);
+  const frameOf = new Map(nodes.map((node) => [node.id, node.callFrame]));
+  const selfUs = new Map<string, number>();
+  let totalUs = 0;
+  samples.forEach((id, index) => {
+    const frame = frameOf.get(id);
+    const delta = timeDeltas[index] ?? 0;
+    totalUs += delta;
+    if (!frame) return;
+    const place = frame.url ? `${frame.url.replace(/^.*\/(node_modules|src)\//, '$1/')}:${frame.lineNumber + 1}` : '';
+    const key = `${frame.functionName || '(anonymous)'} ${place}`.trim();
+    selfUs.set(key, (selfUs.get(key) ?? 0) + delta);
+  });
+  return [...selfUs.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([key, us]) => `${((us / Math.max(1, totalUs)) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms  ${key}`);
+}
+
+/** Profiles this process from now until `stop`, which writes the profile and returns its path and top self-time functions. */
+async function startCpuProfile(): Promise<{ stop(): Promise<{ path: string; top: string[] }> }> {
   const session = new inspector.Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -528,7 +566,7 @@ async function startCpuProfile(): Promise<{ stop(): Promise<string> }> {
       mkdirSync(directory, { recursive: true });
       const file = new URL(`service-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`, directory);
       writeFileSync(file, JSON.stringify(profile));
-      return `bench/results/${file.pathname.split('/').pop() ?? ''}`;
+      return { path: `bench/results/${file.pathname.split('/').pop() ?? ''}`, top: topSelfTime(profile) };
     },
   };
 }
@@ -730,7 +768,7 @@ function report(data: Report): void {
           '<= 5x',
           halfStep ? ms(halfStep.result.endToEnd.p99) : 'not measured',
           bare.halfRateP99 === undefined ? 'not measured' : ms(bare.halfRateP99),
-          `${p99VsBare.toFixed(1)}x`,
+          `${p99VsBare.toFixed(2)}x`,
           verdict(p99VsBare <= 5),
         ],
       ],
