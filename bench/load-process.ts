@@ -107,8 +107,23 @@ interface SendOutcome {
   ticket: number;
 }
 
+let endpointCursor = 0;
+const alternateUrls = new Map<string, URL>();
+
+/** The instance this send goes to: the target's own URL, or round-robin over it and its alternates. */
+function endpointFor(target: Target, primary: URL): { url: URL; signUrl: string } {
+  if (target.alternates.length === 0) return { url: primary, signUrl: target.signUrl };
+  const index = endpointCursor++ % (target.alternates.length + 1);
+  const alternate = index === 0 ? undefined : target.alternates[index - 1];
+  if (!alternate) return { url: primary, signUrl: target.signUrl };
+  const url = alternateUrls.get(alternate.url) ?? new URL(alternate.url);
+  alternateUrls.set(alternate.url, url);
+  return { url, signUrl: alternate.signUrl };
+}
+
 /** Sends one signed incoming-SMS webhook, exactly the form fields Twilio posts. */
-async function sendOne(target: Target, url: URL, from: string, run: RunAccumulator, expectReply: boolean, onReply?: () => void): Promise<SendOutcome> {
+async function sendOne(target: Target, primary: URL, from: string, run: RunAccumulator, expectReply: boolean, onReply?: () => void): Promise<SendOutcome> {
+  const { url, signUrl } = endpointFor(target, primary);
   const ticket = nextTicketNumber++;
   const params = {
     MessageSid: fakeSid('SM'),
@@ -126,7 +141,7 @@ async function sendOne(target: Target, url: URL, from: string, run: RunAccumulat
     run.outstanding++;
   }
   try {
-    const status = await sendSignedForm(target.authToken, url, params, target.signUrl);
+    const status = await sendSignedForm(target.authToken, url, params, signUrl);
     const now = performance.now();
     run.statusCodes[status] = (run.statusCodes[status] ?? 0) + 1;
     if (status === 200) {

@@ -13,6 +13,8 @@ export const targetSchema = z.object({
   accountSid: z.string(),
   ourNumber: z.string(),
   senders: z.array(z.string()).min(1),
+  /** More instances of the same service (other api processes): sends go round-robin over `url` and these. */
+  alternates: z.array(z.object({ url: z.string(), signUrl: z.string() })).default([]),
 });
 export type Target = z.infer<typeof targetSchema>;
 

@@ -26,6 +26,7 @@ import {
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER, type RunResult, type Target } from './protocol.ts';
 import { ms, table } from './stats.ts';
 import { startWorkerProcesses } from './worker-processes.ts';
+import { startServiceProcess } from '../test/support/service-process.ts';
 
 // `npm run bench`: SMS throughput and latency of the whole path — signed webhook, intake, turn,
 // reply through the official twilio client, status callbacks — against a bare Express + one
@@ -65,6 +66,12 @@ const options = z
      * describes. Service CPU figures then cover the api process only.
      */
     BENCH_WORKERS: z.coerce.number().int().min(0).max(8).default(0),
+    /**
+     * 1 (default): webhooks go to this process. N > 1: N - 1 more ROLE=api processes start and the
+     * generator sends round-robin over all N (with BENCH_WORKERS=2: the 2 api + 2 worker layout).
+     * Service CPU figures then cover this process only.
+     */
+    BENCH_APIS: z.coerce.number().int().min(1).max(8).default(1),
     /** With BENCH_WORKERS: the worker processes' nice value (0-19); higher yields the CPU to the api process. */
     BENCH_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
   })
@@ -179,6 +186,18 @@ async function main(): Promise<void> {
       cleanups.push(() => workers.stop());
       log(`split deployment: this process runs ROLE=api; ${workers.count} ROLE=worker process(es)${options.BENCH_WORKER_NICE > 0 ? ` at nice ${options.BENCH_WORKER_NICE}` : ''} run the turns and deliveries (service CPU below is the api process only)`);
     }
+    const alternates: Target['alternates'] = [];
+    if (options.BENCH_APIS > 1) {
+      if (options.BENCH_DATABASE !== 'postgres') throw new Error('BENCH_APIS needs BENCH_DATABASE=postgres (PGlite is for one process)');
+      const { PUBLIC_BASE_URL: _ownUrl, ...apiEnv } = serviceEnv;
+      for (let i = 1; i < options.BENCH_APIS; i++) {
+        // Each signs with its own URL (PUBLIC_BASE_URL defaults to http://localhost:<its port>).
+        const api = await startServiceProcess({ ...apiEnv, LOG_LEVEL: 'warn', ROLE: 'api' });
+        cleanups.push(() => api.stop());
+        alternates.push({ url: `${api.url}/twilio/sms`, signUrl: `${api.url.replace('127.0.0.1', 'localhost')}/twilio/sms` });
+      }
+      log(`${options.BENCH_APIS} api instances: this process and ${options.BENCH_APIS - 1} ROLE=api process(es); webhooks go round-robin over them (service CPU below is this process only)`);
+    }
     await seedDemoData(service.db.prisma);
     await addBenchCustomers(service.db.prisma, options.BENCH_SENDERS);
     const senders = await listCustomerPhones(service.db.prisma);
@@ -196,6 +215,7 @@ async function main(): Promise<void> {
       accountSid: BENCH_ACCOUNT_SID,
       ourNumber: BENCH_OUR_NUMBER,
       senders,
+      alternates,
     };
     const sampler = new ServiceSampler(service, database.url, options.BENCH_REDIS_URL, traced?.stats);
     cleanups.push(() => sampler.close());
@@ -276,7 +296,7 @@ async function main(): Promise<void> {
     log(`\nbaseline: bare Express 5, urlencoded body, one INSERT per request (pg Pool of ${config.database.poolSize}), same generator, closed loop C=${options.BENCH_CONCURRENCY}`);
     const baseline: BaselineServer = await startBaselineServer(database.url, config.database.poolSize);
     cleanups.push(() => baseline.close());
-    const baselineTarget: Target = { ...target, url: `${baseline.url}/twilio/sms`, signUrl: `${baseline.url}/twilio/sms` };
+    const baselineTarget: Target = { ...target, url: `${baseline.url}/twilio/sms`, signUrl: `${baseline.url}/twilio/sms`, alternates: [] };
     await load.run({ type: 'closed-loop', target: baselineTarget, concurrency: options.BENCH_CONCURRENCY, durationMs: 1000, expectReplies: false, replyTimeoutMs: 1000 });
     const baselineCpu = process.cpuUsage();
     const baselinePostgresCpu = await databaseBackendCpu(database.url);
@@ -332,7 +352,7 @@ async function measureBarePipeline(input: { target: Target; load: LoadProcess; d
     concurrency: input.concurrency,
   });
   try {
-    const target: Target = { ...input.target, url: `${bare.url}/twilio/sms`, signUrl: `${bare.url}/twilio/sms` };
+    const target: Target = { ...input.target, url: `${bare.url}/twilio/sms`, signUrl: `${bare.url}/twilio/sms`, alternates: [] };
     await load.run({ type: 'closed-loop', target, concurrency: 16, durationMs: 3000, expectReplies: true, replyTimeoutMs: 15_000 });
     const cpu = process.cpuUsage();
     const closed = await load.run({ type: 'closed-loop', target, concurrency: options.BENCH_CONCURRENCY, durationMs: STEP_MS + 2000, expectReplies: true, replyTimeoutMs: 15_000 });
