@@ -10,7 +10,7 @@ let env: TestEnv;
 
 beforeAll(async () => {
   env = await startTestEnv({ env: { DELIVERY_ATTEMPTS: '4', DELIVERY_BACKOFF_MS: '50' } });
-});
+}, 300_000);
 
 afterAll(async () => {
   await env?.close();
