@@ -21,6 +21,7 @@ const DATABASE_AGNOSTIC = [
   'test/domain/adjustment-policy.test.ts',
   'test/domain/catalog.test.ts',
   'test/domain/money.test.ts',
+  'test/domain/postal-address.test.ts',
   'test/domain/offering-matcher.test.ts',
   'test/domain/references.test.ts',
   'test/domain/service-types.test.ts',
