@@ -282,7 +282,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
                 ? `only ${this.settings.adjustments.autoApprovePerPeriod} credits every ${this.settings.adjustments.periodDays} days can be approved automatically`
                 : 'a person needs to check it';
           await step.context.sendActivity(
-            `Thanks. I've passed your ${money} credit request (${adjustment.reference}) to our billing team, as ${why}. We'll text you their decision within ${PENDING_REVIEW_BUSINESS_DAYS} business days.`,
+            `Thanks. I've passed your ${money} credit request (${adjustment.reference}) to our billing team, as ${why}. We'll let you know their decision within ${PENDING_REVIEW_BUSINESS_DAYS} business days${info.capabilities.addressIsPhone ? ' by text' : ' in this chat'}.`,
           );
         }
         return step.endDialog(adjustment.reference);

@@ -93,7 +93,7 @@ export async function validateOrder(deps: FulfillmentDeps, orderId: string): Pro
         urgent: false,
         text: problem
           ? `Sorry, we could not go ahead with ${reference} (${names}): ${problem}. Nothing will be charged. Questions? Call ${deps.supportPhone}.`
-          : `${reference} is scheduled: we are setting up ${names}${expected}. We will text you when it is active.`,
+          : `${reference} is scheduled: we are setting up ${names}${expected}. We will let you know when it is active.`,
       });
     },
     (error) => deps.logger.warn({ err: error, orderId }, 'after validation: a follow-up failed; the sweep will retry'),

@@ -93,7 +93,7 @@ export async function diagnoseTicket(deps: AssuranceDeps, ticketId: string, run:
           key: `${ticketId}-outage`,
           reason: 'ticket.outage',
           urgent: false,
-          text: `${reference}: your ${ticket.serviceType} problem is part of a known outage in your area.${expected} We will text you when it is back.`,
+          text: `${reference}: your ${ticket.serviceType} problem is part of a known outage in your area.${expected} We will let you know when it is back.`,
         });
       } else if (result.kind === 'outage') {
         update.workQueue = WORK_QUEUES.outage;
