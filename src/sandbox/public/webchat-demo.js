@@ -102,7 +102,8 @@
       save(conversationId, token);
       const current = directLine;
       // Web Chat refreshes the token every 15 minutes: keep the newest for the next reload.
-      directLine.activity$.subscribe(() => save(conversationId, current.token || token));
+      // An ended conversation (a new chat started) ends this stream with an error: nothing to save then.
+      directLine.activity$.subscribe({ next: () => save(conversationId, current.token || token), error: () => undefined });
       directLine.connectionStatus$.subscribe((status) => {
         document.getElementById('status').textContent = ['not connected', 'connecting', 'online', 'token expired', 'failed to connect', 'ended'][status] || '';
       });
