@@ -16,7 +16,7 @@ import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { AdjustmentOutcome, AdjustmentView, BillView, BotServices, BotSettings, ChargeView } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { VERIFY_DIALOG, type VerifyOptions } from './verify.dialog.ts';
-import { clip, contactText } from './wording.ts';
+import { anytime, clip, contactText, sendVerb } from './wording.ts';
 
 export const BILL_DISPUTE_DIALOG = 'billDisputeDialog';
 
@@ -228,7 +228,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
     const result = confirmResult.safeParse(step.result);
     if (!result.success || !result.data.confirmed) {
       info.reason = 'bill.dispute.declined';
-      await step.context.sendActivity("OK, I haven't asked for a credit. Text me anytime if you change your mind.");
+      await step.context.sendActivity(`OK, I haven't asked for a credit. ${anytime(info.capabilities)} if you change your mind.`);
       return step.endDialog();
     }
     step.options.credit = result.data.credit;
@@ -282,7 +282,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
                 ? `only ${this.settings.adjustments.autoApprovePerPeriod} credits every ${this.settings.adjustments.periodDays} days can be approved automatically`
                 : 'a person needs to check it';
           await step.context.sendActivity(
-            `Thanks. I've passed your ${money} credit request (${adjustment.reference}) to our billing team, as ${why}. We'll text you their decision within ${PENDING_REVIEW_BUSINESS_DAYS} business days.`,
+            `Thanks. I've passed your ${money} credit request (${adjustment.reference}) to our billing team, as ${why}. We'll let you know their decision within ${PENDING_REVIEW_BUSINESS_DAYS} business days${info.capabilities.addressIsPhone ? ' by text' : ' in this chat'}.`,
           );
         }
         return step.endDialog(adjustment.reference);
@@ -291,7 +291,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
         return this.alreadyDisputed(step, outcome.adjustment);
       case 'amountTooHigh':
         info.reason = 'bill.dispute.amountTooHigh';
-        await step.context.sendActivity(`The most I can credit for that charge is ${formatMoney(outcome.available, currency)}, so I haven't asked for anything. Text "dispute" to try again.`);
+        await step.context.sendActivity(`The most I can credit for that charge is ${formatMoney(outcome.available, currency)}, so I haven't asked for anything. ${sendVerb(info.capabilities)} "dispute" to try again.`);
         return step.endDialog();
       case 'chargeNotFound':
       case 'invalidAmount':

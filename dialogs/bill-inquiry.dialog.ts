@@ -8,7 +8,7 @@ import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { BalanceView, BillChange, BillSummary, BillView, BotServices, BotSettings, ChargeGroup } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
-import { SERVICE_NAMES } from './wording.ts';
+import { sendVerb, SERVICE_NAMES } from './wording.ts';
 
 export const BILL_INQUIRY_DIALOG = 'billInquiryDialog';
 
@@ -90,7 +90,7 @@ export class BillInquiryDialog extends CancelAndHelpDialog {
     info.reason = 'bill.inquiry.balance';
     const balance = await this.services.getBalance(info.customer.id, info.now);
     for (const bill of balance.unpaid.length > 0 ? balance.unpaid : balance.latest ? [balance.latest] : []) view(info, bill);
-    await step.context.sendActivity(fit([this.balanceText(balance), 'Text "explain my bill" for the charges.']));
+    await step.context.sendActivity(fit([this.balanceText(balance), `${sendVerb(info.capabilities)} "explain my bill" for the charges.`]));
     return step.endDialog();
   }
 
@@ -128,7 +128,7 @@ export class BillInquiryDialog extends CancelAndHelpDialog {
       `${head} ${parts(() => false)}.`,
     ];
     const body = candidates.find((text) => text.length <= MAX_REPLY) ?? candidates[candidates.length - 1] ?? head;
-    await step.context.sendActivity(fit([body, 'Text "dispute" to question a charge.']));
+    await step.context.sendActivity(fit([body, `${sendVerb(info.capabilities)} "dispute" to question a charge.`]));
     return step.endDialog();
   }
 
@@ -139,7 +139,7 @@ export class BillInquiryDialog extends CancelAndHelpDialog {
     view(info, bill);
     const previous = await this.services.findPreviousBill(bill);
     if (!previous) {
-      await step.context.sendActivity(`${bill.reference} is your first bill, so there's no earlier one to compare it with. Text "explain my bill" for its charges.`);
+      await step.context.sendActivity(`${bill.reference} is your first bill, so there's no earlier one to compare it with. ${sendVerb(info.capabilities)} "explain my bill" for its charges.`);
       return step.endDialog();
     }
     view(info, previous);

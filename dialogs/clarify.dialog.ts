@@ -1,6 +1,7 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Intent } from '../src/nlu/recognizer.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
+import { withChoices } from './choices.ts';
 import type { BotServices, BotSettings } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 
@@ -43,10 +44,15 @@ export class ClarifyDialog extends CancelAndHelpDialog {
   /** "Is this about your bill or about a fault?" */
   private async askStep(step: WaterfallStepContext<ClarifyOptions>): Promise<DialogTurnResult> {
     const [first, second] = step.options.intents;
-    getTurnInfo(step.context).reason = 'clarify';
+    const info = getTurnInfo(step.context);
+    info.reason = 'clarify';
+    // With buttons the two topics are the buttons; without, they are numbered in the question.
+    const topics = topicsOf(step.options.intents);
     return step.prompt(CHOICE_PROMPT, {
-      prompt: `Just to be sure: is this about ${INTENT_TOPICS[first] ?? first} (1) or ${INTENT_TOPICS[second] ?? second} (2)?`,
-      retryPrompt: 'Please reply 1 or 2, or "no" if it is something else.',
+      prompt: info.capabilities.buttons
+        ? withChoices(`Just to be sure: is this about ${INTENT_TOPICS[first] ?? first} or ${INTENT_TOPICS[second] ?? second}?`, topics)
+        : `Just to be sure: is this about ${INTENT_TOPICS[first] ?? first} (1) or ${INTENT_TOPICS[second] ?? second} (2)?`,
+      retryPrompt: info.capabilities.buttons ? withChoices('Please pick one, or say "no" if it is something else.', topics) : 'Please reply 1 or 2, or "no" if it is something else.',
       validations: step.options.intents,
     });
   }
@@ -74,9 +80,17 @@ function chosenIntent(answer: unknown, recognised: Intent, [first, second]: [Int
   const text = typeof answer === 'string' ? answer : '';
   if (FIRST.test(text)) return first;
   if (SECOND.test(text)) return second;
+  // A tapped button sends its topic back.
+  const tapped = topicsOf([first, second]).findIndex((topic) => topic.toLowerCase() === text.trim().toLowerCase());
+  if (tapped >= 0) return tapped === 0 ? first : second;
   if (recognised === first || recognised === second) return recognised;
   if (recognised === 'affirm') return first;
   return undefined;
+}
+
+/** The two topics as button labels ("Talking to a person"). */
+function topicsOf([first, second]: [Intent, Intent]): string[] {
+  return [INTENT_TOPICS[first] ?? first, INTENT_TOPICS[second] ?? second].map((topic) => topic.charAt(0).toUpperCase() + topic.slice(1));
 }
 
 function isPair(value: unknown): value is [Intent, Intent] {

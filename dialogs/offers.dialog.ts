@@ -9,7 +9,7 @@ import { ORDER_DIALOG, OrderDialog, offeringsIn, type OrderOptions } from './ord
 import { parseServiceType, SERVICE_TYPES } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, OfferingView, OfferSuggestion, ServiceType } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
-import { capitalise, contactText, SERVICE_NAMES } from './wording.ts';
+import { anytime, capitalise, contactText, SERVICE_NAMES } from './wording.ts';
 
 export const OFFERS_DIALOG = 'offersDialog';
 
@@ -32,6 +32,9 @@ const CHOICE_PROMPT = 'offersChoicePrompt';
 const NO_THANKS = 'No thanks';
 /** Stop adding offers to the message beyond this length: one SMS. */
 const MESSAGE_BUDGET = 300;
+/** A channel whose messages may be longer than this is not paid by the SMS segment (web chat). */
+const ROOMY_TEXT_LENGTH = 1600;
+const ROOMY_MESSAGE_BUDGET = 1200;
 /** A description is cut to this length for a one-line mention. */
 const BLURB_LENGTH = 55;
 
@@ -112,7 +115,7 @@ export class OffersDialog extends CancelAndHelpDialog {
     const code = await this.chosenCode(typeof step.result === 'string' ? step.result : '', info.recognition, step.options.choices);
     if (!code) {
       info.reason = 'product.info.declined';
-      await step.context.sendActivity('OK. Text me anytime if you change your mind.');
+      await step.context.sendActivity(`OK. ${anytime(info.capabilities)} if you change your mind.`);
       return step.endDialog();
     }
     const options: OrderOptions = { offeringCode: code, alternatives: (step.options.choices?.codes ?? []).filter((other) => other !== code) };
@@ -141,10 +144,12 @@ export class OffersDialog extends CancelAndHelpDialog {
     const header = tailored ? 'Offers for you:' : `Our ${serviceType ? `${SERVICE_NAMES[serviceType]} ` : ''}plans:`;
     const sent: OfferingView[] = [];
     let text = header;
+    // Where a message is not paid by the SMS segment, a line says all of its first sentence.
+    const roomy = getTurnInfo(step.context).capabilities.maxTextLength > ROOMY_TEXT_LENGTH;
     for (const offering of offers) {
       const suggestion = suggestions.find((candidate) => candidate.code === offering.code);
-      const line = offerLine(offering, suggestion);
-      if (sent.length > 0 && text.length + 1 + line.length > MESSAGE_BUDGET) break;
+      const line = offerLine(offering, suggestion, roomy);
+      if (sent.length > 0 && text.length + 1 + line.length > (roomy ? ROOMY_MESSAGE_BUDGET : MESSAGE_BUDGET)) break;
       text = `${text}\n${line}`;
       sent.push(offering);
     }
@@ -186,10 +191,16 @@ function priceLine(offering: OfferingView): string {
 }
 
 /** One line: name, price, what it replaces, and what it is. */
-function offerLine(offering: OfferingView, suggestion: OfferSuggestion | undefined): string {
+function offerLine(offering: OfferingView, suggestion: OfferSuggestion | undefined, roomy: boolean): string {
   const upgrade = suggestion?.kind === 'upgrade' && suggestion.replaces ? ` (up from your ${suggestion.replaces.offeringName})` : '';
-  const about = blurb(offering.description);
+  const about = roomy ? firstSentence(offering.description) : blurb(offering.description);
   return `${offering.name}, ${formatMoney(offering.recurringPrice, offering.currency)}/mo${upgrade}: ${about}${about.endsWith('…') ? '' : '.'}`;
+}
+
+/** A description's first sentence, whole. */
+function firstSentence(description: string): string {
+  const text = (description.split(/\.(?:\s|$)/)[0] ?? description).trim();
+  return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 /** The start of a description, short enough for a one-line mention. */

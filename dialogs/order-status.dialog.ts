@@ -56,8 +56,9 @@ export class OrderStatusDialog extends CancelAndHelpDialog {
       await step.context.sendActivity(`You have no orders with us. Say "offers" to see what you could add.`);
       return step.endDialog();
     }
-    const open = recent.filter((order) => isOrderOpen(order.state));
-    const shown = open.length > 0 ? open : recent.slice(0, 1);
+    // The newest order first (the one just placed), then any other still in progress.
+    const [newest, ...older] = recent;
+    const shown = newest ? [newest, ...older.filter((order) => isOrderOpen(order.state))] : [];
     for (const order of shown) info.links.push({ itemType: 'productOrder', itemId: order.id, action: 'viewed' });
     await step.context.sendActivity(shown.map((order) => this.describe(order)).join('\n'));
     return step.endDialog();

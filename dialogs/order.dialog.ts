@@ -7,8 +7,8 @@ import { pickChoice, withChoices } from './choices.ts';
 import type { IntentRoute } from './intent-route.ts';
 import { parseServiceType, SERVICE_TYPES } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, Eligibility, HeldProduct, OfferingView, ServiceType } from './services.ts';
-import { getTurnInfo } from './turn-info.ts';
-import { contactText, formatDay, SERVICE_NAMES } from './wording.ts';
+import { getTurnInfo, type TurnInfo } from './turn-info.ts';
+import { anytime, contactText, formatDay, sendVerb, SERVICE_NAMES, updatesWhere } from './wording.ts';
 
 export const ORDER_DIALOG = 'orderDialog';
 
@@ -188,7 +188,7 @@ export class OrderDialog extends CancelAndHelpDialog {
     draft.serviceType = offering.serviceType;
     if (!eligibility.eligible) {
       info.reason = `order.create.refused.${eligibility.reason}`;
-      const refusal = await this.refusal(offering, eligibility);
+      const refusal = await this.refusal(offering, eligibility, getTurnInfo(step.context).capabilities);
       const alternative = eligibility.alternativeCode ? await this.services.findOffering(eligibility.alternativeCode) : null;
       if (!alternative) {
         await step.context.sendActivity(refusal);
@@ -233,7 +233,7 @@ export class OrderDialog extends CancelAndHelpDialog {
       const correction = this.correction(draft, answer);
       if (correction) return step.replaceDialog(STEPS, correction);
       info.reason = 'order.create.declined';
-      await step.context.sendActivity(`OK, I haven't placed an order. Text me anytime if you change your mind.`);
+      await step.context.sendActivity(`OK, I haven't placed an order. ${anytime(info.capabilities)} if you change your mind.`);
       return step.endDialog();
     }
 
@@ -254,7 +254,7 @@ export class OrderDialog extends CancelAndHelpDialog {
       // Something changed since the summary (another order, an overdue bill): say what.
       const offering = await this.services.findOffering(draft.offeringCode);
       info.reason = `order.create.refused.${outcome.refusal.reason}`;
-      await step.context.sendActivity(offering ? await this.refusal(offering, outcome.refusal) : 'Sorry, I could not place that order.');
+      await step.context.sendActivity(offering ? await this.refusal(offering, outcome.refusal, info.capabilities) : 'Sorry, I could not place that order.');
       return step.endDialog();
     }
     const { order } = outcome;
@@ -263,7 +263,7 @@ export class OrderDialog extends CancelAndHelpDialog {
     const eta = order.expectedCompletionDate ? `, expected by ${formatDay(order.expectedCompletionDate, this.settings)}` : '';
     const names = order.items.map((item) => item.offeringName).join(', ');
     await step.context.sendActivity(
-      `Done. Your order is ${order.reference} (${names}). Next, we check it and schedule the work${eta}; we'll text you as it goes. Text "order status" anytime.`,
+      `Done. Your order is ${order.reference} (${names}). Next, we check it and schedule the work${eta}; ${updatesWhere(info.capabilities)} as it goes. ${sendVerb(info.capabilities)} "order status" anytime.`,
     );
     return step.endDialog(order.reference);
   }
@@ -354,7 +354,7 @@ export class OrderDialog extends CancelAndHelpDialog {
   }
 
   /** Why the customer cannot have it, in one sentence, with what to do instead. */
-  private async refusal(offering: OfferingView, eligibility: Extract<Eligibility, { eligible: false }>): Promise<string> {
+  private async refusal(offering: OfferingView, eligibility: Extract<Eligibility, { eligible: false }>, capabilities: TurnInfo['capabilities']): Promise<string> {
     const name = offering.name;
     const contact = contactText(this.settings);
     switch (eligibility.reason) {
@@ -363,7 +363,7 @@ export class OrderDialog extends CancelAndHelpDialog {
         return `You already have ${name}, so there's nothing to order.${line}`;
       }
       case 'alreadyOrdered':
-        return `${name} is already on order (${eligibility.orderReference ?? 'in progress'}). Text "order status" for an update.`;
+        return `${name} is already on order (${eligibility.orderReference ?? 'in progress'}). ${sendVerb(capabilities)} "order status" for an update.`;
       case 'customerSuspended':
       case 'accountSuspended':
         return `Your account is suspended, so I can't take new orders. Please ${contact} to restore it.`;

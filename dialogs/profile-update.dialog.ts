@@ -1,5 +1,5 @@
 import { TextPrompt, WaterfallDialog, type DialogTurnResult, type PromptValidatorContext, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { formatPostalAddress, isUnchanged, parseEmail, parsePostalAddress, PROFILE_FIELDS } from '../src/domain/profile/profile.service.ts';
+import { formatPostalAddress, isUnchanged, parseEmail, parsePostalAddress, postalAddressHint, PROFILE_FIELDS, readPostalAddress } from '../src/domain/profile/profile.service.ts';
 import type { Entity } from '../src/nlu/recognizer.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices } from './choices.ts';
@@ -194,7 +194,14 @@ export class ProfileUpdateDialog extends CancelAndHelpDialog {
   private async validateValue(prompt: PromptValidatorContext<string>): Promise<boolean> {
     const field = fieldOf(prompt.options.validations);
     if (!field) return false;
-    return valueFrom(field, prompt.recognized.value ?? '', getTurnInfo(prompt.context).recognition.entities) !== undefined;
+    const answer = prompt.recognized.value ?? '';
+    if (valueFrom(field, answer, getTurnInfo(prompt.context).recognition.entities) !== undefined) return true;
+    // An address that is nearly one: say what is missing (the retry prompt then stays unsent).
+    if (field === 'postalAddress' && /^\s*\d/.test(answer.replace(LEAD_IN, ''))) {
+      const reading = readPostalAddress(answer.replace(LEAD_IN, ''));
+      if (!reading.ok) await prompt.context.sendActivity(postalAddressHint(reading.problem));
+    }
+    return false;
   }
 
   private async validateConfirm(prompt: PromptValidatorContext<string>): Promise<boolean> {

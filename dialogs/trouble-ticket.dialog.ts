@@ -7,7 +7,7 @@ import { parseServiceType } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, SelfHelpAnswer, ServiceType, SubscribedService } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
-import { clip, contactText, formatDay, formatDayTime } from './wording.ts';
+import { anytime, clip, contactText, formatDay, formatDayTime, sendVerb } from './wording.ts';
 
 export const TROUBLE_TICKET_DIALOG = 'troubleTicketDialog';
 
@@ -183,7 +183,7 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     const { service, issueStartedAt, description } = step.options;
     if (yesOrNo(step.context) !== 'yes' || !info.customer || !service) {
       info.reason = 'ticket.create.declined';
-      await step.context.sendActivity("OK, I haven't opened a ticket. Text me anytime if it's still not right.");
+      await step.context.sendActivity(`OK, I haven't opened a ticket. ${anytime(info.capabilities)} if it's still not right.`);
       return step.endDialog();
     }
     const { ticket } = await this.services.openTroubleTicket({
@@ -199,7 +199,7 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     info.reason = 'ticket.create';
     info.links.push({ itemType: 'troubleTicket', itemId: ticket.id, action: 'created' });
     const eta = ticket.expectedResolutionDate ? ` We aim to fix it by ${formatDayTime(ticket.expectedResolutionDate, this.settings)}.` : '';
-    await step.context.sendActivity(`Done. Your ticket is ${ticket.reference}.${eta} Text "status" anytime for an update.`);
+    await step.context.sendActivity(`Done. Your ticket is ${ticket.reference}.${eta} ${sendVerb(info.capabilities)} "status" anytime for an update.`);
     return step.endDialog(ticket.reference);
   }
 

@@ -1,4 +1,5 @@
 import { formatDate } from '../src/lib/dates.ts';
+import type { ChannelCapabilities } from '../src/domain/interactions/messages.ts';
 import type { BotSettings, ServiceType } from './services.ts';
 
 // Short replies: everything here must read well in one SMS and on a screen reader.
@@ -37,4 +38,26 @@ export function capitalise(text: string): string {
 /** The text cut to `length` characters, with an ellipsis when cut. */
 export function clip(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+type Reach = Pick<ChannelCapabilities, 'spoken' | 'addressIsPhone'>;
+
+/** How the customer sends us words on this channel: "Text" (SMS), "Type" (web chat), "Say" (voice). */
+export function sendVerb(capabilities: Reach): string {
+  if (capabilities.spoken) return 'Say';
+  return capabilities.addressIsPhone ? 'Text' : 'Type';
+}
+
+/** "Text me anytime" on SMS, "Message me anytime" in web chat, "Call anytime" on the phone. */
+export function anytime(capabilities: Reach): string {
+  if (capabilities.spoken) return 'Call anytime';
+  return capabilities.addressIsPhone ? 'Text me anytime' : 'Message me anytime';
+}
+
+/**
+ * Where later updates about a request reach the customer (src/domain/notifications keeps this
+ * promise): a web chat conversation gets them in the chat, a phone-addressed channel by text.
+ */
+export function updatesWhere(capabilities: Pick<ChannelCapabilities, 'addressIsPhone'>): string {
+  return capabilities.addressIsPhone ? "we'll text you" : "we'll post updates in this chat";
 }

@@ -24,11 +24,32 @@ export interface SimulatedCall {
   outcome: 'ok' | 'replayed' | 'transient' | 'permanent';
 }
 
-const FAULT_CODES = [
+// What a test of each kind of service can find: a fixed line has noise, a mobile number does not.
+const FIXED_LINE_FAULTS = [
   { code: 'LOSS_OF_SIGNAL', detail: 'No signal from the customer equipment' },
   { code: 'HIGH_NOISE', detail: 'High noise on the line' },
   { code: 'CPE_OFFLINE', detail: 'The customer equipment does not answer' },
 ] as const;
+const FAULT_CODES: Record<ServiceType, ReadonlyArray<{ code: string; detail: string }>> = {
+  internet: FIXED_LINE_FAULTS,
+  landline: FIXED_LINE_FAULTS,
+  mobile: [
+    { code: 'NOT_REGISTERED', detail: 'The phone is not registered on the network' },
+    { code: 'SIM_PROFILE_INCOMPLETE', detail: "The SIM's network profile is incomplete" },
+    { code: 'CELL_SITE_DEGRADED', detail: 'The cell site serving the phone is degraded' },
+  ],
+  tv: [
+    { code: 'STB_OFFLINE', detail: 'The TV box does not answer' },
+    { code: 'NO_ENTITLEMENT', detail: 'The TV box is missing its channel entitlements' },
+    { code: 'NO_SIGNAL', detail: 'The TV box reports no signal' },
+  ],
+};
+const CLEAN: Record<ServiceType, string> = {
+  internet: 'The line tests clean end to end',
+  landline: 'The line tests clean end to end',
+  mobile: 'The number is registered and the network reaches it',
+  tv: 'The TV box answers and has its channels',
+};
 
 export class NetworkSimulator implements Network {
   /** Every request it was sent, in order. */
@@ -67,11 +88,12 @@ export class NetworkSimulator implements Network {
     this.failIfDrawn('linetest', request.serviceType, request.idempotencyKey, request.attempt);
     const faultRate = this.rate('linetest', request.serviceType, 'fault');
     const reference = `LT-${this.digits(request.idempotencyKey, 'ref', 8)}`;
-    const fault = FAULT_CODES[Number(this.digits(request.idempotencyKey, 'fault-code', 4)) % FAULT_CODES.length] ?? FAULT_CODES[0];
+    const faults = FAULT_CODES[request.serviceType];
+    const fault = faults[Number(this.digits(request.idempotencyKey, 'fault-code', 4)) % faults.length] ?? FIXED_LINE_FAULTS[0];
     const result: LineTestResult =
       this.draw('linetest', request.idempotencyKey, 'fault') < faultRate
         ? { verdict: 'fault', faultCode: fault.code, detail: fault.detail, reference }
-        : { verdict: 'ok', detail: 'The line tests clean end to end', reference };
+        : { verdict: 'ok', detail: CLEAN[request.serviceType], reference };
     this.lineTests.set(request.idempotencyKey, result);
     this.calls.push({ step: 'linetest', idempotencyKey: request.idempotencyKey, attempt: request.attempt, outcome: 'ok' });
     return result;

@@ -92,10 +92,43 @@ const cases: TranscriptCase[] = [
   },
   {
     name: '"I moved" then an address without a state keeps the whole city name',
-    bug: 'parsePostalAddress reads the last two letters of the city as a state: "Berkeley 94704" becomes "Berkel"',
     steps: [
       ['I moved', 'What is the new postal address?'],
       ['55 Oak Avenue, Berkeley 94704', 'Change your postal address to 55 Oak Avenue, Berkeley 94704?'],
+    ],
+  },
+  {
+    name: "the bot's own example address is read back exactly and stored as read",
+    customer: SAM,
+    steps: [
+      ['change my address', 'What is the new postal address?'],
+      ['12 Main Street, Oakland 94612', 'Change your postal address to 12 Main Street, Oakland 94612?'],
+      ['yes', 'texted a 6-digit code to your number ending 0002'],
+      [FAKE_CODE, 'Done. Your postal address is now 12 Main Street, Oakland 94612.'],
+    ],
+    does: [['sendVerificationCode'], ['checkVerificationCode'], ['updateProfile', { customerId: SAM, change: { field: 'postalAddress', value: { street: '12 Main Street', city: 'Oakland', postCode: '94612' } } }]],
+  },
+  {
+    name: 'an address in the demo data\'s own format (with an apartment) is accepted',
+    steps: [
+      ['change my address', 'What is the new postal address?'],
+      ['530 Dwight Way, Apt 14, Berkeley 94704', 'Change your postal address to 530 Dwight Way, Apt 14, Berkeley 94704?'],
+    ],
+  },
+  {
+    name: 'a lower-case address with a state and ZIP+4, no commas, is read back capitalised',
+    steps: [
+      ['change my address', 'What is the new postal address?'],
+      ['1 market st apt 200 san francisco ca 94105-1234', 'Change your postal address to 1 Market St Apt 200, San Francisco 94105-1234?'],
+    ],
+  },
+  {
+    name: 'an address without its ZIP code is refused with what is missing, then accepted',
+    customer: SAM,
+    steps: [
+      ['change my address', 'What is the new postal address?'],
+      ['12 Main Street, Oakland', 'I also need the 5-digit ZIP code at the end, e.g. 12 Main Street, Oakland 94612.'],
+      ['12 Main Street, Oakland 94612', 'Change your postal address to 12 Main Street, Oakland 94612?'],
     ],
   },
   {

@@ -135,6 +135,15 @@ describe('eligibility', () => {
     // Never a downgrade to make room for an add-on.
     expect(decide('ADDON-EXTRA-DATA-10GB', customer(ALEX_LIKE))).toMatchObject({ reason: 'needsBase', alternativeCode: undefined });
   });
+
+  it('never answers an upgrade with less than the customer has', () => {
+    // Fiber 1 Gig, asking for Fiber 2 Gig where it is not sold: Fiber 300 is a downgrade, not an answer.
+    const refusal = decide('FIBER-2G', customer(['FIBER-1G'], { serviceArea: '94114' }));
+    expect(refusal).toMatchObject({ eligible: false, reason: 'notInArea' });
+    expect(refusal.eligible === false && refusal.alternativeCode).toBeFalsy();
+    // On Fiber 300, Fiber 1 Gig is still more than they have: offered.
+    expect(decide('FIBER-2G', customer(['FIBER-300'], { serviceArea: '94114' }))).toMatchObject({ reason: 'notInArea', alternativeCode: 'FIBER-1G' });
+  });
 });
 
 describe('offers for a customer', () => {

@@ -104,7 +104,7 @@ describe('bill dispute by SMS', () => {
       ['6', /^What's wrong with the Mesh Wi-Fi Extender setup charge \(\$49\.00\)\?/],
       ['ok', /^Please tell me in a few words why the Mesh Wi-Fi Extender setup charge is wrong/],
       ['the installer never came to set it up', /^I'll ask for a \$49\.00 credit on INV-10003 for Mesh Wi-Fi Extender setup, because: "the installer never came to set it up"\. Go ahead\?/],
-      ['yes', /^Thanks\. I've passed your \$49\.00 credit request \(ADJ-\d+\) to our billing team, as credits over \$25\.00 need a person to approve\. We'll text you their decision within 2 business days\.$/],
+      ['yes', /^Thanks\. I've passed your \$49\.00 credit request \(ADJ-\d+\) to our billing team, as credits over \$25\.00 need a person to approve\. We'll let you know their decision within 2 business days by text\.$/],
     ]);
     const done = replies[replies.length - 1];
     const adjustment = (await adjustmentsOf(ALEX)).find((row) => row.number === referenceIn(done ?? ''));

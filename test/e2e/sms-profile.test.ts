@@ -131,9 +131,11 @@ const updates: UpdateCase[] = [
       // The message that carried the code no longer shows it in the contact log.
       const texted = await prisma().interaction.findFirstOrThrow({ where: { customerId, reason: 'verification.code' } });
       expect(texted.text).not.toContain(codes[0] ?? 'x');
+      // The code the customer typed back is kept masked in the contact log too.
+      expect(await prisma().interaction.count({ where: { customerId, direction: 'inbound', text: { contains: codes[0] ?? 'x' } } })).toBe(0);
       expect(await updatedLinks(customerId)).toEqual(
         expect.arrayContaining([
-          ['inbound', codes[0]],
+          ['inbound', '******'],
           ['outbound', 'Done. Your email is now new.three@example.com.'],
           ['inbound', 'yes'],
         ]),
@@ -145,7 +147,7 @@ const updates: UpdateCase[] = [
     n: 4,
     turns: [
       say('I moved', /^What is the new postal address\?/),
-      say('12 Main St Oakland', /^I need the street, city and 5-digit ZIP code/),
+      say('12 Main St Oakland', /^I also need the 5-digit ZIP code at the end, e\.g\. 12 Main Street, Oakland 94612\.$/),
       say('12 Main Street, oakland, CA 94612', /^Change your postal address to 12 Main Street, Oakland 94612\?/),
       yesThenCode,
       say(CODE, /^Done\. Your postal address is now 12 Main Street, Oakland 94612\.$/),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoRecordId } from '../../src/domain/demo/seed.ts';
+import { getCustomerTimeline } from '../../src/domain/timeline/customer-timeline.ts';
 import { acceptInboundMessage } from '../../src/gateway/intake.ts';
 import { eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 
@@ -62,7 +63,11 @@ describe('web chat sign-in by one-time code', () => {
     expect(conversation.customerId).toBe(customerId);
     expect(await prisma().auditEvent.count({ where: { action: 'conversation.signedIn', entityId: conversation.id, actorId: customerId } })).toBe(1);
     const [challenge] = await prisma().verificationChallenge.findMany({ where: { conversationId: conversation.id } });
-    expect([challenge?.status, challenge?.purpose, challenge?.customerId, challenge?.address]).toEqual(['verified', 'signIn', customerId, phone]);
+    expect([challenge?.status, challenge?.purpose, challenge?.customerId, challenge?.address]).toEqual(['verified', 'signIn', customerId, phone]);    // The codes typed back, wrong and right, are masked in the contact log and the customer's timeline.
+    const inbound = await prisma().interaction.findMany({ where: { conversationId: conversation.id, direction: 'inbound' }, orderBy: { seq: 'asc' } });
+    expect(inbound.map((message) => message.text)).toEqual(['show my profile', 'my number is 555 123 0004', '******', '******']);
+    const log = await getCustomerTimeline(prisma(), customerId, { limit: 100 });
+    expect(JSON.stringify(log)).not.toContain(code);
   });
 
   it('knows the customer on later turns, and needs no second code for a change within the window', async () => {

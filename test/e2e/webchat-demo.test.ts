@@ -137,6 +137,34 @@ describe('web chat demo page', () => {
     await screenshot(page, 'webchat-demo.png');
   });
 
+  it('opens with a greeting, asks "which of the two?" with buttons, and keeps the conversation when the page is reloaded', async () => {
+    const page = await openDemo();
+    // Never a blank chat: the welcome and its buttons are there before the visitor types.
+    expect(await botMessage(page, 0)).toMatch(/^Hi, welcome to Northwind Telecom! .*What can I do for you\?$/);
+    expect(await page.locator('.webchat__suggested-action').allTextContents()).toEqual(['My internet is down', 'Explain my bill', 'What offers do you have?']);
+    await screenshot(page, 'webchat-demo-welcome.png');
+
+    expect(await say(page, 'bill or fault?? idk my internet bill')).toBe('Just to be sure: is this about your bill or a fault with a service?');
+    expect(await page.locator('.webchat__suggested-action').allTextContents()).toEqual(['Your bill', 'A fault with a service']);
+    const answer = await tap(page, 'Your bill');
+    expect(answer).not.toMatch(/\bText\b/);
+    const before = await page.locator('.webchat__text-content').allTextContents();
+
+    // A reload resumes the same conversation and shows it again; nothing is lost.
+    await page.reload();
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toBe('online');
+    await expect.poll(() => page.locator('.webchat__text-content').allTextContents(), { timeout: REPLY_TIMEOUT_MS }).toEqual(before);
+    expect(await say(page, "what's my balance")).toMatch(/\$/);
+    const conversations = await env.database.db.prisma.conversation.count({ where: { channel: 'webchat', interactions: { some: { text: 'bill or fault?? idk my internet bill' } } } });
+    expect(conversations).toBe(1);
+    await screenshot(page, 'webchat-demo-reloaded.png');
+
+    // "Start again" is a new conversation, opening with the welcome again.
+    await page.locator('#restart').click();
+    await expect.poll(() => page.locator('.webchat__text-content').allTextContents(), { timeout: REPLY_TIMEOUT_MS }).toEqual([expect.stringMatching(/^Hi, welcome/)]);
+    expect(pageProblems).toEqual([]);
+  });
+
   it('signs an anonymous visitor in by the code texted to the number on file, then takes the fault report', async () => {
     const page = await openDemo();
     await page.getByLabel('Chat as').selectOption({ label: 'Anonymous visitor' });

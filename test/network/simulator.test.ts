@@ -78,4 +78,15 @@ describe('network simulator', () => {
     expect(await faulty.runLineTest(lineTest)).toEqual(found);
     expect((await clean.runLineTest(lineTest)).verdict).toBe('ok');
   });
+
+  it('finds mobile faults a mobile network can have, never noise on a line', async () => {
+    const faulty = new NetworkSimulator(settings([{ step: 'linetest', serviceType: undefined, kind: 'fault', rate: 1 }]));
+    const details = new Set<string>();
+    for (let index = 0; index < 30; index += 1) {
+      const found = await faulty.runLineTest({ idempotencyKey: `tt-m-${index}`, ticketId: `t${index}`, serviceType: 'mobile', serviceIdentifier: '+15551230001', area: '94110', attempt: 1 });
+      details.add(found.detail);
+    }
+    expect(details.size).toBeGreaterThan(1);
+    expect([...details].filter((detail) => /\bline\b|noise|customer equipment/i.test(detail))).toEqual([]);
+  });
 });

@@ -83,7 +83,7 @@ export interface ChatClient {
   statuses: ConnectionStatus[];
   /** Posts a message as the user; resolves with the activity id the service gave it. */
   say(text: string, clientActivityID?: string): Promise<string>;
-  /** Waits for the bot's message number `index` (0-based, counting from the client's start) and returns its text. */
+  /** Waits for the bot's message number `index` (0-based, counting from the client's start, the welcome not counted) and returns it. */
   botMessage(index: number, timeoutMs?: number): Promise<Activity>;
   /** Waits until `check` finds something among the activities received. */
   waitFor<T>(check: (activities: Activity[]) => T | undefined, what: string, timeoutMs?: number): Promise<T>;
@@ -131,7 +131,7 @@ export function connectChat(
       });
     },
     botMessage(index, timeoutMs) {
-      return waitFor((all) => all.filter((a) => a.type === 'message' && a.from.role === 'bot')[index], `bot message #${index + 1}`, timeoutMs);
+      return waitFor((all) => all.filter((a) => a.type === 'message' && a.from.role === 'bot' && !isWelcome(a))[index], `bot message #${index + 1}`, timeoutMs);
     },
     waitFor,
     close() {
@@ -139,6 +139,11 @@ export function connectChat(
       directLine.end();
     },
   };
+}
+
+/** The welcome a new chat opens with (published by the channel when the conversation starts). */
+export function isWelcome(activity: Activity): boolean {
+  return activity.id?.endsWith('|welcome') === true;
 }
 
 /** The text of an activity (messages only). */

@@ -89,6 +89,14 @@ export function toEchoActivity(activityId: string, activity: IncomingActivity, t
   };
 }
 
+/** Buttons under the welcome: what people ask most, each sent back as the visitor's message when tapped. */
+export const WELCOME_ACTIONS: readonly string[] = ['My internet is down', 'Explain my bill', 'What offers do you have?'];
+
+/** What a new chat opens with, so the visitor never faces a blank window. */
+export function welcomeText(bot: WebchatBot): string {
+  return `Hi, welcome to ${bot.name}! I can help with a fault, your bill, plans and orders, or your details. What can I do for you?`;
+}
+
 /** A stored reply as a bot message; quick replies become imBack buttons (a tap sends the text back). */
 export function toBotActivity(message: OutboundMessage, bot: WebchatBot, now = new Date()): DirectLineActivity {
   const actions = message.suggestedActions ?? [];

@@ -11,7 +11,7 @@ import type { InboundMessage } from '../channel.ts';
 import { WATERMARK, type ActivityStore } from './activity-store.ts';
 import { newConversationId, newDirectLineUserId, type ConversationGrant, type DirectLineTokens } from './directline-tokens.ts';
 import { RateLimitedError, type WebchatGuard } from './webchat-guard.ts';
-import { inboundActivityId, incomingActivitySchema, toEchoActivity, toInboundMessage, type WebchatBot } from './directline-activities.ts';
+import { inboundActivityId, incomingActivitySchema, toBotActivity, toEchoActivity, toInboundMessage, WELCOME_ACTIONS, welcomeText, type WebchatBot } from './directline-activities.ts';
 
 // The Direct Line 3.0 REST API (learn.microsoft.com, "Direct Line API 3.0 reference"), served
 // by the product so Microsoft's Web Chat and DirectLineJS work against it unchanged. Posting a
@@ -122,6 +122,10 @@ export function directLineRoutes(options: DirectLineRoutesOptions): Router {
   router.post(`${DIRECT_LINE_BASE}/conversations`, json, async (req, res) => {
     const grant = await grantOf(req);
     const { created } = await openConversation(options.prisma, { channel: 'webchat', externalId: grant.conversationId, serviceAddress: bot.id, customerId: grant.customerId });
+    // A new chat opens with the bot's welcome, never blank (published once per conversation).
+    await store
+      .publish(grant.conversationId, toBotActivity({ interactionId: 'welcome', from: bot.id, to: grant.conversationId, text: welcomeText(bot), suggestedActions: [...WELCOME_ACTIONS] }, bot))
+      .catch((error: unknown) => options.logger.warn({ conversationId: grant.conversationId, reason: error instanceof Error ? error.message : String(error) }, 'web chat welcome not published (Redis unavailable)'));
     res.status(created ? 201 : 200).json({
       conversationId: grant.conversationId,
       token: bearer(req),

@@ -1,4 +1,4 @@
-import type { ChargeType } from '../../generated/prisma/enums.ts';
+import type { ChargeType, ServiceType } from '../../generated/prisma/enums.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import { centsToDecimal } from './money.ts';
 import { nextBillDate } from './bills.service.ts';
@@ -41,9 +41,18 @@ export async function findOrOpenNextBill(tx: DbClient, accountId: string, now: D
   });
 }
 
+/** What a product's line bills, as issued: kept on the line, whatever the product becomes later. */
+export interface BilledProduct {
+  productName: string;
+  offeringCode: string;
+  serviceType: ServiceType;
+}
+
 export interface BillLine {
   billId: string;
   productId?: string | null | undefined;
+  /** Set with productId: the offering billed. */
+  billed?: BilledProduct | undefined;
   chargeType: ChargeType;
   description: string;
   /** Negative for credits. */
@@ -56,8 +65,22 @@ export interface BillLine {
 export async function addBillLineOnce(tx: DbClient, line: BillLine): Promise<boolean> {
   if (await tx.billCharge.findUnique({ where: { idempotencyKey: line.key }, select: { id: true } })) return false;
   const amount = centsToDecimal(line.amountCents);
+  // A monthly charge covers the bill's period.
+  const period = line.chargeType === 'recurring' ? await tx.bill.findUniqueOrThrow({ where: { id: line.billId }, select: { periodStart: true, periodEnd: true } }) : null;
   await tx.billCharge.create({
-    data: { billId: line.billId, productId: line.productId ?? null, chargeType: line.chargeType, description: line.description, amount, idempotencyKey: line.key },
+    data: {
+      billId: line.billId,
+      productId: line.productId ?? null,
+      chargeType: line.chargeType,
+      description: line.description,
+      amount,
+      idempotencyKey: line.key,
+      productName: line.billed?.productName ?? null,
+      offeringCode: line.billed?.offeringCode ?? null,
+      serviceType: line.billed?.serviceType ?? null,
+      periodStart: period?.periodStart ?? null,
+      periodEnd: period?.periodEnd ?? null,
+    },
   });
   await tx.bill.update({ where: { id: line.billId }, data: { amountDue: { increment: amount } } });
   return true;

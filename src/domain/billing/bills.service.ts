@@ -13,7 +13,7 @@ export interface ChargeView {
   /** Decimal string; negative for credits. */
   amount: string;
   productId: string | null;
-  /** The offering's name ("Fiber 1 Gig"), when the line is for a product. */
+  /** The offering billed ("Fiber 1 Gig"), as the bill was issued, when the line is for a product. */
   productName: string | null;
   serviceType: ServiceType | null;
 }
@@ -88,7 +88,9 @@ const billSelect = {
       amount: true,
       productId: true,
       createdAt: true,
-      product: { select: { serviceType: true, offering: { select: { name: true } } } },
+      // What was billed is on the line itself (as issued), never read from the product's plan today.
+      productName: true,
+      serviceType: true,
     },
   },
 } as const;
@@ -111,8 +113,8 @@ function toView(row: BillRow): BillView {
         description: charge.description,
         amount: charge.amount.toFixed(2),
         productId: charge.productId,
-        productName: charge.product?.offering.name ?? null,
-        serviceType: charge.product?.serviceType ?? null,
+        productName: charge.productName,
+        serviceType: charge.serviceType,
       }),
     );
   return { ...toSummary(bill), charges: views };

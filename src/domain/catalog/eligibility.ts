@@ -176,10 +176,17 @@ export function decideProduct(
   }
 
   if (offering.availableAreas.length > 0 && !offering.availableAreas.includes(holdings.serviceArea ?? '')) {
+    // Asked for more than they have: less than they have is no answer.
+    const upgrade = isUpgradeOrNew(offering, held);
     const alternative = closestInPrice(
       catalog,
       offering,
-      (candidate) => candidate.code !== code && candidate.serviceType === offering.serviceType && candidate.isAddOn === offering.isAddOn && isOrderable(candidate, holdings),
+      (candidate) =>
+        candidate.code !== code &&
+        candidate.serviceType === offering.serviceType &&
+        candidate.isAddOn === offering.isAddOn &&
+        (!upgrade || offering.isAddOn || isUpgradeOrNew(candidate, held)) &&
+        isOrderable(candidate, holdings),
     );
     return { eligible: false, offeringCode: code, reason: 'notInArea', alternativeCode: alternative?.code };
   }

@@ -525,9 +525,10 @@ interface CustomerSpec {
 const BILLS_KEPT = 3;
 const FIRST_BILL_NUMBER = 10001;
 
+/** Billed from the cycle it started in; a replaced product up to the cycle before its successor took over. */
 function isBilledInCycle(product: DemoProduct, cyclesAgo: number): boolean {
   if (product.startedCyclesAgo < cyclesAgo) return false;
-  return product.terminatedCyclesAgo === undefined || product.terminatedCyclesAgo >= cyclesAgo;
+  return product.terminatedCyclesAgo === undefined || cyclesAgo > product.terminatedCyclesAgo;
 }
 
 /** Every product's monthly charge, setup fees in the period a product started, usage, credits, then tax. */

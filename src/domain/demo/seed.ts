@@ -8,6 +8,9 @@ import {
   DEMO_STAFF_PASSWORD,
   addDays,
   demoBillingPeriod,
+  demoOffering,
+  type BillingPeriod,
+  type DemoCharge,
   type DemoCustomer,
 } from './demo-data.ts';
 
@@ -261,6 +264,7 @@ function customerRows(customer: DemoCustomer, now: Date, offeringIdFor: (code: s
         chargeType: charge.chargeType,
         description: charge.description,
         amount: new Prisma.Decimal(charge.amount),
+        ...asIssued(customer, charge, period(bill.cyclesAgo)),
       })),
     ),
     consent: {
@@ -272,6 +276,20 @@ function customerRows(customer: DemoCustomer, now: Date, offeringIdFor: (code: s
       source: 'demo-seed',
       customerId,
     },
+  };
+}
+
+/** What a line billed, as the bill was issued: the product's offering then, and the period a monthly charge or usage covers. */
+function asIssued(customer: DemoCustomer, charge: DemoCharge, dates: BillingPeriod): Pick<Prisma.BillChargeCreateManyInput, 'productName' | 'offeringCode' | 'serviceType' | 'periodStart' | 'periodEnd'> {
+  const product = customer.products.find((candidate) => candidate.key === charge.productKey);
+  const offering = product ? demoOffering(product.offeringCode) : undefined;
+  const covered = charge.chargeType === 'recurring' || charge.chargeType === 'usage';
+  return {
+    productName: offering?.name ?? null,
+    offeringCode: offering?.code ?? null,
+    serviceType: product?.serviceType ?? null,
+    periodStart: covered ? dates.periodStart : null,
+    periodEnd: covered ? dates.periodEnd : null,
   };
 }
 

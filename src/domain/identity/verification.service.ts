@@ -215,6 +215,8 @@ export async function checkVerificationCode(
   deps: Pick<VerificationDeps, 'settings'>,
   request: { conversationId: string; answer: string; correlationId?: string | undefined; now: Date },
 ): Promise<CheckCodeResult> {
+  // What the customer typed is a code, right or wrong: the contact log keeps it masked, on every channel.
+  await maskTypedCode(db, request.conversationId, request.answer);
   // Only the latest code counts: a new one supersedes the previous.
   const challenge = await db.verificationChallenge.findFirst({ where: { conversationId: request.conversationId }, orderBy: { createdAt: 'desc' } });
   if (!challenge) return { status: 'none' };
@@ -313,6 +315,32 @@ type CodeBudget = 'holder' | 'signInConversation' | 'signInNumber';
 
 /** What the contact log keeps of a code message once the code is used, failed or replaced. */
 const USED_CODE_TEXT = 'Verification code (hidden once used).';
+
+/** What replaces each digit of a code the customer typed back, in the contact log. */
+const CODE_MASK = '*';
+/** The conversation's latest inbound messages searched for the typed code (the answer is the newest; a retried turn may follow it). */
+const RECENT_INBOUND = 3;
+
+/**
+ * Masks a code the customer typed in the conversation's latest inbound messages, where the
+ * contact log and every timeline read them ("my code is 123456" → "my code is ******").
+ */
+export async function maskTypedCode(db: DbClient, conversationId: string, answer: string): Promise<void> {
+  const digits = answer.replace(/\D/g, '');
+  if (digits.length < 4 || digits.length > 10) return;
+  // The digits as typed, perhaps spaced or dashed ("123 456", "123-456").
+  const typed = new RegExp(`(?<!\\d)${digits.split('').join('[\\s-]?')}(?!\\d)`, 'g');
+  const recent = await db.interaction.findMany({
+    where: { conversationId, direction: 'inbound' },
+    orderBy: { seq: 'desc' },
+    take: RECENT_INBOUND,
+    select: { id: true, text: true },
+  });
+  for (const message of recent) {
+    const masked = message.text.replace(typed, CODE_MASK.repeat(digits.length));
+    if (masked !== message.text) await db.interaction.update({ where: { id: message.id }, data: { text: masked } });
+  }
+}
 
 /** The notification carrying a challenge's code. */
 function codeNoticeKey(challengeId: string): string {

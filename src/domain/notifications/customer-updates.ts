@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Prisma, PrismaClient, TimelineSubject } from '../../generated/prisma/client.ts';
 import type { InteractionItemType } from '../../generated/prisma/enums.ts';
-import { dispatchNotification, storeCustomerNotification, type StoredNotification } from './notifications.service.ts';
+import { dispatchNotification, storeConversationNotification, storeCustomerNotification, type StoredNotification } from './notifications.service.ts';
+import { CHANNEL_CAPABILITIES } from '../interactions/messages.ts';
 import type { StepContext } from '../timeline/timeline.service.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import { sendableAt, type QuietHours } from '../contact-policy/quiet-hours.ts';
@@ -138,18 +139,30 @@ export async function listDueScheduledTexts(db: DbClient, now: Date, limit = 50)
 }
 
 async function storeText(tx: DbClient, deps: CustomerTextDeps, update: CustomerUpdate): Promise<StoredNotification | null> {
-  const stored = await storeCustomerNotification(tx, deps.smsFrom, {
-    customerId: update.customerId,
-    text: update.text,
-    reason: update.reason,
-    idempotencyKey: `track-${update.key}`,
-    correlationId: update.correlationId,
-  });
   const itemType = INTERACTION_ITEM[update.subjectType];
+  // The customer's channel: a request made in web chat hears how it goes in that chat, as the bot promised there.
+  const chat = itemType ? await chatWhereCreated(tx, itemType, update.subjectId, update.customerId) : null;
+  const message = { customerId: update.customerId, text: update.text, reason: update.reason, idempotencyKey: `track-${update.key}`, correlationId: update.correlationId };
+  const stored = (chat ? await storeConversationNotification(tx, { ...message, conversationId: chat }) : null) ?? (await storeCustomerNotification(tx, deps.smsFrom, message));
   if (stored && itemType) {
     await tx.interactionItem.createMany({ data: [{ interactionId: stored.id, itemType, itemId: update.subjectId, action: 'updated' }], skipDuplicates: true });
   }
   return stored;
+}
+
+/**
+ * The conversation a request was made in, when it is one that stays open for later messages (its
+ * address is no phone number: web chat) and belongs to the customer; null otherwise (SMS, voice:
+ * updates go by text).
+ */
+async function chatWhereCreated(tx: DbClient, itemType: InteractionItemType, itemId: string, customerId: string): Promise<string | null> {
+  const link = await tx.interactionItem.findFirst({
+    where: { itemType, itemId, action: 'created', interaction: { customerId } },
+    orderBy: { interaction: { createdAt: 'asc' } },
+    select: { interaction: { select: { conversationId: true, channel: true } } },
+  });
+  if (!link || CHANNEL_CAPABILITIES[link.interaction.channel].addressIsPhone) return null;
+  return link.interaction.conversationId;
 }
 
 function outboxFor(deps: CustomerTextDeps) {

@@ -122,3 +122,46 @@ export async function dispatchNotification(outbox: NotificationOutbox, stored: S
 export async function redactNotification(db: DbClient, idempotencyKey: string, text: string): Promise<void> {
   await db.interaction.updateMany({ where: { id: notificationId(idempotencyKey), deliveryStatus: { not: 'pending' } }, data: { text } });
 }
+
+/** A message to the customer in a conversation they opened on a channel that keeps it (web chat). */
+export interface ConversationNotification {
+  conversationId: string;
+  customerId: string;
+  text: string;
+  reason: string;
+  idempotencyKey: string;
+  correlationId?: string | undefined;
+}
+
+/**
+ * Stores a notification as a pending outbound message in an existing conversation, on that
+ * conversation's channel (the delivery worker sends it with that channel's sender). Idempotent on
+ * the key. Null when the conversation is not the customer's.
+ */
+export async function storeConversationNotification(db: DbClient, notification: ConversationNotification): Promise<StoredNotification | null> {
+  const conversation = await db.conversation.findUnique({ where: { id: notification.conversationId }, select: { id: true, channel: true, externalId: true, serviceAddress: true, customerId: true } });
+  if (!conversation || conversation.customerId !== notification.customerId) return null;
+  const id = notificationId(notification.idempotencyKey);
+  const correlationId = notification.correlationId ?? id;
+  const { count } = await db.interaction.createMany({
+    data: [
+      {
+        id,
+        conversationId: conversation.id,
+        customerId: notification.customerId,
+        direction: 'outbound',
+        channel: conversation.channel,
+        fromAddress: conversation.serviceAddress ?? '',
+        toAddress: conversation.externalId,
+        text: notification.text,
+        reason: notification.reason,
+        status: 'pending',
+        deliveryStatus: 'pending',
+        correlationId,
+        createdAt: new Date(),
+      },
+    ],
+    skipDuplicates: true,
+  });
+  return { id, conversationId: conversation.id, correlationId, phone: conversation.externalId, created: count > 0 };
+}

@@ -93,7 +93,7 @@ export async function validateOrder(deps: FulfillmentDeps, orderId: string): Pro
         urgent: false,
         text: problem
           ? `Sorry, we could not go ahead with ${reference} (${names}): ${problem}. Nothing will be charged. Questions? Call ${deps.supportPhone}.`
-          : `${reference} is scheduled: we are setting up ${names}${expected}. We will text you when it is active.`,
+          : `${reference} is scheduled: we are setting up ${names}${expected}. We will let you know when it is active.`,
       });
     },
     (error) => deps.logger.warn({ err: error, orderId }, 'after validation: a follow-up failed; the sweep will retry'),
@@ -250,9 +250,10 @@ async function finishItem(context: StepContext, order: OrderRow, item: ItemRow, 
   } else {
     await tx.product.update({ where: { id: productId }, data: { status: 'active', offeringId: item.offeringId, ...(item.action === 'add' ? { startDate: now } : {}) } });
     const bill = await findOrOpenNextBill(tx, order.accountId, now);
-    await addBillLineOnce(tx, { billId: bill.id, productId, chargeType: 'recurring', description: `${item.offering.name} (monthly)`, amountCents: toCents(current.recurringPrice), key: `${item.id}-recurring` });
+    const billed = { productName: item.offering.name, offeringCode: item.offering.code, serviceType: item.offering.serviceType };
+    await addBillLineOnce(tx, { billId: bill.id, productId, billed, chargeType: 'recurring', description: `${item.offering.name} (monthly)`, amountCents: toCents(current.recurringPrice), key: `${item.id}-recurring` });
     if (toCents(current.oneTimePrice) > 0n) {
-      await addBillLineOnce(tx, { billId: bill.id, productId, chargeType: 'oneTime', description: `${item.offering.name} (set-up)`, amountCents: toCents(current.oneTimePrice), key: `${item.id}-one-time` });
+      await addBillLineOnce(tx, { billId: bill.id, productId, billed, chargeType: 'oneTime', description: `${item.offering.name} (set-up)`, amountCents: toCents(current.oneTimePrice), key: `${item.id}-one-time` });
     }
   }
   await recordAuditEvent(tx, {

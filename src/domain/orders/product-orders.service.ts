@@ -215,12 +215,17 @@ export async function findCustomerOrder(db: DbClient, customerId: string, number
   return order ? toView(order) : null;
 }
 
-/** The customer's latest orders, those still in progress first, newest first. */
+/**
+ * The customer's latest orders: the newest first, whatever its state (what "where's my order"
+ * right after ordering is about), then those still in progress, then the rest, newest first.
+ */
 export async function listRecentOrders(db: DbClient, customerId: string, limit = 3): Promise<OrderView[]> {
-  const orders = await db.productOrder.findMany({ where: { customerId }, orderBy: { createdAt: 'desc' }, take: 20, select: orderSelect });
-  const open = orders.filter((order) => isOrderOpen(order.state));
-  const rest = orders.filter((order) => !isOrderOpen(order.state));
-  return [...open, ...rest].slice(0, limit).map(toView);
+  const orders = await db.productOrder.findMany({ where: { customerId }, orderBy: [{ createdAt: 'desc' }, { number: 'desc' }], take: 20, select: orderSelect });
+  const [newest, ...older] = orders;
+  if (!newest) return [];
+  const open = older.filter((order) => isOrderOpen(order.state));
+  const rest = older.filter((order) => !isOrderOpen(order.state));
+  return [newest, ...open, ...rest].slice(0, limit).map(toView);
 }
 
 export function isOrderOpen(state: ProductOrderState): boolean {

@@ -2,16 +2,13 @@ import { z } from 'zod';
 import type { Channel } from '../../generated/prisma/client.ts';
 import { inTransaction, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
+import { formatPostalAddress, type PostalAddress } from './postal-address.ts';
 import { hasMarketingConsent, recordMarketingConsent } from '../contact-policy/consent.service.ts';
 
 // The customer's own record (TMF629 Customer with its contactMedium, the billing account's
 // paperless flag, and the marketing consent), as the customer may see and change it.
 
-export interface PostalAddress {
-  street: string;
-  city: string;
-  postCode: string;
-}
+export { formatPostalAddress, parsePostalAddress, postalAddressHint, readPostalAddress, type PostalAddress, type PostalAddressProblem } from './postal-address.ts';
 
 export interface CustomerProfile {
   customerId: string;
@@ -63,25 +60,6 @@ const emailSchema = z.email();
 export function parseEmail(text: string): string | undefined {
   const candidate = text.trim().replace(/[.,;!]+$/, '').toLowerCase();
   return emailSchema.safeParse(candidate).success && candidate.length <= 254 ? candidate : undefined;
-}
-
-// "12 Main Street, Oakland 94612", "12 Main St, Apt 3, Oakland, CA 94612-1234".
-const POSTAL_ADDRESS =
-  /^(?<street>\d{1,6}[A-Za-z]?\s+[A-Za-z0-9][A-Za-z0-9 .'#-]*?(?:,\s*(?:apt|apartment|unit|suite|ste|#)\.?\s*[\w-]+)?)\s*,\s*(?<city>[A-Za-z][A-Za-z .'-]*?)\s*,?\s*(?:(?<state>[A-Za-z]{2})\s*,?\s*)?(?<postCode>\d{5}(?:-\d{4})?)$/;
-
-/** A postal address with street, city and a US ZIP code, or undefined when one of them is missing. */
-export function parsePostalAddress(text: string): PostalAddress | undefined {
-  const line = text.trim().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
-  const match = POSTAL_ADDRESS.exec(line);
-  const street = match?.groups?.['street']?.trim();
-  const city = match?.groups?.['city']?.trim();
-  const postCode = match?.groups?.['postCode'];
-  if (!street || !city || !postCode || street.length > 120 || city.length > 60) return undefined;
-  return { street, city: titleCase(city), postCode };
-}
-
-export function formatPostalAddress(address: PostalAddress): string {
-  return `${address.street}, ${address.city} ${address.postCode}`;
 }
 
 /** Everything on file the customer may see, in one read per table. */
@@ -197,8 +175,4 @@ function sameValue(a: ProfileChange['value'] | null, b: ProfileChange['value']):
 function auditValue(value: ProfileChange['value'] | null): string | boolean | null {
   if (typeof value === 'object' && value !== null) return formatPostalAddress(value);
   return value;
-}
-
-function titleCase(text: string): string {
-  return text.replace(/\b([a-z])([a-z']*)/gi, (_word, first: string, rest: string) => first.toUpperCase() + rest.toLowerCase());
 }

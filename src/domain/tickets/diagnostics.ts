@@ -1,4 +1,4 @@
-import type { Prisma } from '../../generated/prisma/client.ts';
+import type { Prisma, ServiceType } from '../../generated/prisma/client.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { formatTicketReference } from '../references.ts';
 import { completeStepOnce, isStepDone, recordTimelineEvent } from '../timeline/timeline.service.ts';
@@ -68,7 +68,7 @@ export async function diagnoseTicket(deps: AssuranceDeps, ticketId: string, run:
   const reference = formatTicketReference(ticket.number);
   await completeStepOnce(
     deps.prisma,
-    { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'step', name: 'diagnose', attempt: run.attempt, detail: describe(result), data: result, stepKey },
+    { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'step', name: 'diagnose', attempt: run.attempt, detail: describe(result, ticket.serviceType), data: result, stepKey },
     async (context) => {
       const { tx } = context;
       const update: Prisma.TroubleTicketUpdateInput = { diagnosticResult: result, diagnosedAt: now, slaStartedAt: ticket.slaStartedAt ?? ticket.createdAt };
@@ -93,13 +93,14 @@ export async function diagnoseTicket(deps: AssuranceDeps, ticketId: string, run:
           key: `${ticketId}-outage`,
           reason: 'ticket.outage',
           urgent: false,
-          text: `${reference}: your ${ticket.serviceType} problem is part of a known outage in your area.${expected} We will text you when it is back.`,
+          text: `${reference}: your ${ticket.serviceType} problem is part of a known outage in your area.${expected} We will let you know when it is back.`,
         });
       } else if (result.kind === 'outage') {
         update.workQueue = WORK_QUEUES.outage;
       } else if (result.kind !== 'skipped') {
         const fault = result.kind === 'lineTest' && result.verdict === 'fault';
-        const reason = fault ? `Line test found a fault: ${result.kind === 'lineTest' ? result.detail : ''}` : result.kind === 'lineTest' ? 'Line test clean: with a support engineer' : 'Line test unavailable: with a support engineer';
+        const test = capitalise(testName(ticket.serviceType));
+        const reason = fault ? `${test} found a fault: ${result.kind === 'lineTest' ? result.detail : ''}` : result.kind === 'lineTest' ? `${test} clean: with a support engineer` : `${test} unavailable: with a support engineer`;
         update.workQueue = fault ? WORK_QUEUES.repair : WORK_QUEUES.support;
         if (untouched) {
           Object.assign(update, { status: 'inProgress', statusChangeDate: now, statusChangeReason: reason, statusChanges: { create: { status: 'inProgress', reason, changedAt: now } } } satisfies Prisma.TroubleTicketUpdateInput);
@@ -114,7 +115,7 @@ export async function diagnoseTicket(deps: AssuranceDeps, ticketId: string, run:
             key: `${ticketId}-fault-found`,
             reason: 'ticket.diagnosed',
             urgent: false,
-            text: `${reference}: our line test found the problem (${result.kind === 'lineTest' ? result.detail.toLowerCase() : 'a fault'}). A repair technician is on it and we will keep you posted.`,
+            text: faultFoundText(reference, ticket.serviceType, result.kind === 'lineTest' ? result.detail : undefined),
           });
         }
       }
@@ -126,17 +127,42 @@ export async function diagnoseTicket(deps: AssuranceDeps, ticketId: string, run:
   await deps.jobs.checkSla(ticketId).catch((error: unknown) => deps.logger.warn({ err: error, ticketId }, 'SLA clock not queued; the sweep will start it'));
 }
 
-function describe(result: DiagnosticResult): string {
+/** What the automated test of a service is called: only fixed lines have a line test. */
+export function testName(serviceType: ServiceType): string {
+  switch (serviceType) {
+    case 'internet':
+    case 'landline':
+      return 'line test';
+    case 'mobile':
+      return 'network check';
+    case 'tv':
+      return 'TV box check';
+  }
+}
+
+/** The text telling the customer the test found the fault, in words for their kind of service. */
+export function faultFoundText(reference: string, serviceType: ServiceType, detail: string | undefined): string {
+  const found = detail ? detail.charAt(0).toLowerCase() + detail.slice(1) : 'a fault';
+  const who = serviceType === 'mobile' ? 'Our network team is' : 'A repair technician is';
+  return `${reference}: our ${testName(serviceType)} found the problem (${found}). ${who} on it and we will keep you posted.`;
+}
+
+function describe(result: DiagnosticResult, serviceType: ServiceType): string {
+  const test = capitalise(testName(serviceType));
   switch (result.kind) {
     case 'outage':
       return result.linkedBy === 'report' ? 'Linked to a known outage when reported' : 'Matched a known outage in the area';
     case 'lineTest':
-      return result.verdict === 'fault' ? `Line test: fault ${result.faultCode ?? ''} (${result.detail})` : `Line test: clean (${result.detail})`;
+      return result.verdict === 'fault' ? `${test}: fault ${result.faultCode ?? ''} (${result.detail})` : `${test}: clean (${result.detail})`;
     case 'lineTestUnavailable':
-      return `Line test could not run: ${result.error}`;
+      return `${test} could not run: ${result.error}`;
     case 'skipped':
       return result.reason;
   }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Open tickets not diagnosed yet (for the sweep). */

@@ -136,7 +136,7 @@ async function breachSla(deps: AssuranceDeps, ticketId: string, reference: strin
         key: `${ticketId}-sla-breach-${round}`,
         reason: 'ticket.delayed',
         urgent: false,
-        text: `${reference} is taking longer than we promised. A supervisor now owns it and we will text you when it is fixed.${creditWords}`,
+        text: `${reference} is taking longer than we promised. A supervisor now owns it and we will let you know when it is fixed.${creditWords}`,
       });
     },
     (error) => deps.logger.warn({ err: error, ticketId }, 'after an SLA breach: a follow-up failed; the sweep will retry'),

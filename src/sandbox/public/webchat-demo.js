@@ -45,7 +45,45 @@
     timeline.href = customer ? '/api/customers/' + customer.id + '/interactions' : '#';
   }
 
-  async function startChat() {
+  // A reload keeps the visitor's conversation, as Direct Line reconnects do: the page keeps the
+  // conversation id and its token (refreshed as Web Chat refreshes it) in sessionStorage, per
+  // tab and per person chosen, and resumes from the start of the conversation's stream, so the
+  // new page shows the whole conversation again.
+  function savedKey() {
+    return 'telcobot.webchat.' + (picker.value || 'anonymous');
+  }
+
+  function saved() {
+    try {
+      const value = JSON.parse(sessionStorage.getItem(savedKey()) || 'null');
+      return value && typeof value.conversationId === 'string' && typeof value.token === 'string' ? value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function save(conversationId, token) {
+    try {
+      sessionStorage.setItem(savedKey(), JSON.stringify({ conversationId, token }));
+    } catch {
+      // Storage refused (private mode): the chat works, only a reload starts afresh.
+    }
+  }
+
+  /** The saved conversation with a fresh token, or null when there is none or it has expired. */
+  async function resumable() {
+    const previous = saved();
+    if (!previous) return null;
+    try {
+      const { token } = await postJson('/v3/directline/tokens/refresh', {}, previous.token);
+      return { conversationId: previous.conversationId, token };
+    } catch {
+      sessionStorage.removeItem(savedKey());
+      return null;
+    }
+  }
+
+  async function startChat(options) {
     const mine = ++session;
     const customer = customers.find((c) => c.id === picker.value);
     describe(customer);
@@ -56,9 +94,16 @@
     mount.className = 'mount';
     host.replaceChildren(mount);
     try {
-      const { token } = await directLineToken(customer);
+      if (options && options.fresh) sessionStorage.removeItem(savedKey());
+      const resumed = await resumable();
+      const { token, conversationId } = resumed || (await directLineToken(customer));
       if (mine !== session) return;
-      directLine = window.WebChat.createDirectLine({ domain: location.origin + '/v3/directline', token, webSocket: true });
+      directLine = window.WebChat.createDirectLine({ domain: location.origin + '/v3/directline', token, webSocket: true, ...(resumed ? { conversationId } : {}) });
+      save(conversationId, token);
+      const current = directLine;
+      // Web Chat refreshes the token every 15 minutes: keep the newest for the next reload.
+      // An ended conversation (a new chat started) ends this stream with an error: nothing to save then.
+      directLine.activity$.subscribe({ next: () => save(conversationId, current.token || token), error: () => undefined });
       directLine.connectionStatus$.subscribe((status) => {
         document.getElementById('status').textContent = ['not connected', 'connecting', 'online', 'token expired', 'failed to connect', 'ended'][status] || '';
       });
@@ -96,8 +141,8 @@
     await startChat();
   }
 
-  picker.addEventListener('change', startChat);
-  document.getElementById('restart').addEventListener('click', startChat);
+  picker.addEventListener('change', () => startChat());
+  document.getElementById('restart').addEventListener('click', () => startChat({ fresh: true }));
   for (const button of document.querySelectorAll('.try button')) {
     button.addEventListener('click', () => store && store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE', payload: { text: button.textContent } }));
   }

@@ -120,6 +120,25 @@ describe('seedDemoData', () => {
     expect(mismatched.map((bill) => `INV-${bill.number}`)).toEqual([]);
   });
 
+  it('bills no product after it ended: customers who moved from Fiber 300 pay only for their current plan', async () => {
+    const charges = await db.prisma.billCharge.findMany({
+      where: { chargeType: 'recurring', product: { isNot: null } },
+      include: { bill: true, product: { include: { offering: true } } },
+    });
+    const afterTheEnd = charges.filter((charge) => charge.product?.terminationDate && charge.product.terminationDate < charge.bill.periodEnd);
+    expect(afterTheEnd.map((charge) => `INV-${charge.bill.number}: ${charge.description}`)).toEqual([]);
+    // The customers the issue names exist: a terminated Fiber 300 with a faster plan after it.
+    const replaced = await db.prisma.product.count({ where: { status: 'terminated', offering: { code: 'FIBER-300' } } });
+    expect(replaced).toBeGreaterThan(0);
+    // One monthly internet plan per bill, never the old and the new together.
+    const plansPerBill = new Map<string, number>();
+    for (const charge of charges) {
+      if (charge.product?.serviceType !== 'internet' || charge.product.offering.isAddOn) continue;
+      plansPerBill.set(charge.billId, (plansPerBill.get(charge.billId) ?? 0) + 1);
+    }
+    expect([...plansPerBill.values()].filter((count) => count > 1)).toEqual([]);
+  });
+
   it('uses unique E.164 phone numbers', async () => {
     const phones = await db.prisma.contactMedium.findMany({ where: { mediumType: 'phone' } });
     const numbers = phones.map((phone) => phone.phoneNumber ?? '');
