@@ -114,13 +114,14 @@ export function createBotServices(db: DbClient, sql: Sql, settings: BotSettings,
 
     // Customers and handoff
     listActiveServices: (customerId) => listActiveServices(db, customerId),
-    recordAgentRequest: ({ customerId, conversationInboundId, correlationId }) =>
+    recordAgentRequest: ({ customerId, conversationInboundId, correlationId, note }) =>
       recordAuditEvent(db, {
         actorType: customerId ? 'customer' : 'system',
         actorId: customerId ?? undefined,
         action: 'conversation.agentRequested',
         entityType: 'interaction',
         entityId: conversationInboundId,
+        ...(note ? { details: { note } } : {}),
         correlationId,
       }),
 

@@ -221,8 +221,11 @@ function pastIfSince(text: string, result: chrono.ParsedResult, referenceDate: D
   const sinceLike = /\b(since|from|started|began|last)\s*(on|in)?\s*$/.test(before) || /^last\b/i.test(result.text);
   if (!sinceLike) return date;
   const past = new Date(date);
+  // Today's weekday ("since friday" on a Friday morning, read as Friday noon): earlier today.
+  const todaysWeekday = result.start.isCertain('weekday') && !result.start.isCertain('hour') && date.getTime() - referenceDate.getTime() < 12 * 3_600_000;
+  if (todaysWeekday) past.setTime(referenceDate.getTime());
   // A time of day still ahead today ("since this morning" at half past midnight): the last one.
-  if (date.getTime() - referenceDate.getTime() < DAY_MS) past.setTime(date.getTime() - DAY_MS);
+  else if (date.getTime() - referenceDate.getTime() < DAY_MS) past.setTime(date.getTime() - DAY_MS);
   else if (result.start.isCertain('weekday') && !result.start.isCertain('day')) past.setDate(past.getDate() - 7);
   else if (!result.start.isCertain('year')) past.setFullYear(past.getFullYear() - 1);
   return past;

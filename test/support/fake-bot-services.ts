@@ -186,7 +186,7 @@ export class FakeBotServices implements BotServices {
     });
   }
 
-  async recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string }): Promise<void> {
+  async recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string; note?: string }): Promise<void> {
     this.record('recordAgentRequest', request);
   }
 
