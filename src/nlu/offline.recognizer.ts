@@ -53,8 +53,10 @@ const YES_WORDS = new Set(['yes', 'yeah', 'yep', 'yup', 'yea', 'ya', 'yah', 'yes
 const NO_WORDS = new Set(['no', 'nope', 'nah', 'naw', 'nop', 'negative']);
 // Words before the answer that change nothing ("oh yes", "well no", "ok sure").
 const LEAD_FILLER = new Set(['oh', 'well', 'um', 'umm', 'uh', 'hmm', 'ah', 'so', 'and', 'ok', 'actually']);
-// "no problem", "no worries": thanks, not a no. "yes but…": not a clear yes.
-const NOT_A_NO_BEFORE = new Set(['problem', 'problems', 'prob', 'probs', 'worries', 'worry', 'doubt']);
+// The words after a "no" that make it an answer; "no problem", "no internet" are not.
+const NO_FOLLOWERS = new Set(['i', 'it', 'its', 'is', 'still', 'thanks', 'thank', 'not', 'that', 'this', 'please', 'sorry', 'just', 'do', 'the', 'we', 'you', 'nothing', 'way', 'change', 'luck', 'better', 'same', 'nope', 'no', 'but', 'never', 'leave', 'keep', 'cancel', 'dont', 'did', 'does', 'didnt', 'doesnt', 'wrong', 'thx', 'ty', 'sir', 'maam', 'mate', 'ok', 'actually', 'wait', 'instead', 'go', 'continue']);
+// "didn't help", "no help": a no to "did that fix it?", not a request for help.
+const NOT_HELPED = /\b(?:not|no|never|nothing) help(?:ed|s|ing)?\b|\bhelp(?:ed)? nothing\b/;
 // "not sure", "maybe", "idk": neither yes nor no, whatever words follow.
 const HEDGE = /^(?:(?:oh|well|um+|uh|hmm+|ok)\s+)*(?:not (?:sure|certain|really sure|100)|unsure|maybe|perhaps|possibly|dunno|idk|no idea|i (?:am not sure|do not know|dunno|guess)|do not know|kind of|kinda|sort of|sorta|hard to say|depends)\b/;
 // "still broken", "not yet": a no to "is it working again?".
@@ -121,6 +123,7 @@ export class OfflineRecognizer implements Recognizer {
         .filter(({ intent }) => intent !== skip)
         .slice(0, 2)
         .map(({ intent, confidence }) => ({ intent, confidence: round(confidence) }));
+    if (best.intent === 'help' && NOT_HELPED.test(tokens.join(' '))) return { text, intent: 'deny', confidence: 0.9, entities, alternatives: alternatives('deny'), answer: 'no' };
     if (asksForPerson(tokens)) return withAnswer({ text, intent: 'agent.request', confidence: 0.95, entities, alternatives: alternatives('agent.request') });
     if (HEDGE.test(tokens.join(' ')) && (best.intent === 'affirm' || best.intent === 'deny')) {
       return { text, intent: 'none', confidence: 0.9, entities, alternatives: alternatives('none') };
@@ -180,7 +183,8 @@ function answerOf(tokens: readonly string[]): 'yes' | 'no' | undefined {
     if (words.slice(at + 1, at + 4).includes('but')) return undefined;
     return 'yes';
   }
-  if (NO_WORDS.has(first)) return NOT_A_NO_BEFORE.has(next) ? undefined : 'no';
+  // "no still broken", "no, it's the same", "no i want…" — but "no internet", "no signal" describe a fault.
+  if (NO_WORDS.has(first)) return next === '' || NO_FOLLOWERS.has(next) ? 'no' : undefined;
   if (STILL_BROKEN.test(words.slice(at).join(' '))) return 'no';
   return undefined;
 }
