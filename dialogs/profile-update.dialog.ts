@@ -248,13 +248,27 @@ export function valueFrom(field: ProfileField, text: string, entities: readonly 
   }
 }
 
-/** On or off, from "turn off paperless billing", "I want paper bills", "no more offers", "On". */
+// What the on/off words are about: "turn off paperless … i want paper bills" turns paperless off;
+// "stop the paper bills" turns it on.
+const PAPERLESS_OFF =
+  /\b(?:(?:turn|switch|shut)\s+off|stop|disable|cancel|end|no more|don'?t want|dont want|do not want|remove|get rid of|opt out of)\s+(?:the\s+|my\s+|this\s+)?(?:paperless|e-?bills?|email(?:ed)? bills?|online bills?)|\bpaperless\b[^.!?]*\b(?:off|disabled?)\b|\b(?:want|send|get|prefer|back to|switch (?:me )?(?:back )?to|go back to|mail me|receive|need)\b[^.!?]*\bpaper\b(?!less)/i;
+const PAPERLESS_ON =
+  /\b(?:stop|no more|don'?t (?:want|send)|dont (?:want|send)|do not (?:want|send)|cancel|end)\b[^.!?]*\bpaper\b(?!less)|\b(?:turn|switch)\s+on\s+(?:the\s+)?paperless|\bpaperless\b[^.!?]*\bon\b|\b(?:go|switch(?: me)?(?: to)?|sign me up for|enable|want|start)\b[^.!?]*\bpaperless\b/i;
+// "can u text me ur promos": asking for them is an opt-in.
+const MARKETING_ON = /\b(?:text|send|message|sms|email)\s+(?:me|us)\b|\bsign me up\b|\bi'?d like\b|\bkeep me (?:posted|updated)\b/i;
+
+/** On or off, from "turn off paperless billing", "I want paper bills", "no more offers", "text me your deals", "On". */
 function toggleFrom(field: 'paperlessBill' | 'marketingTexts', text: string): boolean | undefined {
   const picked = pickChoice(text, ON_OFF);
   if (picked !== undefined) return picked === 0;
-  // Asking for paper bills turns paperless off; stopping them turns it on.
-  if (field === 'paperlessBill' && PAPER.test(text)) return OFF.test(text);
+  if (field === 'paperlessBill') {
+    if (PAPERLESS_OFF.test(text)) return false;
+    if (PAPERLESS_ON.test(text)) return true;
+    // Asking for paper bills turns paperless off; stopping them turns it on.
+    if (PAPER.test(text)) return OFF.test(text);
+  }
   if (OFF.test(text)) return false;
+  if (field === 'marketingTexts' && MARKETING_ON.test(text)) return true;
   if (ON.test(text)) return true;
   return undefined;
 }

@@ -67,6 +67,11 @@ const PERSON_REQUEST =
 const PERSON_REQUEST_NEGATED = /\b(?:do not|not|never|no)\s+(?:want|need)\b[^.?!]*\b(?:human|person|agent|representative)\b/;
 const PERSON_BY_SOMEONE = /\b(?:someone|somebody)\b/;
 
+// Asking to be sent promotions is the marketing-texts setting turned on, not a look at today's offers.
+const MARKETING_OPT_IN =
+  /\b(?:text|send|sms|message|email) (?:me|us)\b(?: \w+){0,4} (?:promos?|promotions?|deals|offers|marketing|discounts|specials)\b(?! (?:now|today|right now))|\b(?:sign me up for|subscribe me to|opt me in(?: to| for)?|opt in (?:to|for)|i want|put me on)\b(?: \w+){0,3} (?:promo|promotional|marketing|deal|offer)s? (?:texts?|messages?|sms|list)\b/;
+const NEGATED_OPT_IN = /\b(?:stop|not|no more|never|quit)\b/;
+
 // Intents that say little about what the customer wants done: a sentence with a request beats them.
 const CONVERSATIONAL = new Set<Intent>(['greeting', 'thanks', 'goodbye', 'affirm', 'deny', 'help', 'none']);
 
@@ -124,6 +129,8 @@ export class OfflineRecognizer implements Recognizer {
         .slice(0, 2)
         .map(({ intent, confidence }) => ({ intent, confidence: round(confidence) }));
     if (best.intent === 'help' && NOT_HELPED.test(tokens.join(' '))) return { text, intent: 'deny', confidence: 0.9, entities, alternatives: alternatives('deny'), answer: 'no' };
+    const phrase = tokens.join(' ');
+    if (MARKETING_OPT_IN.test(phrase) && !NEGATED_OPT_IN.test(phrase)) return withAnswer({ text, intent: 'profile.update', confidence: 0.95, entities, alternatives: alternatives('profile.update') });
     if (asksForPerson(tokens)) return withAnswer({ text, intent: 'agent.request', confidence: 0.95, entities, alternatives: alternatives('agent.request') });
     if (HEDGE.test(tokens.join(' ')) && (best.intent === 'affirm' || best.intent === 'deny')) {
       return { text, intent: 'none', confidence: 0.9, entities, alternatives: alternatives('none') };
