@@ -303,6 +303,31 @@ const profile: TranscriptCase[] = [
   },
 ];
 
+const consent: TranscriptCase[] = [
+  {
+    name: 'ambiguous wording ("pls stop all these messages") asks what to stop; "all" records the opt-out with one confirmation',
+    steps: [
+      ['pls stop all these messages', 'Do you want to stop all texts from us, including about your account and orders, or only offers and promotions?'],
+      ['all of them', "You're unsubscribed from Northwind Telecom messages and will get no more. Reply START to resubscribe."],
+    ],
+    does: [['revokeTextConsent', { customerId: ALEX, channel: 'sms', words: 'all of them' }]],
+    reason: 'consent.optout',
+  },
+  {
+    name: 'asked what to stop, "just the promos" turns marketing texts off and keeps account texts',
+    customer: SAM,
+    steps: [
+      ['pls stop all these messages', 'or only offers and promotions?'],
+      ['just the promos', 'Turn marketing texts off?'],
+    ],
+  },
+  {
+    name: 'web chat has no STOP keyword: the bot says how to stop texts instead of asking',
+    channel: 'webchat',
+    steps: [['stop sending me messages', 'To stop all texts from us, reply STOP.']],
+  },
+];
+
 const bills: TranscriptCase[] = [
   {
     name: '"can u lower my bill its too much" gives cheaper plans that fit and the dispute route, not a comparison',
@@ -381,6 +406,7 @@ describeTranscripts('real customers: faults and tickets', tickets);
 describeTranscripts('real customers: orders and offers', orders);
 describeTranscripts('real customers: cancellations', cancellations);
 describeTranscripts('real customers: details and settings', profile);
+describeTranscripts('real customers: texts and consent', consent);
 describeTranscripts('real customers: bills and disputes', bills);
 
 /** A note for the person that says the customer is upset, names the topic, and quotes them. */

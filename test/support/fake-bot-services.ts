@@ -54,6 +54,7 @@ export const WRITES: readonly ServiceName[] = [
   'requestServiceCancellation',
   'recordAgentRequest',
   'answerResolutionQuestion',
+  'revokeTextConsent',
 ];
 
 export interface FixtureProduct {
@@ -184,6 +185,10 @@ export class FakeBotServices implements BotServices {
       if (offering.isAddOn) return [];
       return [{ productId: product.productId, serviceType: offering.serviceType, offeringName: offering.name, serviceIdentifier: product.serviceIdentifier ?? null }];
     });
+  }
+
+  async revokeTextConsent(request: { customerId: string | null; address: string; channel: Channel; words: string; correlationId: string }): Promise<void> {
+    this.record('revokeTextConsent', request);
   }
 
   async recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string; note?: string }): Promise<void> {
