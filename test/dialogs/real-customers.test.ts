@@ -75,9 +75,55 @@ const routing: TranscriptCase[] = [
     ],
   },
   {
-    name: 'an unknown number saying "stop texting me" in plain words is not sent elsewhere as a stranger would be',
+    name: 'an unknown number asking for help is told what the bot does',
     customer: null,
     steps: [['help', HELP]],
+  },
+  {
+    name: 'two messages of gibberish offer a person; "nah" says what the bot can do instead',
+    steps: [
+      ['asdf jkl', "Sorry, I didn't understand."],
+      ['qwerty zzz', 'Shall I ask a person from our team to text you?'],
+      ['nah', `OK. ${HELP}`],
+    ],
+  },
+];
+
+const signIn: TranscriptCase[] = [
+  {
+    name: 'a web chat visitor types the number in words and the code with a space, and gets the answer',
+    customer: null,
+    channel: 'webchat',
+    steps: [
+      ['hi whats my balance', "What's the mobile number on your account?"],
+      ['my number is 555 123 0002', "If that number is on an account, I've texted it a 6-digit code."],
+      ['123 456', ["Thanks, Sam, you're signed in.", 'You owe nothing right now.']],
+    ],
+    does: [['sendVerificationCode', { target: { phone: '+15551230002' }, purpose: 'signIn' }], ['checkVerificationCode'], ['signInConversation', { customerId: SAM }]],
+    reason: 'bill.inquiry.balance',
+  },
+  {
+    name: 'asked for the code, a question back ("wait what code") is answered and the sign-in goes on',
+    customer: null,
+    channel: 'webchat',
+    steps: [
+      ['wheres my order??', "What's the mobile number on your account?"],
+      ['(555) 123-0001', "I've texted it a 6-digit code."],
+      ['wait what code', 'Please reply with the 6-digit code we texted you, or "resend" for a new one.'],
+      [FAKE_CODE, ["Thanks, Alex, you're signed in.", 'ORD-100001 (Sports Package']],
+    ],
+    does: [['sendVerificationCode'], ['checkVerificationCode', { answer: FAKE_CODE }], ['signInConversation', { customerId: ALEX }]],
+  },
+  {
+    name: '"i didnt get a code" during a dispute sends a new one, and the credit request goes on',
+    steps: [
+      ['the tech visit charge is wrong, nobody came', `I'll ask for a $49.00 credit on INV-10003 for Technician visit, because: "the tech visit charge is wrong, nobody came". Go ahead?`],
+      ['yes', CODE_SENT],
+      ['i didnt get a code', "I've texted you a new code."],
+      [FAKE_CODE, "I've passed your $49.00 credit request (ADJ-200002) to our billing team"],
+    ],
+    does: [['sendVerificationCode'], ['sendVerificationCode'], ['checkVerificationCode'], ['requestBillAdjustment', { chargeId: 'chg-10003-visit', reason: 'the tech visit charge is wrong, nobody came' }]],
+    reason: 'bill.dispute.pending',
   },
 ];
 
@@ -402,6 +448,7 @@ const bills: TranscriptCase[] = [
 ];
 
 describeTranscripts('real customers: routing, people and starting over', routing);
+describeTranscripts('real customers: sign-in and one-time codes', signIn);
 describeTranscripts('real customers: faults and tickets', tickets);
 describeTranscripts('real customers: orders and offers', orders);
 describeTranscripts('real customers: cancellations', cancellations);
