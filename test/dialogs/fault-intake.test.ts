@@ -115,6 +115,12 @@ const cases: TranscriptCase[] = [
     reason: 'ticket.status',
   },
   {
+    name: '"so when will it be back??" after an outage text, with no ticket, gives the restore estimate',
+    customer: JORDAN,
+    steps: [['so when will it be back??', "There's a network outage affecting internet in your area: a fiber cable was cut near Valencia Street. Expected fix: Fri, Nov 27, 6:00 PM."]],
+    reason: 'ticket.status.outage',
+  },
+  {
     name: 'a resolved ticket: "YES its working now thx" closes it',
     customer: SAM,
     steps: [['YES its working now thx', "Great, thanks for confirming. I've closed TT-100009."]],
