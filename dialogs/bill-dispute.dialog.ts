@@ -58,11 +58,14 @@ const CONFIRM_PROMPT = 'billDisputeConfirmPrompt';
 
 // Words that say why a charge is wrong, so the first message can serve as the reason.
 const REASON =
-  /\b(down|not working|outage|broken|slow|never|didn'?t|did not|wasn'?t|was not|not mine|don'?t recogni[sz]e|twice|double\w*|already paid|cancel+ed|overcharg\w*|shouldn'?t|should not|wrong|incorrect|not (?:used|ordered|requested|authori[sz]ed)|no longer|mistake|error|by accident|accident\w*)\b/i;
+  /\b(down|not working|outage|out|broken|slow|never|didn'?t|did not|wasn'?t|was not|not mine|don'?t recogni[sz]e|twice|double\w*|already paid|cancel+ed|overcharg\w*|shouldn'?t|should not|wrong|incorrect|not (?:used|ordered|requested|authori[sz]ed)|no longer|mistake|error|by accident|accident\w*)\b/i;
+// A reason that says more than "it's wrong": given up front, it is used even when the charge is picked later.
+const SPECIFIC_REASON =
+  /\b(down|not working|outage|out|broken|never|didn'?t|did not|wasn'?t|was not|not mine|don'?t recogni[sz]e|twice|double\w*|already paid|cancel+ed|no longer|by accident|not (?:used|ordered|requested|authori[sz]ed)|promised|supposed to be|was told)\b/i;
 // Requests that would otherwise replace the dispute in progress.
 const TASK_INTENT = /^(order|ticket|bill|profile|product|service)\./;
 // A bare amount answered to the confirmation ("10", "$7.50"): the credit asked for instead.
-const BARE_AMOUNT = /^\s*\$?\s*(\d{1,7}(?:\.\d{1,2})?)\s*$/;
+const BARE_AMOUNT = /^\s*(?:just|only|make it|how about|maybe|like|ok|well)?\s*\$?\s*(\d{1,7}(?:\.\d{1,2})?)\s*(?:dollars?|bucks|usd)?\s*(?:then|please|pls)?\s*[.!?]*\s*$/i;
 
 const chargeSchema = z.object({
   id: z.string(),
@@ -201,7 +204,7 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
     if (!info.customer || !charge) return step.endDialog();
     const existing = await this.services.findChargeDispute(info.customer.id, charge.id);
     if (existing) return this.alreadyDisputed(step, existing);
-    if (draft.chargeFromFirstMessage && REASON.test(draft.text)) {
+    if ((draft.chargeFromFirstMessage && REASON.test(draft.text)) || SPECIFIC_REASON.test(draft.text)) {
       draft.reason = draft.text.trim();
       return step.next();
     }

@@ -13,7 +13,7 @@ import { sendVerb, SERVICE_NAMES } from './wording.ts';
 export const BILL_INQUIRY_DIALOG = 'billInquiryDialog';
 
 /** What the customer asked about their bill. */
-export type BillTopic = 'balance' | 'charges' | 'compare';
+export type BillTopic = 'balance' | 'charges' | 'compare' | 'lower';
 
 export interface BillInquiryOptions {
   topic: BillTopic;
@@ -40,7 +40,13 @@ export const BILL_INQUIRY_ROUTE: IntentRoute = {
   }),
 };
 
+// "can u lower my bill its too much": what the customer can do about it, not a comparison.
+const LOWER =
+  /\b(?:(?:lower|reduce|cut|bring down|decrease)\s+(?:my |the |our )?(?:bill|bills|payments?|costs?|price)|(?:can'?t|cannot|can not|cant) afford|pay(?:ing)? less|save (?:money|on)|cheaper|too (?:much|expensive|pricey))\b/i;
+const COMPARED = /\b(than|went up|gone up|higher|increas\w*|this month|changed?|jump\w*)\b/i;
+
 export function billTopic(text: string): BillTopic {
+  if (LOWER.test(text) && !COMPARED.test(text)) return 'lower';
   if (COMPARE.test(text)) return 'compare';
   if (BALANCE.test(text)) return 'balance';
   return 'charges';
@@ -74,6 +80,7 @@ export class BillInquiryDialog extends CancelAndHelpDialog {
       return this.explain(step, named);
     }
     if (topic === 'balance') return this.balance(step);
+    if (topic === 'lower') return this.waysToPayLess(step);
     const latest = await this.services.findLatestBill(customer.id);
     if (!latest) {
       info.reason = 'bill.inquiry.noBills';
@@ -81,6 +88,34 @@ export class BillInquiryDialog extends CancelAndHelpDialog {
       return step.endDialog();
     }
     return topic === 'compare' ? this.compare(step, latest) : this.explain(step, latest);
+  }
+
+  /**
+   * "Can you lower my bill?": the cheaper plans of the kinds the customer has that they may order
+   * now, with the saving, and a dispute if a charge is wrong. Nothing changes without their say.
+   */
+  private async waysToPayLess(step: WaterfallStepContext<BillInquiryOptions>): Promise<DialogTurnResult> {
+    const info = getTurnInfo(step.context);
+    if (!info.customer) return step.endDialog();
+    info.reason = 'bill.inquiry.lower';
+    const customerId = info.customer.id;
+    const [held, catalog] = await Promise.all([this.services.listActiveServices(customerId), this.services.listOfferings()]);
+    const options: string[] = [];
+    for (const service of held) {
+      const current = catalog.find((offering) => offering.name === service.offeringName && !offering.isAddOn);
+      if (!current) continue;
+      const cheaper = catalog.filter((offering) => offering.serviceType === current.serviceType && !offering.isAddOn && Number(offering.recurringPrice) < Number(current.recurringPrice));
+      for (const offering of cheaper) {
+        const eligibility = await this.services.checkOrderEligibility(customerId, offering.code, {}, info.now);
+        if (!eligibility?.eligible) continue;
+        const saving = (Number(current.recurringPrice) - Number(offering.recurringPrice)).toFixed(2);
+        options.push(`${offering.name} instead of your ${current.name}: ${formatMoney(offering.recurringPrice, offering.currency)}/mo, saving ${formatMoney(saving, offering.currency)}/mo`);
+        break;
+      }
+    }
+    const plans = options.length > 0 ? `Here's how you could pay less: ${options.slice(0, 2).join('; ')}. Say the plan's name to switch.` : "You're already on our lowest-priced plans for what you have.";
+    await step.context.sendActivity(fit([plans, 'If a charge on your bill looks wrong, say "dispute" and which charge, and I\'ll ask for a credit.']));
+    return step.endDialog();
   }
 
   /** What is owed, on which bills, by when. */

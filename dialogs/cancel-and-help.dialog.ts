@@ -5,9 +5,15 @@ import { getTurnInfo } from './turn-info.ts';
 import type { BotServices, BotSettings } from './services.ts';
 import { contactText, helpText } from './wording.ts';
 
-// Words that abandon the request in progress. A lone CANCEL is an SMS opt-out keyword, so it
-// is not one of them.
-const START_OVER = /^\s*(never ?mind|nevermind|start over|restart|forget (it|that)|cancel (that|this|it|request)|stop (that|this)|quit this|reset)\s*[.!]*\s*$/i;
+// Words that abandon the request in progress ("actually nvm", "oh forget it", "scratch that"). A
+// lone CANCEL is an SMS opt-out keyword, so it is not one of them.
+const START_OVER =
+  /^\s*(?:(?:actually|oh|ok|okay|wait|sorry|hmm|um|no|nah|ah|lol)[\s,.!]+)*(?:never ?mind|nevermind|nvm|nm|start (?:over|again)|restart|forget (?:it|that|about it|all that)|cancel (?:that|this|it|request)|stop (?:that|this)|quit this|reset|scratch that|let'?s start over|back to (?:the )?start)(?:[\s,.!]+(?:then|please|pls|thanks|thx))*\s*[.!]*\s*$/i;
+
+/** Whether the message abandons whatever is in progress ("never mind", "actually nvm", "start over"). */
+export function isStartOver(text: string): boolean {
+  return START_OVER.test(text);
+}
 
 // A new request this sure of itself, and this long, replaces the one in progress.
 const SWITCH_CONFIDENCE = 0.85;
@@ -37,7 +43,7 @@ export class CancelAndHelpDialog extends ComponentDialog {
   private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
     const info = getTurnInfo(innerDc.context);
     const text = innerDc.context.activity.text ?? '';
-    if (START_OVER.test(text)) {
+    if (isStartOver(text)) {
       info.reason = 'conversation.startOver';
       await innerDc.context.sendActivity("OK, I've dropped that. What can I help you with?");
       return innerDc.cancelAllDialogs();
@@ -64,10 +70,48 @@ export class CancelAndHelpDialog extends ComponentDialog {
   }
 }
 
-/** Records that the customer wants a person and tells them what happens next. */
+/**
+ * Records that the customer wants a person and tells them what happens next. An upset customer
+ * hears one short sentence that says so; whatever else the message raised (a wrong bill) is noted
+ * for the person, with the customer's own words.
+ */
 export async function requestAgent(context: TurnContext, services: BotServices, settings: BotSettings): Promise<void> {
   const info = getTurnInfo(context);
   info.reason = 'agent.request';
-  await services.recordAgentRequest({ customerId: info.customer?.id ?? null, conversationInboundId: info.inboundId, correlationId: info.correlationId });
-  await context.sendActivity(`I've asked a member of our team to text you back. If it's urgent, ${contactText(settings)}.`);
+  const { recognition } = info;
+  const upset = soundsUpset(recognition.text);
+  const raised = raisedTopics(recognition);
+  const note = upset || raised.length > 0 ? agentNote(recognition.text, upset, raised) : undefined;
+  await services.recordAgentRequest({ customerId: info.customer?.id ?? null, conversationInboundId: info.inboundId, correlationId: info.correlationId, ...(note ? { note } : {}) });
+  const sorry = upset ? "I'm sorry this has been so frustrating. " : '';
+  const noted = raised.length > 0 ? ` I've noted ${raised.map((topic) => topic.said).join(' and ')} for them, so you won't have to explain it again.` : '';
+  await context.sendActivity(`${sorry}I've asked a member of our team to text you back.${noted} If it's urgent, ${contactText(settings)}.`);
+}
+
+// Signs of an upset customer: shouting, repeated marks, and the words people use when fed up.
+const UPSET_WORDS =
+  /\b(useless|ridiculous|joke|terrible|worst|awful|horrible|pathetic|unacceptable|disgusting|fed up|sick of|tired of|wtf|ffs|angry|furious|frustrat\w*|fuming|livid|rubbish|garbage|incompetent|hopeless|every time|nobody (answers|helps|cares)|no one (answers|helps|cares)|for (a|one|two|2|3|three) weeks?|been trying)\b/i;
+
+/** Whether the message sounds upset: two shouted words, "!!", or words of frustration. */
+export function soundsUpset(text: string): boolean {
+  // A shouted word in an otherwise lower-case message; references and acronyms are not shouting.
+  const shouted = (text.match(/\b[A-Z]{3,}\b/g) ?? []).some((word) => !/^(ORD|INV|ADJ|SMS|USD|ISP|APP|ASAP|WIFI|DSL|SIM|OTP)$/.test(word));
+  return (shouted && /[a-z]/.test(text)) || /!{2,}|\?{3,}/.test(text) || UPSET_WORDS.test(text);
+}
+
+// What else a message raised, as the person taking over should read it.
+const TOPICS: ReadonlyArray<{ topic: string; said: string; pattern: RegExp }> = [
+  { topic: 'bill.dispute', said: 'that your bill is wrong', pattern: /\b(bill|charge|charged|invoice)\b[^.!?]*\b(wrong|incorrect|mistake|too (high|much)|overcharg\w*|double|twice)\b|\bovercharg\w*|\b(wrong|incorrect)\b[^.!?]*\b(bill|charge)\b/i },
+  { topic: 'ticket.create', said: 'the fault with your service', pattern: /\b(down|not working|doesn'?t work|keeps dropping|dropping|no (signal|internet|service|connection)|broken|outage|slow)\b/i },
+  { topic: 'service.cancel', said: 'that you want to cancel', pattern: /\b(cancel|leave|leaving|switch(ing)? provider|terminate)\b/i },
+];
+
+function raisedTopics(recognition: { text: string }): Array<{ topic: string; said: string }> {
+  return TOPICS.filter(({ pattern }) => pattern.test(recognition.text)).map(({ topic, said }) => ({ topic, said }));
+}
+
+/** What the person taking over reads first. */
+function agentNote(text: string, upset: boolean, raised: ReadonlyArray<{ topic: string; said: string }>): string {
+  const parts = [upset ? 'Customer is upset.' : '', raised.length > 0 ? `Raised: ${raised.map(({ topic }) => topic).join(', ')}.` : '', `Their words: "${text.trim().slice(0, 400)}"`];
+  return parts.filter(Boolean).join(' ');
 }

@@ -40,9 +40,13 @@ export function pickChoice(answer: string, choices: readonly string[]): number |
 
 export const YES_NO: readonly string[] = ['Yes', 'No'];
 
-/** A yes or no to a question asked with YES_NO: the recognised intent, or the choice's number or text. */
+/**
+ * A yes or no to a question asked with YES_NO: the yes or no the reply opens with ("ok sure ill
+ * take the discount", "no i still want to cancel"), the recognised intent, or the choice's number or text.
+ */
 export function yesOrNo(context: TurnContext): 'yes' | 'no' | undefined {
   const info = getTurnInfo(context);
+  if (info.recognition.answer) return info.recognition.answer;
   if (info.recognition.intent === 'affirm') return 'yes';
   if (info.recognition.intent === 'deny') return 'no';
   const picked = pickChoice(context.activity.text ?? '', YES_NO);

@@ -5,7 +5,7 @@ import { OFFER_AGENT_DIALOG } from './offer-agent.dialog.ts';
 import type { BotServices, BotSettings } from './services.ts';
 import type { IntentRoute } from './intent-route.ts';
 import { getTurnInfo } from './turn-info.ts';
-import { requestAgent } from './cancel-and-help.dialog.ts';
+import { isStartOver, requestAgent } from './cancel-and-help.dialog.ts';
 import { contactText, helpText } from './wording.ts';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -15,6 +15,8 @@ const ROUTE_STEPS = 'mainRouteSteps';
 const MIN_CONFIDENCE = 0.5;
 // An alternative less likely than this is not worth offering in a clarifying question.
 const MIN_ALTERNATIVE = 0.1;
+// Requests that a yes or no about a resolved fault can come worded as ("nope still dropping").
+const FAULT_INTENTS = new Set<Intent>(['ticket.create', 'ticket.status']);
 // Misunderstandings in a row after which a person is offered.
 const OFFER_AGENT_AFTER = 2;
 
@@ -52,8 +54,24 @@ export class MainDialog extends ComponentDialog {
     const info = getTurnInfo(step.context);
     const { recognition } = info;
     const understood = recognition.confidence >= MIN_CONFIDENCE && recognition.intent !== 'none';
+    if (isStartOver(recognition.text)) {
+      // The help text offers "start over" anytime: with nothing in progress it is a fresh start.
+      info.reason = 'conversation.startOver';
+      info.memory.misunderstood = 0;
+      await step.context.sendActivity(`Sure, let's start fresh. ${helpText(this.settings, info.capabilities)}`);
+      return step.endDialog();
+    }
     if (!info.customer && info.capabilities.addressIsPhone && !(understood && this.servesAnyone(recognition.intent))) {
       return this.unknownNumber(step);
+    }
+    if (info.customer && recognition.answer && FAULT_INTENTS.has(recognition.intent)) {
+      // "nope still dropping every 10 min": a no to "is it working again?" about a resolved ticket.
+      const answered = await this.services.answerResolutionQuestion(info.customer.id, recognition.answer === 'yes' ? 'affirm' : 'deny');
+      if (answered) {
+        info.reason = `ticket.resolutionConfirmation.${recognition.answer === 'yes' ? 'affirm' : 'deny'}`;
+        await step.context.sendActivity(answered);
+        return step.endDialog();
+      }
     }
     if (understood) {
       info.memory.misunderstood = 0;

@@ -43,6 +43,8 @@ type OfferChoices = z.infer<typeof OfferChoicesSchema>;
 
 interface OffersDraft extends OffersOptions {
   choices?: OfferChoices;
+  /** The order dialog took over (one offering asked about): its result ends this dialog. */
+  ordering?: boolean;
 }
 
 function offersOptionsFrom(recognition: Recognition): OffersOptions {
@@ -99,6 +101,13 @@ export class OffersDialog extends CancelAndHelpDialog {
       await step.context.sendActivity(this.howToOrder(info.capabilities.inConversationSignIn));
       return step.endDialog();
     }
+    if (asked) {
+      // One offering asked about by name: the order's own read-back is the one question
+      // ("Would you like to order it?" and then "Shall I place the order?" asked the same twice).
+      step.options.ordering = true;
+      const options: OrderOptions = { offeringCode: asked.code };
+      return step.beginDialog(ORDER_DIALOG, options);
+    }
     const labels = [...offers.map((offering) => offering.name), NO_THANKS];
     step.options.choices = { labels, codes: offers.map((offering) => offering.code) };
     const question = offers.length === 1 ? `Would you like to order ${offers[0]?.name ?? 'it'}?` : 'Would you like to order one?';
@@ -111,6 +120,7 @@ export class OffersDialog extends CancelAndHelpDialog {
 
   /** Hands the chosen offer over to the order dialog; "no" ends here. */
   private async orderStep(step: WaterfallStepContext<OffersDraft>): Promise<DialogTurnResult> {
+    if (step.options.ordering) return step.endDialog(step.result);
     const info = getTurnInfo(step.context);
     const code = await this.chosenCode(typeof step.result === 'string' ? step.result : '', info.recognition, step.options.choices);
     if (!code) {

@@ -290,6 +290,9 @@ export class OrderDialog extends CancelAndHelpDialog {
   private async interpret(text: string, recognition: Recognition, choices: Choices | undefined): Promise<Answer> {
     const newLine = NEW_LINE.test(text) || undefined;
     if (choices) {
+      // A list of one: "yes" takes it.
+      const [only] = choices.values;
+      if (choices.kind === 'offering' && choices.values.length === 1 && only && (recognition.answer === 'yes' || recognition.intent === 'affirm')) return { code: only, newLine };
       const index = pickChoice(text, choices.labels);
       const value = index === undefined ? undefined : choices.values[index];
       if (value !== undefined) {

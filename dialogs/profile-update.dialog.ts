@@ -52,6 +52,8 @@ const CHANNEL_CHOICES: ReadonlyArray<{ label: string; channel: Channel }> = [
   { label: 'Phone call', channel: 'voice' },
 ];
 const ON_OFF = ['On', 'Off'];
+const STOP_SCOPE_PROMPT = 'profileUpdateStopScopePrompt';
+const STOP_SCOPES = ['All texts', 'Only offers'];
 const YES_NO = ['Yes', 'No'];
 
 // Words that name a detail, checked in this order ("email address" is the email, not the address).
@@ -81,6 +83,7 @@ const LEAD_IN = /^\s*(?:no\b[,.!]?\s*)?(?:(?:it'?s|it is|its|actually|make it|ch
 export class ProfileUpdateDialog extends CancelAndHelpDialog {
   constructor(services: BotServices, settings: BotSettings) {
     super(PROFILE_UPDATE_DIALOG, services, settings, ['profile.update', 'profile.view', 'optout']);
+    this.addDialog(new TextPrompt(STOP_SCOPE_PROMPT, async (prompt) => stopScope(prompt.recognized.value ?? '') !== undefined));
     this.addDialog(new TextPrompt(FIELD_PROMPT, async (prompt) => fieldFromAnswer(prompt.recognized.value ?? '') !== undefined));
     this.addDialog(new TextPrompt(VALUE_PROMPT, async (prompt) => this.validateValue(prompt)));
     this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (prompt) => this.validateConfirm(prompt)));
@@ -100,6 +103,14 @@ export class ProfileUpdateDialog extends CancelAndHelpDialog {
   private async fieldStep(step: WaterfallStepContext<ProfileUpdateOptions>): Promise<DialogTurnResult> {
     const info = getTurnInfo(step.context);
     info.reason = 'profile.update';
+    if (step.options.stopAll && info.capabilities.carrierKeywords) {
+      // Wording that may mean every text or only promotions: asked, then honoured either way.
+      info.reason = 'optout.scope';
+      return step.prompt(STOP_SCOPE_PROMPT, {
+        prompt: withChoices('Do you want to stop all texts from us, including about your account and orders, or only offers and promotions?', STOP_SCOPES),
+        retryPrompt: withChoices('Please reply 1 to stop all texts, or 2 to stop only offers and promotions.', STOP_SCOPES),
+      });
+    }
     if (step.options.stopAll) {
       info.reason = 'optout.howTo';
       await step.context.sendActivity('To stop all texts from us, reply STOP. To stop only offers and promotions, say "turn off marketing texts".');
@@ -115,6 +126,20 @@ export class ProfileUpdateDialog extends CancelAndHelpDialog {
 
   /** The new value: skipped when already given (and valid). */
   private async valueStep(step: WaterfallStepContext<ProfileUpdateOptions>): Promise<DialogTurnResult> {
+    if (step.options.stopAll && typeof step.result === 'string') {
+      const info = getTurnInfo(step.context);
+      if (stopScope(step.result) === 'all') {
+        // A revocation in the customer's words is honoured like STOP (FCC 2024: any reasonable means).
+        await this.services.revokeTextConsent({ customerId: info.customer?.id ?? null, address: step.context.activity.from.id, channel: info.channel, words: step.result, correlationId: info.correlationId });
+        info.reason = 'consent.optout';
+        await step.context.sendActivity(`You're unsubscribed from ${this.settings.operatorName} messages and will get no more. Reply START to resubscribe.`);
+        return step.endDialog();
+      }
+      step.options.stopAll = false;
+      step.options.field = 'marketingTexts';
+      step.options.value = false;
+      return step.next();
+    }
     if (typeof step.result === 'string') step.options.field = fieldFromAnswer(step.result);
     const field = step.options.field;
     if (!field) return step.endDialog();
@@ -255,14 +280,37 @@ export function valueFrom(field: ProfileField, text: string, entities: readonly 
   }
 }
 
-/** On or off, from "turn off paperless billing", "I want paper bills", "no more offers", "On". */
+// What the on/off words are about: "turn off paperless … i want paper bills" turns paperless off;
+// "stop the paper bills" turns it on.
+const PAPERLESS_OFF =
+  /\b(?:(?:turn|switch|shut)\s+off|stop|disable|cancel|end|no more|don'?t want|dont want|do not want|remove|get rid of|opt out of)\s+(?:the\s+|my\s+|this\s+)?(?:paperless|e-?bills?|email(?:ed)? bills?|online bills?)|\bpaperless\b[^.!?]*\b(?:off|disabled?)\b|\b(?:want|send|get|prefer|back to|switch (?:me )?(?:back )?to|go back to|mail me|receive|need)\b[^.!?]*\bpaper\b(?!less)/i;
+const PAPERLESS_ON =
+  /\b(?:stop|no more|don'?t (?:want|send)|dont (?:want|send)|do not (?:want|send)|cancel|end)\b[^.!?]*\bpaper\b(?!less)|\b(?:turn|switch)\s+on\s+(?:the\s+)?paperless|\bpaperless\b[^.!?]*\bon\b|\b(?:go|switch(?: me)?(?: to)?|sign me up for|enable|want|start)\b[^.!?]*\bpaperless\b/i;
+// "can u text me ur promos": asking for them is an opt-in.
+const MARKETING_ON = /\b(?:text|send|message|sms|email)\s+(?:me|us)\b|\bsign me up\b|\bi'?d like\b|\bkeep me (?:posted|updated)\b/i;
+
+/** On or off, from "turn off paperless billing", "I want paper bills", "no more offers", "text me your deals", "On". */
 function toggleFrom(field: 'paperlessBill' | 'marketingTexts', text: string): boolean | undefined {
   const picked = pickChoice(text, ON_OFF);
   if (picked !== undefined) return picked === 0;
-  // Asking for paper bills turns paperless off; stopping them turns it on.
-  if (field === 'paperlessBill' && PAPER.test(text)) return OFF.test(text);
+  if (field === 'paperlessBill') {
+    if (PAPERLESS_OFF.test(text)) return false;
+    if (PAPERLESS_ON.test(text)) return true;
+    // Asking for paper bills turns paperless off; stopping them turns it on.
+    if (PAPER.test(text)) return OFF.test(text);
+  }
   if (OFF.test(text)) return false;
+  if (field === 'marketingTexts' && MARKETING_ON.test(text)) return true;
   if (ON.test(text)) return true;
+  return undefined;
+}
+
+/** "All texts" or "only offers", by number, label or words ("everything", "just the promos"). */
+function stopScope(answer: string): 'all' | 'offers' | undefined {
+  const picked = pickChoice(answer, STOP_SCOPES);
+  if (picked !== undefined) return picked === 0 ? 'all' : 'offers';
+  if (/\b(offers?|promos?|promotions?|marketing|deals|ads|adverts?)\b/i.test(answer)) return 'offers';
+  if (/\b(all|everything|every|any|both|stop|yes)\b/i.test(answer)) return 'all';
   return undefined;
 }
 

@@ -119,8 +119,10 @@ export interface BotServices {
   // Customers and handoff
   /** The customer's active or suspended base services (no add-ons), one per product, for "which service?" choices. */
   listActiveServices(customerId: string): Promise<SubscribedService[]>;
-  /** Records that the customer asked for a person; the handoff itself comes with the agent console. */
-  recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string }): Promise<void>;
+  /** Records a revocation of consent to texts in the customer's own words (as STOP does): no more messages of any purpose. */
+  revokeTextConsent(request: { customerId: string | null; address: string; channel: Channel; words: string; correlationId: string }): Promise<void>;
+  /** Records that the customer asked for a person; the handoff itself comes with the agent console. `note`: what the person should know first (the customer is upset, a disputed bill). */
+  recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string; note?: string }): Promise<void>;
 
   // Request tracking
   /** A yes/no with no question of the bot's open: answers a resolved ticket's "does it work again?" and returns the reply, else null. */

@@ -50,15 +50,36 @@ export class TicketStatusDialog extends CancelAndHelpDialog {
       return step.endDialog();
     }
     const recent = await this.services.listRecentTickets(customer.id);
+    const open = recent.filter((ticket) => isOpen(ticket.status));
+    if (open.length === 0) {
+      // "so when will it be back??" right after an outage text: the outage's restore estimate.
+      const outages = await this.outagesOf(customer.id);
+      if (outages.length > 0) {
+        info.reason = 'ticket.status.outage';
+        await step.context.sendActivity(outages.join('\n'));
+        return step.endDialog();
+      }
+    }
     if (recent.length === 0) {
       await step.context.sendActivity('You have no fault tickets with us. If something is not working, tell me what and I will open one.');
       return step.endDialog();
     }
     for (const ticket of recent) info.links.push({ itemType: 'troubleTicket', itemId: ticket.id, action: 'viewed' });
-    const open = recent.filter((ticket) => isOpen(ticket.status));
     const shown = open.length > 0 ? open : recent.slice(0, 1);
     await step.context.sendActivity(shown.map((ticket) => this.describe(ticket)).join('\n'));
     return step.endDialog();
+  }
+
+  /** The active outages on the customer's services, a sentence each. */
+  private async outagesOf(customerId: string): Promise<string[]> {
+    const services = await this.services.listActiveServices(customerId);
+    const types = [...new Set(services.map((service) => service.serviceType))];
+    const found = await Promise.all(types.map(async (type) => ({ type, outage: await this.services.findActiveOutage(customerId, type) })));
+    return found.flatMap(({ type, outage }) => {
+      if (!outage) return [];
+      const restore = outage.expectedRestoreAt ? ` Expected fix: ${formatDayTime(outage.expectedRestoreAt, this.settings)}.` : " We don't have a time for the fix yet; we'll text you when it's restored.";
+      return [`There's a network outage affecting ${SERVICE_NAMES[type]} in your area: ${outage.description}${restore}`];
+    });
   }
 
   private describe(ticket: TicketView): string {

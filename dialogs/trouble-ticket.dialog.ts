@@ -1,4 +1,4 @@
-import { TextPrompt, WaterfallDialog, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { TextPrompt, WaterfallDialog, type DialogContext, type PromptValidatorContext, type WaterfallStepContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { readSelfHelpAnswer, selfHelpStepFor } from '../src/domain/tickets/self-help.ts';
 import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
@@ -24,6 +24,7 @@ export const TROUBLE_TICKET_ROUTE: IntentRoute = {
 const STEPS = 'troubleTicketSteps';
 const SERVICE_PROMPT = 'troubleTicketServicePrompt';
 const SINCE_PROMPT = 'troubleTicketSincePrompt';
+const SINCE_AGAIN_PROMPT = 'troubleTicketSinceAgainPrompt';
 const SELF_HELP_PROMPT = 'troubleTicketSelfHelpPrompt';
 const DESCRIPTION_PROMPT = 'troubleTicketDescriptionPrompt';
 const CONFIRM_PROMPT = 'troubleTicketConfirmPrompt';
@@ -31,9 +32,13 @@ const SELF_HELP_CHOICES = ['Yes, fixed', 'No', 'Skip'];
 const SELF_HELP_ANSWERS: readonly SelfHelpAnswer[] = ['fixed', 'notFixed', 'skipped'];
 
 /** Words that describe what is wrong, so the customer's first message can serve as the description. */
-export const SYMPTOM = /\b(down|not working|doesn'?t work|isn'?t working|won'?t|no (internet|signal|service|connection|dial ?tone|picture|sound)|dropp\w*|disconnect\w*|cutting out|buffering|slow|outage|broken|dead|ded|can'?t|cant|frozen|pixelat\w*|intermittent|offline|stopped|static|noise|error)\b/i;
+export const SYMPTOM = /\b(down|not working|doesn'?t work|isn'?t working|won'?t|no (internet|signal|service|connection|dial ?tone|picture|sound)|dropp\w*|disconnect\w*|cutting out|buffering|slow|outage|broken|dead|ded|can'?t|cant|frozen|pixelat\w*|intermittent|offline|stopped|static|noise|error|freez\w*|froze|lag\w*|glitch\w*|flicker\w*|crackl\w*|blank|black screen|no dial tone|keeps? (?:dropping|cutting|freezing|buffering|restarting|rebooting))\b/i;
 
-const UNKNOWN_DATE = /\b(not sure|don'?t know|dont know|no idea|unsure|can'?t remember|idk)\b/i;
+const UNKNOWN_DATE = /\b(not sure|don'?t know|dont know|no idea|unsure|can'?t remember|idk|dunno|can'?t recall)\b/i;
+// "wait sorry its not the tv, its the home phone": the customer names another service to correct the one in question.
+const CORRECTION = /\b(not (?:the|my|about)|wrong|actually|sorry|i meant|meant|mean|wait|oops|instead|it'?s the|its the|it is the)\b/i;
+// Words that carry no fact for the ticket when a yes/no answer is stripped of them.
+const BARE_ANSWER = /^\s*(?:(?:no|nope|nah|yes|yeah|ok|still|not|fixed|broken|working|it|is|isn'?t|nothing|same|changed|the|didn'?t|help|skip)[\s,.!]*)*$/i;
 
 /** What the customer's first message already told us. */
 export interface TroubleTicketOptions {
@@ -46,6 +51,10 @@ export interface TroubleTicketOptions {
 /** The ticket being drafted: dialog options, kept in dialog state between turns (as in core-bot). */
 interface TicketDraft extends TroubleTicketOptions {
   service?: SubscribedService;
+  /** What the customer told us in later answers (symptoms given while asked something else): all of it reaches the ticket. */
+  details?: string[];
+  /** The since-when question was asked again after an answer that described the fault instead. */
+  sinceAskedAgain?: boolean;
   /** The services offered in the question, kept in dialog state for the answer's turn. */
   choices?: SubscribedService[];
   /** The self-help step offered, if any. */
@@ -62,6 +71,7 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     this.addDialog(new TextPrompt(SERVICE_PROMPT, (prompt) => this.validateService(prompt)));
     this.addDialog(new TextPrompt(SELF_HELP_PROMPT, async (prompt) => selfHelpAnswer(prompt.recognized.value ?? '') !== undefined));
     this.addDialog(new TextPrompt(SINCE_PROMPT, (prompt) => this.validateSince(prompt)));
+    this.addDialog(new TextPrompt(SINCE_AGAIN_PROMPT, (prompt) => this.validateSince(prompt)));
     this.addDialog(new TextPrompt(DESCRIPTION_PROMPT, async (prompt) => (prompt.recognized.value ?? '').trim().length >= 2));
     this.addDialog(new TextPrompt(CONFIRM_PROMPT, async (prompt) => yesOrNo(prompt.context) !== undefined));
     this.addDialog(
@@ -69,6 +79,7 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
         this.serviceStep.bind(this),
         this.outageStep.bind(this),
         this.sinceStep.bind(this),
+        this.sinceAgainStep.bind(this),
         this.descriptionStep.bind(this),
         this.confirmStep.bind(this),
         this.openTicketStep.bind(this),
@@ -149,6 +160,14 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
       await step.context.sendActivity("Great, glad it's working again. I haven't opened a ticket; text me anytime if it happens again.");
       return step.endDialog();
     }
+    if (typeof step.result === 'string') {
+      // "nope, still dropping every 10 min": the no, and a fact for the ticket.
+      this.noteDetails(step, step.result);
+      if (step.options.issueStartedAt === undefined) {
+        const start = issueStart(getTurnInfo(step.context));
+        if (start && start.getTime() <= getTurnInfo(step.context).now.getTime() + 60_000) step.options.issueStartedAt = start.toISOString();
+      }
+    }
     if (step.options.issueStartedAt !== undefined) return step.next();
     return step.prompt(SINCE_PROMPT, {
       prompt: `Since when has your ${serviceName(step.options.service)} had the problem? (e.g. "this morning", "since Monday")`,
@@ -156,10 +175,37 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     });
   }
 
-  /** What is wrong: skipped when the first message described it. */
+  /**
+   * The answer to "since when": a date, "not sure", or a description of the fault instead ("wifi
+   * shows connected but no pages load"), which is kept for the ticket and the question asked once more.
+   */
+  private async sinceAgainStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
+    if (typeof step.result !== 'string') return step.next();
+    const answer = step.result;
+    const start = this.startDate(step);
+    if (start || UNKNOWN_DATE.test(answer)) {
+      step.options.issueStartedAt = start;
+      this.noteDetails(step, answer);
+      return step.next();
+    }
+    this.noteDetails(step, answer, true);
+    step.options.sinceAskedAgain = true;
+    return step.prompt(SINCE_AGAIN_PROMPT, {
+      prompt: `Thanks, I've noted that. And since when has your ${serviceName(step.options.service)} had the problem? (e.g. "yesterday evening", "about a week", or "not sure")`,
+      retryPrompt: 'When did it start? A day or time is fine, or "not sure".',
+    });
+  }
+
+  /** What is wrong: skipped when the first message or a later answer described it. */
   private async descriptionStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
-    if (typeof step.result === 'string') step.options.issueStartedAt = this.startDate(step);
+    if (typeof step.result === 'string') {
+      const start = this.startDate(step);
+      // Asked twice and answered with more description: the ticket goes without a date rather than a third question.
+      if (!start && !UNKNOWN_DATE.test(step.result)) this.noteDetails(step, step.result, true);
+      step.options.issueStartedAt = start;
+    }
     if (step.options.description && SYMPTOM.test(step.options.description)) return step.next();
+    if ((step.options.details ?? []).some((detail) => SYMPTOM.test(detail) || detail.split(/\s+/).length >= 4)) return step.next();
     return step.prompt(DESCRIPTION_PROMPT, {
       prompt: 'In a few words, what is happening? (e.g. no connection, very slow, keeps dropping)',
       retryPrompt: 'Please describe the problem in a few words.',
@@ -168,8 +214,9 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
 
   /** Reads the ticket back and asks for a yes before opening it. */
   private async confirmStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
-    if (typeof step.result === 'string') step.options.description = step.result.trim();
-    const { service, issueStartedAt, description } = step.options;
+    if (typeof step.result === 'string') this.noteDetails(step, step.result, true);
+    const { service, issueStartedAt } = step.options;
+    const description = fullDescription(step.options);
     const since = issueStartedAt ? ` since ${formatDay(new Date(issueStartedAt), this.settings)}` : '';
     return step.prompt(CONFIRM_PROMPT, {
       prompt: withChoices(`I'll open a fault ticket for your ${serviceName(service)}: "${clip(description ?? '', 80)}"${since}. Shall I go ahead?`, YES_NO),
@@ -180,7 +227,8 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
   /** Opens the ticket (idempotent on this message) and texts back its reference. */
   private async openTicketStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
     const info = getTurnInfo(step.context);
-    const { service, issueStartedAt, description } = step.options;
+    const { service, issueStartedAt } = step.options;
+    const description = fullDescription(step.options);
     if (yesOrNo(step.context) !== 'yes' || !info.customer || !service) {
       info.reason = 'ticket.create.declined';
       await step.context.sendActivity(`OK, I haven't opened a ticket. ${anytime(info.capabilities)} if it's still not right.`);
@@ -203,6 +251,43 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     return step.endDialog(ticket.reference);
   }
 
+  /**
+   * Corrections and changes of mind at any step: "wait sorry its not the tv, its the home phone"
+   * starts the report again for the service named (keeping what was said); "no im not reporting a
+   * fault, i want to dispute…" leaves the report for that request.
+   */
+  override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const info = getTurnInfo(innerDc.context);
+    const text = innerDc.context.activity.text ?? '';
+    // The report's waterfall is at the bottom of this dialog's stack, under the prompt.
+    const waterfall = innerDc.stack[0];
+    const draft = waterfall?.id === STEPS ? draftOf(waterfall.state['options']) : undefined;
+    const named = info.recognition.entities.filter((entity) => entity.type === 'serviceType').map((entity) => parseServiceType(entity.value));
+    if (draft?.service && info.customer && CORRECTION.test(text) && named.some((type) => type && type !== draft.service?.serviceType)) {
+      const services = await this.services.listActiveServices(info.customer.id);
+      // The service meant is the one named that is not the one in question ("not the tv, its the home phone").
+      const meant = services.find((service) => service.serviceType !== draft.service?.serviceType && named.includes(service.serviceType));
+      if (meant) {
+        const corrected: TicketDraft = { serviceType: meant.serviceType, issueStartedAt: draft.issueStartedAt, description: draft.description, details: [...(draft.details ?? []), text.trim()] };
+        info.reason = 'ticket.create.corrected';
+        await innerDc.cancelAllDialogs();
+        await innerDc.context.sendActivity(`OK, the ${serviceName(meant)} then.`);
+        return innerDc.beginDialog(STEPS, corrected);
+      }
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  /** Keeps an answer's facts for the ticket: the whole answer when asked for them, else only what is more than a bare yes or no. */
+  private noteDetails(step: WaterfallStepContext<TicketDraft>, answer: string, whole = false): void {
+    const text = answer.trim();
+    if (text.length < 2) return;
+    if (!whole && (BARE_ANSWER.test(text) || !SYMPTOM.test(text) || text.split(/\s+/).length < 4)) return;
+    const known = [step.options.description ?? '', ...(step.options.details ?? [])];
+    if (known.some((said) => said.trim().toLowerCase() === text.toLowerCase())) return;
+    step.options.details = [...(step.options.details ?? []), text];
+  }
+
   private async validateService(prompt: PromptValidatorContext<string>): Promise<boolean> {
     const choices = servicesIn(prompt.options.validations);
     const entities = getTurnInfo(prompt.context).recognition.entities;
@@ -214,11 +299,15 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     const answer = prompt.recognized.value ?? '';
     if (UNKNOWN_DATE.test(answer)) return true;
     const start = issueStart(info);
-    return start !== null && start.getTime() <= info.now.getTime() + 60_000;
+    if (start !== null) return start.getTime() <= info.now.getTime() + 60_000;
+    // No date, but a description of the fault: kept for the ticket, and the question asked once more.
+    return SYMPTOM_DETAIL.test(answer) && answer.trim().split(/\s+/).length >= 3;
   }
 
   private startDate(step: WaterfallStepContext<TicketDraft>): string | null {
-    return issueStart(getTurnInfo(step.context))?.toISOString() ?? null;
+    const info = getTurnInfo(step.context);
+    const start = issueStart(info);
+    return start && start.getTime() <= info.now.getTime() + 60_000 ? start.toISOString() : null;
   }
 }
 
@@ -235,6 +324,31 @@ function issueStart(info: TurnInfo): Date | null {
 }
 
 const DAY_MS = 24 * 3_600_000;
+
+// What a fault description sounds like, beyond SYMPTOM: lights, pages, screens, calls, signal.
+const SYMPTOM_DETAIL = new RegExp(`${SYMPTOM.source}|\\b(lights?|blink\\w*|flash\\w*|orange|red|pages?|load\\w*|connect\\w*|screen|picture|sound|calls?|signal|bars|wifi|router|modem|box|error|drop\\w*|freez\\w*|lag\\w*|nothing|no)\\b`, 'i');
+
+/** The ticket's description: the first message's, then every fact given since, in order. */
+function fullDescription(draft: TicketDraft): string {
+  const parts = [draft.description ?? '', ...(draft.details ?? [])].map((part) => part.trim()).filter((part) => part.length > 0);
+  return parts.join('. ').replace(/\.\./g, '.');
+}
+
+/** The draft read back from dialog state (plain JSON). */
+function draftOf(value: unknown): TicketDraft | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const draft: TicketDraft = {};
+  if ('service' in value && isService(value.service)) draft.service = value.service;
+  if ('serviceType' in value) draft.serviceType = parseServiceType(typeof value.serviceType === 'string' ? value.serviceType : undefined);
+  if ('issueStartedAt' in value && (typeof value.issueStartedAt === 'string' || value.issueStartedAt === null)) draft.issueStartedAt = value.issueStartedAt;
+  if ('description' in value && typeof value.description === 'string') draft.description = value.description;
+  if ('details' in value && Array.isArray(value.details)) draft.details = value.details.filter((detail): detail is string => typeof detail === 'string');
+  return draft;
+}
+
+function isService(value: unknown): value is SubscribedService {
+  return servicesIn([value]).length === 1;
+}
 
 /** What an answer to "did that fix it?" means: a choice by number or text, or the customer's own words. */
 function selfHelpAnswer(answer: string): SelfHelpAnswer | undefined {

@@ -1,5 +1,6 @@
 import type { BotServices, BotSettings } from '../../dialogs/services.ts';
 import { recordAuditEvent } from '../domain/audit/audit.service.ts';
+import { recordOptOut } from '../domain/contact-policy/consent.service.ts';
 import { findChargeDispute, findCustomerAdjustment, requestBillAdjustment } from '../domain/billing/adjustments.service.ts';
 import { findCustomerBill, findCustomerBillForPeriod, findLatestBill, findPreviousBill, getBalance, listRecentBills } from '../domain/billing/bills.service.ts';
 import { findOffering, listActiveOfferings, lookUpOfferings } from '../domain/catalog/catalog.service.ts';
@@ -114,15 +115,19 @@ export function createBotServices(db: DbClient, sql: Sql, settings: BotSettings,
 
     // Customers and handoff
     listActiveServices: (customerId) => listActiveServices(db, customerId),
-    recordAgentRequest: ({ customerId, conversationInboundId, correlationId }) =>
+    recordAgentRequest: ({ customerId, conversationInboundId, correlationId, note }) =>
       recordAuditEvent(db, {
         actorType: customerId ? 'customer' : 'system',
         actorId: customerId ?? undefined,
         action: 'conversation.agentRequested',
         entityType: 'interaction',
         entityId: conversationInboundId,
+        ...(note ? { details: { note } } : {}),
         correlationId,
       }),
+
+    revokeTextConsent: ({ customerId, address, channel, words, correlationId }) =>
+      recordOptOut(db, { channel, address, customerId, source: `bot-revocation:${words.trim().slice(0, 80)}`, correlationId }),
 
     // Request tracking
     answerResolutionQuestion: async (customerId, answer) => {

@@ -76,7 +76,7 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
       const conversationState = new ConversationState(storage);
       const dialogState = conversationState.createProperty<DialogState>('DialogState');
       const memory = conversationState.createProperty<ConversationMemory>('BotMemory');
-      const recognition = await recognizer.recognize(message.text, { referenceDate: now });
+      const recognition = await recognizer.recognize(message.text, { referenceDate: now, timeZone: settings.timeZone });
       const info: TurnInfo = {
         customer,
         channel: message.channel,

@@ -17,7 +17,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { ConversationLock } from './conversation-lock.ts';
 import type { ImmediateDeliveryResult } from './reply-delivery.ts';
 import { routeConversation } from './routing.ts';
-import { classifySmsKeyword } from './sms-keywords.ts';
+import { classifySmsKeyword, optOutAfterthought } from './sms-keywords.ts';
 
 // The turn runner, the same for every channel: take the conversation's lock, handle its unhandled
 // messages in sequence order (carrier keywords, then whoever routeConversation names), store each
@@ -212,7 +212,7 @@ async function handleOneTurn(
     const recorded = await deps.prisma.$transaction(async (tx) => {
       if (keyword === 'optout') await recordOptOut(tx, change);
       if (keyword === 'optin') await recordOptIn(tx, change);
-      return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, keywordOutcome(keyword, deps.operator));
+      return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, keywordOutcome(keyword, deps.operator, keyword === 'optout' ? optOutAfterthought(message.text, state?.data) : undefined));
     });
     return { recorded, consentChanged: keyword !== 'help' };
   }
@@ -244,12 +244,12 @@ async function runBotTurn(deps: TurnDeps, turn: PendingTurn, state: StoredBotSta
     : await recordTurnOutcome(deps.sql, message, outcome);
 }
 
-function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo): TurnOutcome {
+function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo, afterthought?: string): TurnOutcome {
   switch (keyword) {
     case 'optout':
       return {
         reason: 'consent.optout',
-        replies: [{ reason: 'consent.optout', text: `You're unsubscribed from ${operator.name} messages and will get no more. Reply START to resubscribe.` }],
+        replies: [{ reason: 'consent.optout', text: `You're unsubscribed from ${operator.name} messages and will get no more. Reply START to resubscribe.${afterthought ? ` ${afterthought}` : ''}` }],
         links: [],
       };
     case 'optin':

@@ -29,3 +29,11 @@ export function formatDate(date: Date, format: DateFormat, timeZone: string): st
 export function formatCalendarDay(date: Date): string {
   return formatDate(date, 'day', 'UTC');
 }
+
+/** Minutes the IANA time zone is ahead of UTC at that instant (-480 for Los Angeles in winter). */
+export function timeZoneOffsetMinutes(timeZone: string, at: Date): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((candidate) => candidate.type === type)?.value ?? 0);
+  const wallClockAsUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
+  return Math.round((wallClockAsUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}

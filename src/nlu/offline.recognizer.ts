@@ -48,6 +48,30 @@ const DENY_ANSWERS = new Set(['no', 'nope', 'nah', 'no thanks', 'no thank you', 
 const REFERENCE_INTENTS: Record<string, Intent> = { refticket: 'ticket.status', reforder: 'order.status', refbill: 'bill.inquiry', refadjust: 'bill.dispute' };
 const REFERENCE_FILLER = new Set(['status', 'update', 'any', 'news', 'please', 'eta', '?', 'my', 'check', 'on', 'for', 'of', 'the', 'is', 'what', 'about', 'ref', 'number', 'ticket', 'order', 'invoice', 'no']);
 
+// A yes or a no at the start of a longer message ("YES its working now thx", "nope still dropping").
+const YES_WORDS = new Set(['yes', 'yeah', 'yep', 'yup', 'yea', 'ya', 'yah', 'yess', 'yass', 'sure', 'absolutely', 'definitely', 'correct', 'affirmative', 'totally', 'ofc']);
+const NO_WORDS = new Set(['no', 'nope', 'nah', 'naw', 'nop', 'negative']);
+// Words before the answer that change nothing ("oh yes", "well no", "ok sure").
+const LEAD_FILLER = new Set(['oh', 'well', 'um', 'umm', 'uh', 'hmm', 'ah', 'so', 'and', 'ok', 'actually']);
+// The words after a "no" that make it an answer; "no problem", "no internet" are not.
+const NO_FOLLOWERS = new Set(['i', 'it', 'its', 'is', 'still', 'thanks', 'thank', 'not', 'that', 'this', 'please', 'sorry', 'just', 'do', 'the', 'we', 'you', 'nothing', 'way', 'change', 'luck', 'better', 'same', 'nope', 'no', 'but', 'never', 'leave', 'keep', 'cancel', 'dont', 'did', 'does', 'didnt', 'doesnt', 'wrong', 'thx', 'ty', 'sir', 'maam', 'mate', 'ok', 'actually', 'wait', 'instead', 'go', 'continue']);
+// "didn't help", "no help": a no to "did that fix it?", not a request for help.
+const NOT_HELPED = /\b(?:not|no|never|nothing) help(?:ed|s|ing)?\b|\bhelp(?:ed)? nothing\b/;
+// "not sure", "maybe", "idk": neither yes nor no, whatever words follow.
+const HEDGE = /^(?:(?:oh|well|um+|uh|hmm+|ok)\s+)*(?:not (?:sure|certain|really sure|100)|unsure|maybe|perhaps|possibly|dunno|idk|no idea|i (?:am not sure|do not know|dunno|guess)|do not know|kind of|kinda|sort of|sorta|hard to say|depends)\b/;
+// "still broken", "not yet": a no to "is it working again?".
+const STILL_BROKEN = /^(?:still (?:not|no|broken|down|dead|dropping|slow|the same|bad|off|out|nothing|buffering|freezing|cutting)|not (?:yet|really|at all|quite|fixed|working))\b/;
+// An explicit request for a person, which wins over whatever else an angry message says.
+const PERSON_REQUEST =
+  /\b(?:(?:i|we) (?:want|need|demand|would like)|want|need|get me|give me|(?:can|could|may) i (?:talk|speak|get|have|chat)|let me (?:talk|speak)|put me (?:through )?to|connect me (?:to|with)|transfer me to|(?:talk|speak|chat) (?:to|with))\s+(?:(?:a|an|the|your|one of your|some|to)\s+)*(?:real |live |actual |proper )?(?:human|humans|person|agent|representative|representatives|manager|supervisor|operator|someone|somebody)\b/;
+const PERSON_REQUEST_NEGATED = /\b(?:do not|not|never|no)\s+(?:want|need)\b[^.?!]*\b(?:human|person|agent|representative)\b/;
+const PERSON_BY_SOMEONE = /\b(?:someone|somebody)\b/;
+
+// Asking to be sent promotions is the marketing-texts setting turned on, not a look at today's offers.
+const MARKETING_OPT_IN =
+  /\b(?:text|send|sms|message|email) (?:me|us)\b(?: \w+){0,4} (?:promos?|promotions?|deals|offers|marketing|discounts|specials)\b(?! (?:now|today|right now))|\b(?:sign me up for|subscribe me to|opt me in(?: to| for)?|opt in (?:to|for)|i want|put me on)\b(?: \w+){0,3} (?:promo|promotional|marketing|deal|offer)s? (?:texts?|messages?|sms|list)\b/;
+const NEGATED_OPT_IN = /\b(?:stop|not|no more|never|quit)\b/;
+
 // Intents that say little about what the customer wants done: a sentence with a request beats them.
 const CONVERSATIONAL = new Set<Intent>(['greeting', 'thanks', 'goodbye', 'affirm', 'deny', 'help', 'none']);
 
@@ -90,19 +114,33 @@ export class OfflineRecognizer implements Recognizer {
 
   /** recognize without the promise: for the evaluation and the benchmark. */
   recognizeNow(text: string, options: RecognizeOptions = {}): Recognition {
-    const entities = [...extractEntities(text, options.referenceDate), ...this.offerMentions(text)];
+    const entities = [...extractEntities(text, options.referenceDate, options.timeZone), ...this.offerMentions(text)];
+    const tokens = normalizeTokens(text);
+    const answer = answerOf(tokens);
+    const withAnswer = <T extends object>(recognition: T) => (answer ? { ...recognition, answer } : recognition);
     const ruled = ruleFor(text);
-    if (ruled) return { text, intent: ruled.intent, confidence: ruled.confidence, entities, alternatives: [] };
+    if (ruled) return withAnswer({ text, intent: ruled.intent, confidence: ruled.confidence, entities, alternatives: [] });
     const ranked = this.rank(text);
     const [best, ...rest] = ranked;
-    if (!best) return { text, intent: 'none', confidence: 1, entities, alternatives: [] };
-    return {
-      text,
-      intent: best.intent,
-      confidence: round(best.confidence),
-      entities,
-      alternatives: rest.slice(0, 2).map(({ intent, confidence }) => ({ intent, confidence: round(confidence) })),
-    };
+    if (!best) return withAnswer({ text, intent: 'none', confidence: 1, entities, alternatives: [] });
+    const alternatives = (skip: Intent) =>
+      ranked
+        .filter(({ intent }) => intent !== skip)
+        .slice(0, 2)
+        .map(({ intent, confidence }) => ({ intent, confidence: round(confidence) }));
+    if (best.intent === 'help' && NOT_HELPED.test(tokens.join(' '))) return { text, intent: 'deny', confidence: 0.9, entities, alternatives: alternatives('deny'), answer: 'no' };
+    const phrase = tokens.join(' ');
+    if (MARKETING_OPT_IN.test(phrase) && !NEGATED_OPT_IN.test(phrase)) return withAnswer({ text, intent: 'profile.update', confidence: 0.95, entities, alternatives: alternatives('profile.update') });
+    if (asksForPerson(tokens)) return withAnswer({ text, intent: 'agent.request', confidence: 0.95, entities, alternatives: alternatives('agent.request') });
+    if (HEDGE.test(tokens.join(' ')) && (best.intent === 'affirm' || best.intent === 'deny')) {
+      return { text, intent: 'none', confidence: 0.9, entities, alternatives: alternatives('none') };
+    }
+    // "YES its working now thx" is a yes with thanks, not thanks: the answer decides a short reply.
+    if (answer && ANSWERABLE.has(best.intent)) {
+      const intent: Intent = answer === 'yes' ? 'affirm' : 'deny';
+      return { text, intent, confidence: Math.max(0.9, round(best.confidence)), entities, alternatives: alternatives(intent), answer };
+    }
+    return withAnswer({ text, intent: best.intent, confidence: round(best.confidence), entities, alternatives: alternatives(best.intent) });
   }
 
   /** The catalog offerings the text names, as offer entities (the value is the offering's code). */
@@ -127,6 +165,45 @@ export class OfflineRecognizer implements Recognizer {
     }
     return predictions.map(({ label, probability }) => ({ intent: toIntent(label), confidence: probability }));
   }
+}
+
+// A message the model reads as one of these, opening with a yes or a no, is that yes or no.
+const ANSWERABLE = new Set<Intent>(['greeting', 'thanks', 'goodbye', 'affirm', 'deny', 'none']);
+
+/** The yes or no a message opens with, if it clearly does. */
+function answerOf(tokens: readonly string[]): 'yes' | 'no' | undefined {
+  const words = tokens.filter((token) => token !== '?');
+  const phrase = words.join(' ');
+  if (HEDGE.test(phrase)) return undefined;
+  let at = 0;
+  while (at < words.length - 1 && LEAD_FILLER.has(words[at] ?? '') && words[at] !== 'ok') at += 1;
+  const first = words[at] ?? '';
+  const next = words[at + 1] ?? '';
+  if (first === 'ok') {
+    // "ok" alone, "ok sure", "ok go ahead", "ok do it": a yes; "ok but", "ok thanks": not clearly one.
+    if (next === '' || YES_WORDS.has(next) || ['go', 'do', 'please', 'lets', 'fine'].includes(next)) return words.slice(at + 1).includes('but') ? undefined : 'yes';
+    return undefined;
+  }
+  if (YES_WORDS.has(first)) {
+    // "definitely not" is a no; "yes but…" is not clearly anything.
+    if (next === 'not' || next === 'no') return ['definitely', 'absolutely', 'totally'].includes(first) ? 'no' : undefined;
+    if (words.slice(at + 1, at + 4).includes('but')) return undefined;
+    return 'yes';
+  }
+  // "no still broken", "no, it's the same", "no i want…" — but "no internet", "no signal" describe a fault.
+  if (NO_WORDS.has(first)) return next === '' || NO_FOLLOWERS.has(next) ? 'no' : undefined;
+  if (STILL_BROKEN.test(words.slice(at).join(' '))) return 'no';
+  return undefined;
+}
+
+/** Whether a sentence of the message asks outright for a person ("I want a human now"). */
+function asksForPerson(tokens: readonly string[]): boolean {
+  const phrase = tokens.join(' ');
+  if (!PERSON_REQUEST.test(phrase) || PERSON_REQUEST_NEGATED.test(phrase)) return false;
+  const match = PERSON_REQUEST.exec(phrase)?.[0] ?? '';
+  // "someone" is a person only to talk to: "i need someone to fix my wifi" is a fault.
+  if (PERSON_BY_SOMEONE.test(match)) return /\b(?:talk|speak|chat)\b/.test(match) && !/\b(?:someone|somebody) (?:to (?:fix|come|look|repair|check|install|send)|who can fix)\b/.test(phrase);
+  return true;
 }
 
 /** What a rule is sure of, if anything. */

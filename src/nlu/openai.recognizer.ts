@@ -97,6 +97,8 @@ export class OpenAiRecognizer implements Recognizer {
         confidence: answer.confidence,
         entities: [...offline.entities, ...added],
         alternatives: answer.alternatives.filter((alternative) => alternative.intent !== answer.intent).slice(0, 2),
+        // The yes or no a reply opens with is read by rule, whatever the model says the request is.
+        ...(offline.answer ? { answer: offline.answer } : {}),
       };
     } catch (error) {
       this.options.logger?.warn({ err: describe(error), model: this.model }, 'OpenAI recognition failed; using the offline recogniser');

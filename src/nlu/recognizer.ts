@@ -58,11 +58,18 @@ export interface Recognition {
   entities: Entity[];
   /** The next likeliest intents, likeliest first: what a clarifying question offers. */
   alternatives?: Array<{ intent: Intent; confidence: number }>;
+  /**
+   * A yes or a no the message opens with, whatever else it says ("YES its working now thx",
+   * "nope still dropping", "no i still want to cancel"): how it answers a yes/no question.
+   */
+  answer?: 'yes' | 'no';
 }
 
 export interface RecognizeOptions {
   /** "Now" for relative dates ("since yesterday"). */
   referenceDate?: Date;
+  /** IANA time zone relative dates are read in ("since last night" is the operator's night). Default the process's. */
+  timeZone?: string;
 }
 
 export interface Recognizer {

@@ -124,7 +124,6 @@ const cases: TranscriptCase[] = [
   },
   {
     name: 'a dispute worded around a "technician visit" is a dispute, not a ticket status question',
-    bug: 'the recogniser reads "dispute the technician visit, it never happened" as ticket.status',
     steps: [['dispute the technician visit, it never happened', "I'll ask for a $49.00 credit on INV-10003 for Technician visit"]],
   },
 ];

@@ -116,7 +116,6 @@ const cases: TranscriptCase[] = [
   },
   {
     name: '"actually no, the other one" with nothing else in question offers the rest of that service, and takes yes for the one shown',
-    bug: 'the list has one option (TV Max) but "yes" is not taken as choosing it',
     steps: [
       ["I'd like to order the movies package", 'Add Movies Package to your TV'],
       ['actually no, the other one', 'Which TV option would you like?'],

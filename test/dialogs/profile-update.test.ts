@@ -133,7 +133,6 @@ const cases: TranscriptCase[] = [
   },
   {
     name: '"contact me by phone call from now on" changes the contact channel',
-    bug: 'the recogniser reads it as a request for a person or an order and asks which',
     steps: [['please contact me by phone call from now on', 'Send you updates by phone call from now on?']],
   },
 ];

@@ -137,7 +137,6 @@ const cases: TranscriptCase[] = [
   },
   {
     name: '"since this morning" is this morning in the operator\'s time zone',
-    bug: 'relative dates are resolved in UTC, so 7 am in Los Angeles reads "this morning" as yesterday',
     steps: [
       ['my internet has been down since this morning', SELF_HELP_ROUTER],
       ['no', '"my internet has been down since this morning" since Fri, Nov 27.'],

@@ -63,6 +63,37 @@ describe('SMS consent keywords', () => {
     expect(await serviceConsent(DANA)).not.toBe('revoked');
   });
 
+  it('honours a revocation in plain words ("Stop texting me pls") like STOP, with one confirmation', async () => {
+    const LEE = '+15551230021';
+    const reply = await say(LEE, 'Stop texting me pls');
+    expect(reply).toMatch(/^You're unsubscribed from .+ and will get no more\. Reply START to resubscribe\.$/);
+    expect(await serviceConsent(LEE)).toBe('revoked');
+    const turn = await handled(LEE, 'Stop texting me pls');
+    expect(turn.reason).toBe('consent.optout');
+    expect(await say(LEE, 'START')).toMatch(/resubscribed/);
+  });
+
+  it('asks about ambiguous wording, then records the opt-out the customer confirms, through the bot', async () => {
+    const KIM = '+15551230022';
+    expect(await say(KIM, 'pls stop all these messages')).toMatch(/^Do you want to stop all texts from us, including about your account and orders, or only offers and promotions\?/);
+    expect(await serviceConsent(KIM)).not.toBe('revoked');
+    expect(await say(KIM, 'all of them')).toMatch(/^You're unsubscribed from .+ Reply START to resubscribe\.$/);
+    expect(await serviceConsent(KIM)).toBe('revoked');
+    const consent = await env.database.db.prisma.consent.findFirstOrThrow({ where: { channel: 'sms', address: KIM, purpose: 'service' } });
+    expect(consent.source).toBe('bot-revocation:all of them');
+    expect(await say(KIM, 'START')).toMatch(/resubscribed/);
+  });
+
+  it('a lone CANCEL in the middle of an order unsubscribes and says how to get back to the order', async () => {
+    const ROB = '+15551230001';
+    expect(await say(ROB, "i'd like to order the movies package")).toMatch(/Shall I place the order\?/);
+    const reply = await say(ROB, 'cancel');
+    expect(reply).toMatch(/unsubscribed/);
+    expect(reply).toMatch(/If you meant to cancel your order, reply START and then say never mind\.$/);
+    expect(await serviceConsent(ROB)).toBe('revoked');
+    expect(await say(ROB, 'START')).toMatch(/resubscribed/);
+  });
+
   it('records an audit event for every consent change', async () => {
     const consent = await env.database.db.prisma.consent.findFirstOrThrow({ where: { address: PAT, purpose: 'service' } });
     const events = await env.database.db.prisma.auditEvent.findMany({ where: { entityType: 'consent', entityId: consent.id }, orderBy: { at: 'asc' } });

@@ -337,11 +337,11 @@ const updates: UpdateCase[] = [
     },
   },
   {
-    name: 'a request to stop all texts is pointed to STOP, and nothing changes',
+    name: 'a plain-words request to stop all texts is a revocation: honoured like STOP (FCC 2024), one confirmation',
     n: 17,
-    turns: [say('stop texting me please', /^To stop all texts from us, reply STOP\./)],
+    turns: [say('stop texting me please', /^You're unsubscribed from .+ Reply START to resubscribe\./)],
     check: async (customerId) => {
-      expect(await prisma().consent.count({ where: { customerId, status: 'revoked' } })).toBe(0);
+      expect(await prisma().consent.count({ where: { customerId, status: 'revoked', purpose: 'service' } })).toBe(1);
     },
   },
 ];

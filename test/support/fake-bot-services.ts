@@ -54,6 +54,7 @@ export const WRITES: readonly ServiceName[] = [
   'requestServiceCancellation',
   'recordAgentRequest',
   'answerResolutionQuestion',
+  'revokeTextConsent',
 ];
 
 export interface FixtureProduct {
@@ -186,7 +187,11 @@ export class FakeBotServices implements BotServices {
     });
   }
 
-  async recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string }): Promise<void> {
+  async revokeTextConsent(request: { customerId: string | null; address: string; channel: Channel; words: string; correlationId: string }): Promise<void> {
+    this.record('revokeTextConsent', request);
+  }
+
+  async recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string; note?: string }): Promise<void> {
     this.record('recordAgentRequest', request);
   }
 

@@ -28,6 +28,8 @@ const NOISE = new Set(
     'money dollars dollar bucks usd paid pay never not no didn\'t didnt did don\'t dont use used using have has had ' +
     'with from at by about all whole full last month monthly this latest current same just get got some any ' +
     'inv adj previous recent week year recognise recognize know understand weird strange odd unknown mystery random ' +
+    'twice double doubled triple again already happened made mine ago recently ' +
+    'u ur you guys overcharged overcharging overcharge overbilled overbilling too much high again hey hi so way ripped rip off scam ' +
     'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec'
   ).split(/\s+/),
 );

@@ -12,6 +12,9 @@ export const SAM = 'cust-sam';
 /** Internet (in an area with an outage) and a home phone; a bill past its due date. */
 export const JORDAN = 'cust-jordan';
 
+/** TV and a home phone, nothing else (a fault report corrected from one to the other). */
+export const CASEY = 'cust-casey';
+
 const ALEX_INTERNET = { productId: 'prod-alex-internet', offeringCode: 'FIBER-1G' };
 const ALEX_MOBILE = { productId: 'prod-alex-mobile', offeringCode: 'MOBILE-UNLIMITED' };
 const ALEX_TV = { productId: 'prod-alex-tv', offeringCode: 'TV-BASIC' };
@@ -190,6 +193,22 @@ export const DIALOG_FIXTURE: Fixture = {
             charge('chg-10010-tax', 'tax', 'Taxes and fees', '6.19'),
           ],
         },
+      ],
+    },
+    {
+      id: CASEY,
+      givenName: 'Casey',
+      familyName: 'Nguyen',
+      phone: '+15551230004',
+      email: 'casey@example.com',
+      postalAddress: { street: '77 Elm Street', city: 'Berkeley', postCode: '94704' },
+      preferredChannel: 'sms',
+      paperlessBill: true,
+      marketingTexts: false,
+      serviceArea: '94704',
+      products: [
+        { productId: 'prod-casey-tv', offeringCode: 'TV-BASIC' },
+        { productId: 'prod-casey-phone', offeringCode: 'HOME-PHONE' },
       ],
     },
   ],
