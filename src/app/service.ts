@@ -40,6 +40,7 @@ import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
 import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
+import { consoleCustomerRoutes } from '../http/console/customers.routes.ts';
 import { installStaffAuth } from '../http/staff-auth/index.ts';
 import { staffSessionRoutes } from '../http/staff-auth/session.routes.ts';
 
@@ -63,6 +64,8 @@ export interface Service {
   logger: Logger;
   /** The built-in Twilio stand-in, when no Twilio account is configured. */
   sandbox: TwilioStandInState | undefined;
+  /** The Express app (tests walk its routes: every staff route must have a role rule). */
+  app: express.Express;
   /** Stops taking requests, finishes running turns and jobs, closes connections. */
   close(): Promise<void>;
 }
@@ -164,6 +167,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   if (runsApi) {
     app.use(staffSessionRoutes());
+    app.use(
+      consoleCustomerRoutes({
+        prisma,
+        sql,
+        approvalLimits: config.staff.approvalLimits,
+        afterAdjustmentDecision: (adjustmentId, status) => (status === 'approved' ? queues.applyAdjustment(adjustmentId) : queues.explainRejection(adjustmentId)),
+      }),
+    );
     for (const channel of channels) {
       app.use(
         channel.routes({
@@ -173,9 +184,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
         }),
       );
     }
-    app.use(customerRoutes(prisma, config.devOpenStaffApi));
-    app.use(trackingRoutes(tracking.assurance, config.devOpenStaffApi));
-    app.use(queueDashboardRoutes(queues.all(), config.devOpenStaffApi));
+    app.use(customerRoutes(prisma));
+    app.use(trackingRoutes(tracking.assurance));
+    app.use(queueDashboardRoutes(queues.all()));
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
       sandbox = standIn.state;
@@ -288,6 +299,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     metrics,
     logger,
     sandbox,
+    app,
     close() {
       closing ??= (async () => {
         // Channels' live streams first: they are long-lived and would hold the server's close.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from '../../src/domain/demo/demo-data.ts';
 import { createStaffUser as addStaffUser, type StaffRole } from '../../src/domain/staff/staff-users.ts';
 import { sessionResponseSchema } from '../../src/http/console/api-schemas.ts';
 import { STAFF_SESSION_COOKIE } from '../../src/http/staff-auth/index.ts';
@@ -70,4 +71,24 @@ export function sessionCookieFrom(response: Response): string {
   const setCookie = response.headers.getSetCookie().find((value) => value.startsWith(`${STAFF_SESSION_COOKIE}=`));
   if (!setCookie) throw new Error('The response set no staff session cookie');
   return setCookie.split(';')[0] ?? '';
+}
+
+const demoSessions = new Map<string, Promise<SignedInStaff>>();
+
+/**
+ * fetch(url) as a seeded demo staff member (admin unless asked), signed in once per service and
+ * role: for tests of staff routes that are not about sign-in itself. Needs the demo data seeded.
+ */
+export async function fetchAsStaff(url: string, init: RequestInit = {}, role: StaffRole = 'admin'): Promise<Response> {
+  const { origin, pathname, search } = new URL(url);
+  const key = `${origin} ${role}`;
+  let session = demoSessions.get(key);
+  if (!session) {
+    const demo = DEMO_STAFF.find((staff) => staff.role === role);
+    if (!demo) throw new Error(`No demo staff user has the role ${role}`);
+    session = signInStaff(origin, { email: demo.email, password: DEMO_STAFF_PASSWORD });
+    demoSessions.set(key, session);
+    session.catch(() => demoSessions.delete(key));
+  }
+  return (await session).request(`${pathname}${search}`, init);
 }

@@ -88,6 +88,20 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * roles. Sets res.locals.staff (read it with currentStaff(res)); responses are never cached.
  */
 export function requireStaff(...roles: StaffRole[]): RequestHandler {
+  return staffGate(roles, 'csrfToken');
+}
+
+/**
+ * requireStaff for pages we serve but did not write (bull-board), which cannot send our CSRF
+ * header: an unsafe request must come from this service's own pages instead (its Origin is this
+ * host, or the browser says Sec-Fetch-Site: same-origin). The SameSite=Strict cookie already
+ * keeps other sites' requests from carrying the session.
+ */
+export function requireStaffFromOwnPages(...roles: StaffRole[]): RequestHandler {
+  return staffGate(roles, 'sameOrigin');
+}
+
+function staffGate(roles: readonly StaffRole[], csrfCheck: 'csrfToken' | 'sameOrigin'): RequestHandler {
   const allowed = new Set(roles);
   return async (req, res, next) => {
     res.set('Cache-Control', 'no-store');
@@ -99,7 +113,7 @@ export function requireStaff(...roles: StaffRole[]): RequestHandler {
       throw new AppError('unauthorized', 'staff_sign_in_required', 'Sign in to the console first (your session has ended or was never started).');
     }
     sessionOfRequest.set(req, session);
-    if (UNSAFE_METHODS.has(req.method) && !csrf.isRequestValid(req)) {
+    if (UNSAFE_METHODS.has(req.method) && !(csrfCheck === 'csrfToken' ? csrf.isRequestValid(req) : fromOwnPage(req))) {
       throw new AppError('forbidden', 'csrf_token_invalid', `This request needs the session's CSRF token in the ${CSRF_HEADER} header (GET /console/api/session gives it).`);
     }
     if (allowed.size > 0 && !allowed.has(session.staff.role)) {
@@ -160,6 +174,17 @@ export function readCookie(header: string | undefined, name: string): string | u
     }
   }
   return undefined;
+}
+
+function fromOwnPage(req: Request): boolean {
+  if (req.get('sec-fetch-site') === 'same-origin') return true;
+  const origin = req.get('origin');
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.get('host')?.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 function isPrincipal(value: unknown): value is StaffPrincipal {

@@ -42,7 +42,7 @@
     const timeline = document.getElementById('timeline');
     timeline.hidden = !customer;
     document.getElementById('timeline-note').hidden = !customer;
-    timeline.href = customer ? '/api/customers/' + customer.id + '/interactions' : '#';
+    timeline.href = customer ? '/console/customers/' + customer.id : '#';
   }
 
   async function startChat() {
