@@ -31,6 +31,8 @@ const DATABASE_AGNOSTIC = [
   'test/e2e/demo-page.test.ts',
   'test/e2e/webchat-demo.test.ts',
   'test/e2e/webchat-security.test.ts',
+  // The console in a browser (sign-in, customer, approval): the same routes as console-customers.test.ts.
+  'test/e2e/console-browser.test.ts',
 ];
 
 export default defineConfig({
