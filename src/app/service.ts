@@ -42,7 +42,7 @@ import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
 import { consoleCustomerRoutes } from '../http/console/customers.routes.ts';
 import { installStaffAuth } from '../http/staff-auth/index.ts';
-import { staffSessionRoutes } from '../http/staff-auth/session.routes.ts';
+import { staffSessionRoutes } from '../http/console/session.routes.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {

@@ -11,8 +11,8 @@ import {
   type PasswordChangeRequest,
   type SessionResponse,
   type SignInOptionsResponse,
-} from '../console/api-schemas.ts';
-import { clearStaffCookie, currentStaff, currentStaffSession, newCsrfToken, requireStaff, setStaffCookie, staffAuthOf, type StaffAuthOptions } from './index.ts';
+} from './api-schemas.ts';
+import { clearStaffCookie, currentStaff, currentStaffSession, newCsrfToken, requireStaff, setStaffCookie, staffAuthOf, type StaffAuthOptions } from '../staff-auth/index.ts';
 
 // The console's session: sign in, who am I, sign out, change my password. One failure sentence
 // for every refused sign-in, so it never tells whether an email has an account (the audit and
