@@ -29,7 +29,7 @@ beforeAll(async () => {
   );
   if (outcome.kind !== 'recorded') throw new Error(outcome.kind);
   creditReference = outcome.adjustment.reference;
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -74,5 +74,5 @@ describe('the console in a browser', () => {
     // The only failed requests are the "who am I" checks while signed out.
     expect(problems.filter((problem) => problem !== '401 /console/api/session')).toEqual([]);
     process.stdout.write(`console screenshots: ${shots}\n`);
-  });
+  }, 180_000);
 });

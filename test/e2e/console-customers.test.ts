@@ -45,7 +45,7 @@ beforeAll(async () => {
     expect(outcome.adjustment.status).toBe('pending');
     Object.assign(index === 0 ? pendingCredit : secondCredit, { id: outcome.adjustment.id, reference: outcome.adjustment.reference });
   }
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await env?.close();
