@@ -35,6 +35,8 @@ const DATABASE_AGNOSTIC = [
   'test/e2e/webchat-security.test.ts',
   // Runs its own PostgreSQL cluster, Redis and service processes.
   'test/e2e/chaos.test.ts',
+  // The console in a browser (sign-in, customer, approval): the same routes as console-customers.test.ts.
+  'test/e2e/console-browser.test.ts',
 ];
 
 export default defineConfig({

@@ -9,7 +9,7 @@ describe('loadConfig', () => {
     expect(config.twilio.sandbox).toBe(true);
     expect(config.twilio.apiBaseUrl).toBe('http://localhost:3000/dev/twilio');
     expect(config.twilio.validateSignatures).toBe(true);
-    expect(config.devOpenStaffApi).toBe(false);
+    expect(config.staff).toMatchObject({ sessionIdleMs: 3_600_000, sessionMaxMs: 43_200_000, lockoutAttempts: 5, lockoutMs: 900_000 });
   });
 
   it('lists every bad field at once', () => {
@@ -44,6 +44,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TWILIO_ACCOUNT_SID: 'AC0123456789abcdef0123456789abcdef' })).toThrow(/must be set together/);
   });
 
+  it('tells whoever still sets DEV_OPEN_STAFF_API that staff sign in now', () => {
+    expect(() => loadConfig({ DEV_OPEN_STAFF_API: 'true' })).toThrow(/DEV_OPEN_STAFF_API was removed: staff routes need a staff sign-in/);
+  });
+
+  it('reads the staff settings, refusing bad ones', () => {
+    const config = loadConfig({ STAFF_SESSION_IDLE: '15m', STAFF_LOCKOUT_ATTEMPTS: '3', STAFF_AGENT_APPROVAL_LIMIT: '75.50' });
+    expect(config.staff.sessionIdleMs).toBe(900_000);
+    expect(config.staff.lockoutAttempts).toBe(3);
+    expect(config.staff.approvalLimits).toMatchObject({ agent: '75.50', supervisor: '1000.00', admin: '1000.00' });
+    expect(() => loadConfig({ STAFF_SESSION_MAX: 'forever', STAFF_LOCKOUT_ATTEMPTS: '0' })).toThrow(/STAFF_SESSION_MAX[\s\S]*STAFF_LOCKOUT_ATTEMPTS/);
+  });
+
   it('refuses development switches and missing settings in production', () => {
     const problems = (() => {
       try {
@@ -54,7 +66,7 @@ describe('loadConfig', () => {
       }
     })();
     expect(problems.join('\n')).toMatch(/TWILIO_SKIP_SIGNATURE_CHECK cannot be used in production/);
-    expect(problems.join('\n')).toMatch(/DEV_OPEN_STAFF_API cannot be used in production/);
+    expect(problems.join('\n')).toMatch(/DEV_OPEN_STAFF_API was removed/);
     expect(problems.join('\n')).toMatch(/required in production/);
     expect(problems.join('\n')).toMatch(/PUBLIC_BASE_URL is required/);
   });

@@ -39,6 +39,10 @@ import { QueueRegistry } from '../queues/registry.ts';
 import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
 import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
+import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
+import { consoleCustomerRoutes } from '../http/console/customers.routes.ts';
+import { installStaffAuth } from '../http/staff-auth/index.ts';
+import { staffSessionRoutes } from '../http/console/session.routes.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -60,6 +64,8 @@ export interface Service {
   logger: Logger;
   /** The built-in Twilio stand-in, when no Twilio account is configured. */
   sandbox: TwilioStandInState | undefined;
+  /** The Express app (tests walk its routes: every staff route must have a role rule). */
+  app: express.Express;
   /** Stops taking requests, finishes running turns and jobs, closes connections. */
   close(): Promise<void>;
 }
@@ -148,7 +154,27 @@ export async function startService(config: Config, options: StartOptions = {}): 
     }),
   );
   let sandbox: TwilioStandInState | undefined;
+  // Staff sign-in: every staff route (requireStaff) and the console's session API read it from the app.
+  const uninstallStaffAuth = installStaffAuth(app, {
+    prisma,
+    settings: config.staff,
+    secureCookie: config.http.https,
+    redis: producer,
+    redisPrefix: config.redis.prefix,
+    clientAddress: (req) => clientAddress(req, trustProxy),
+    showDemoStaff: config.env === 'development',
+    logger,
+  });
   if (runsApi) {
+    app.use(staffSessionRoutes());
+    app.use(
+      consoleCustomerRoutes({
+        prisma,
+        sql,
+        approvalLimits: config.staff.approvalLimits,
+        afterAdjustmentDecision: (adjustmentId, status) => (status === 'approved' ? queues.applyAdjustment(adjustmentId) : queues.explainRejection(adjustmentId)),
+      }),
+    );
     for (const channel of channels) {
       app.use(
         channel.routes({
@@ -158,9 +184,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
         }),
       );
     }
-    app.use(customerRoutes(prisma, config.devOpenStaffApi));
-    app.use(trackingRoutes(tracking.assurance, config.devOpenStaffApi));
-    app.use(queueDashboardRoutes(queues.all(), config.devOpenStaffApi));
+    app.use(customerRoutes(prisma));
+    app.use(trackingRoutes(tracking.assurance));
+    app.use(queueDashboardRoutes(queues.all()));
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
       sandbox = standIn.state;
@@ -179,6 +205,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
       app.use(webchatDemoRoutes({ prisma, operatorName: config.operator.name, userTokenSecret: config.webchat.userTokenSecret }));
     }
   }
+  // The console's pages last: its API routes above answer first.
+  if (runsApi) app.use(consoleAppRoutes());
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
@@ -271,12 +299,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
     metrics,
     logger,
     sandbox,
+    app,
     close() {
       closing ??= (async () => {
         // Channels' live streams first: they are long-lived and would hold the server's close.
         await Promise.all(channels.map((channel) => channel.close()));
         await closeServer(server);
         await queues.close();
+        uninstallStaffAuth();
         if (ownsDatabase) await db.close();
         producer.disconnect();
         workerRedis.disconnect();

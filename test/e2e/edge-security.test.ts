@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeSid, postSignedForm } from '../../src/sandbox/twilio-signing.ts';
 import { readError } from '../support/http.ts';
 import { ACCOUNT_SID, ALEX, AUTH_TOKEN, OUR_NUMBER, startTestEnv, type TestEnv } from '../support/service.ts';
+import { fetchAsStaff } from '../support/staff.ts';
 import { callDirectLine, generateToken } from '../support/webchat.ts';
 
 // What every response says to browsers and caches (security headers, no-store on tokens and
@@ -15,7 +16,7 @@ let https: TestEnv;
 
 beforeAll(async () => {
   [env, https] = await Promise.all([
-    startTestEnv({ env: { METRICS_TOKEN, DEV_OPEN_STAFF_API: 'true' } }),
+    startTestEnv({ env: { METRICS_TOKEN } }),
     startTestEnv({ seed: false, env: { PUBLIC_BASE_URL: 'https://bot.example.com' } }),
   ]);
 });
@@ -67,7 +68,7 @@ describe('Cache-Control: no-store', () => {
 
   it('is on the staff API (customer data)', async () => {
     const customer = await env.database.db.prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber: ALEX } });
-    const response = await fetch(`${env.service.url}/api/customers/${customer.customerId}/interactions`);
+    const response = await fetchAsStaff(`${env.service.url}/api/customers/${customer.customerId}/interactions`, {}, 'agent');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
   });

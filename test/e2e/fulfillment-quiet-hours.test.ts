@@ -20,7 +20,6 @@ function localTime(offsetMinutes: number): string {
 beforeAll(async () => {
   env = await startTestEnv({
     env: trackingSettings({
-      DEV_OPEN_STAFF_API: 'false',
       OPERATOR_TIME_ZONE: TIME_ZONE,
       QUIET_HOURS_START: localTime(-60),
       QUIET_HOURS_END: localTime(180),
@@ -79,7 +78,7 @@ describe('quiet hours', () => {
     expect(textsTo(env, quiet.phone)).toHaveLength(1);
   });
 
-  it('keeps the staff routes and the queue dashboard closed without the development switch', async () => {
+  it('keeps the staff routes and the queue dashboard closed without a staff sign-in', async () => {
     for (const path of ['/admin/queues', '/api/orders/ORD-1/timeline', '/api/tickets/TT-1/timeline']) {
       const response = await fetch(`${env.service.url}${path}`);
       expect(response.status).toBe(401);

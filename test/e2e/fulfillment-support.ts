@@ -1,5 +1,6 @@
 import type { OrderItemAction, PrismaClient, TimelineSubject } from '../../src/generated/prisma/client.ts';
 import type { TestEnv } from '../support/service.ts';
+import { fetchAsStaff } from '../support/staff.ts';
 
 // Helpers for the tracking tests (fulfillment, assurance, adjustments): short durations, requests
 // created the way the dialogs create them, and reading back timelines and texts.
@@ -7,7 +8,6 @@ import type { TestEnv } from '../support/service.ts';
 /** Settings for a service whose tracking runs fast: short sweeps, lock and backoff; no quiet hours. */
 export function trackingSettings(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    DEV_OPEN_STAFF_API: 'true',
     NETWORK_SIM_SEED: 'tracking-tests',
     NETWORK_SIM_LATENCY_MS: '5',
     NETWORK_SIM_FAILURES: 'provision:transient=0',
@@ -93,12 +93,14 @@ export function textsTo(env: TestEnv, phone: string): string[] {
   return env.twilio.state.messagesTo(phone).map((message) => message.body);
 }
 
+/** GET a staff route as the demo admin. */
 export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url);
+  const response = await fetchAsStaff(url);
   return { status: response.status, body: await response.json() };
 }
 
+/** POST to a staff route as the demo admin (session cookie and CSRF header). */
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetchAsStaff(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestEnv, type TestEnv } from '../support/service.ts';
+import { fetchAsStaff } from '../support/staff.ts';
 import { activeCustomers, getJson, placeOrder, textsTo, timelineOf, trackingSettings, type TestCustomer } from './fulfillment-support.ts';
 
 // Fulfillment of product orders through the BullMQ flow, against real Redis and the test database,
@@ -178,7 +179,7 @@ describe('fulfillment', () => {
   });
 
   it('shows every queue on the dashboard and its job counts in /metrics', async () => {
-    const page = await fetch(`${env.service.url}/admin/queues`);
+    const page = await fetchAsStaff(`${env.service.url}/admin/queues`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/html/);
     const { status, body } = await getJson(`${env.service.url}/admin/queues/api/queues`);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readError, timelineBody } from '../support/http.ts';
 import { ALEX, SAM, startTestEnv, eventually, type TestEnv } from '../support/service.ts';
+import { fetchAsStaff } from '../support/staff.ts';
 
 // A customer reports a fault by SMS and asks for its status, through the real webhook, queues,
 // dialogs and the official twilio client talking to the stand-in.
@@ -8,7 +9,7 @@ import { ALEX, SAM, startTestEnv, eventually, type TestEnv } from '../support/se
 let env: TestEnv;
 
 beforeAll(async () => {
-  env = await startTestEnv({ env: { DEV_OPEN_STAFF_API: 'true' } });
+  env = await startTestEnv();
 });
 
 afterAll(async () => {
@@ -113,7 +114,7 @@ describe('fault report by SMS', () => {
   it('serves the customer timeline with both directions, delivery status and links', async () => {
     const alex = await env.database.db.prisma.customer.findFirstOrThrow({ where: { givenName: 'Alex', familyName: 'Morgan' } });
     const body = await eventually(async () => {
-      const response = await fetch(`${env.service.url}/api/customers/${alex.id}/interactions?limit=200`);
+      const response = await fetchAsStaff(`${env.service.url}/api/customers/${alex.id}/interactions?limit=200`);
       expect(response.status).toBe(200);
       const json = timelineBody.parse(await response.json());
       // Wait for the stand-in's status callbacks to mark every reply delivered.
@@ -130,10 +131,10 @@ describe('fault report by SMS', () => {
   });
 
   it('refuses bad timeline requests clearly', async () => {
-    const badId = await fetch(`${env.service.url}/api/customers/not-a-uuid/interactions`);
+    const badId = await fetchAsStaff(`${env.service.url}/api/customers/not-a-uuid/interactions`);
     expect(badId.status).toBe(400);
     expect((await readError(badId)).code).toBe('invalid_request');
-    const unknown = await fetch(`${env.service.url}/api/customers/00000000-0000-4000-8000-000000000000/interactions`);
+    const unknown = await fetchAsStaff(`${env.service.url}/api/customers/00000000-0000-4000-8000-000000000000/interactions`);
     expect(unknown.status).toBe(404);
     expect((await readError(unknown)).code).toBe('customer_not_found');
   });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { booleanFlag } from './variable-types.ts';
 
-/** What kind of process this is: its environment, its role, how much it logs, and development switches. */
+/** What kind of process this is: its environment, its role and how much it logs. */
 export const runtimeVariables = z.object({
   /** development (default), production or test. Production refuses the development switches and requires real secrets. */
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -9,8 +8,8 @@ export const runtimeVariables = z.object({
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** Log level. Default info. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Development only: serve staff APIs (e.g. /api/customers/:id/interactions) without sign-in. Refused in production. Default false. */
-  DEV_OPEN_STAFF_API: booleanFlag.default(false),
+  /** Removed: staff routes need a staff sign-in now. Named here only to tell whoever still sets it. */
+  DEV_OPEN_STAFF_API: z.string().optional(),
 });
 export type RuntimeVariables = z.output<typeof runtimeVariables>;
 
@@ -19,9 +18,11 @@ export function isProduction(env: Pick<RuntimeVariables, 'NODE_ENV'>): boolean {
 }
 
 export function runtimeSettings(env: RuntimeVariables) {
-  return { env: env.NODE_ENV, role: env.ROLE, logLevel: env.LOG_LEVEL, devOpenStaffApi: env.DEV_OPEN_STAFF_API };
+  return { env: env.NODE_ENV, role: env.ROLE, logLevel: env.LOG_LEVEL };
 }
 
 export function runtimeProblems(env: RuntimeVariables): string[] {
-  return isProduction(env) && env.DEV_OPEN_STAFF_API ? ['DEV_OPEN_STAFF_API cannot be used in production'] : [];
+  return env.DEV_OPEN_STAFF_API === undefined
+    ? []
+    : ['DEV_OPEN_STAFF_API was removed: staff routes need a staff sign-in (open /console; add staff with `npm run staff -- add`). Unset it.'];
 }

@@ -64,7 +64,7 @@ export type AdjustmentOutcome =
 export const PENDING_REVIEW_BUSINESS_DAYS = 2;
 
 
-const adjustmentSelect = {
+export const adjustmentSelect = {
   id: true,
   number: true,
   billId: true,
@@ -81,7 +81,7 @@ const adjustmentSelect = {
 
 type AdjustmentRow = Prisma.BillAdjustmentGetPayload<{ select: typeof adjustmentSelect }>;
 
-function toView(row: AdjustmentRow): AdjustmentView {
+export function toView(row: AdjustmentRow): AdjustmentView {
   return {
     id: row.id,
     number: row.number,

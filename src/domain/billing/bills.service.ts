@@ -196,3 +196,9 @@ export function nextBillDate(billCycleDay: number, now: Date): Date {
   const thisMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), billCycleDay));
   return thisMonth.getTime() > now.getTime() ? thisMonth : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, billCycleDay));
 }
+
+/** The customer a bill (by its number, from an INV- reference) belongs to, for staff search. */
+export async function findBillCustomerId(db: DbClient, number: number): Promise<string | null> {
+  const bill = await db.bill.findUnique({ where: { number }, select: { account: { select: { customerId: true } } } });
+  return bill?.account.customerId ?? null;
+}

@@ -12,13 +12,14 @@ import { findTicketByIdOrNumber, listTicketStatusChanges } from '../../domain/ti
 import { findOutageById } from '../../domain/tickets/outages.ts';
 import { getTimeline } from '../../domain/timeline/timeline.service.ts';
 import { AppError } from '../../lib/errors.ts';
-import { requireStaff } from './customers.routes.ts';
+import { currentStaff, requireStaff } from '../staff-auth/index.ts';
+import { STAFF_ROUTE_ROLES } from './staff-route-roles.ts';
 import { invalidRequest } from '../error-handler.ts';
 
 // Staff routes for tracked requests: the timeline of every order, ticket, adjustment and outage
 // (state changes, job steps with attempts and errors, messages), and the operator's actions that
 // move assurance along (a ticket's status, an outage restored, a customer's answer taken by
-// phone). Staff sign-in comes later: until then only with DEV_OPEN_STAFF_API=true.
+// phone). Staff only, by role (staff-route-roles.ts); every action is audited with the staff member's id.
 
 // Staff text reaches PostgreSQL: a NUL or a lone surrogate becomes U+FFFD (an id so changed matches nothing: 404).
 const storable = z.string().transform(toStorableText);
@@ -35,9 +36,11 @@ interface Subject {
   customerId: string | null;
 }
 
-export function trackingRoutes(deps: AssuranceDeps, devOpenStaffApi: boolean): Router {
+export function trackingRoutes(deps: AssuranceDeps): Router {
   const router = Router();
-  const staff = requireStaff(devOpenStaffApi);
+  const staff = requireStaff(...STAFF_ROUTE_ROLES.customerRecords);
+  const ticketWork = requireStaff(...STAFF_ROUTE_ROLES.ticketActions);
+  const outageWork = requireStaff(...STAFF_ROUTE_ROLES.outageActions);
   const json = express.json({ limit: '16kb' });
   const { prisma } = deps;
 
@@ -83,16 +86,16 @@ export function trackingRoutes(deps: AssuranceDeps, devOpenStaffApi: boolean): R
   timelineRoute('/api/outages/:id/timeline', 'outage', findOutage, 'outage');
 
   /** Moves a ticket: {status, reason}. pending pauses the SLA clock; resolved asks the customer to confirm. */
-  router.post('/api/tickets/:id/status', staff, json, async (req, res) => {
+  router.post('/api/tickets/:id/status', ticketWork, json, async (req, res) => {
     const ticket = await subjectOf(req.params, findTicket, 'ticket');
     const body = statusBody.safeParse(req.body);
     if (!body.success) throw invalidRequest(body.error, 'status change');
-    const result = await changeTicketStatus(deps, ticket.id, body.data.status, body.data.reason, { actorType: 'staff' });
+    const result = await changeTicketStatus(deps, ticket.id, body.data.status, body.data.reason, { actorType: 'staff', actorId: currentStaff(res).id });
     res.json({ id: ticket.id, reference: ticket.reference, status: result.status });
   });
 
   /** Records the customer's answer to "is it working again?" taken by other means: {answer: yes|no}. */
-  router.post('/api/tickets/:id/confirmation', staff, json, async (req, res) => {
+  router.post('/api/tickets/:id/confirmation', ticketWork, json, async (req, res) => {
     const ticket = await subjectOf(req.params, findTicket, 'ticket');
     const body = confirmationBody.safeParse(req.body);
     if (!body.success) throw invalidRequest(body.error, 'confirmation');
@@ -103,11 +106,11 @@ export function trackingRoutes(deps: AssuranceDeps, devOpenStaffApi: boolean): R
   });
 
   /** Marks an outage restored: every open ticket linked to it is resolved and its customer told. {note?} */
-  router.post('/api/outages/:id/restore', staff, json, async (req, res) => {
+  router.post('/api/outages/:id/restore', outageWork, json, async (req, res) => {
     const outage = await subjectOf(req.params, findOutage, 'outage');
     const body = restoreBody.safeParse(req.body ?? {});
     if (!body.success) throw invalidRequest(body.error, 'restoration');
-    const result = await restoreOutage(deps, outage.id, { actorType: 'staff' }, body.data.note);
+    const result = await restoreOutage(deps, outage.id, { actorType: 'staff', actorId: currentStaff(res).id }, body.data.note);
     res.json({ id: outage.id, status: 'restored', restoredAt: result.restoredAt.toISOString(), openTickets: result.openTickets });
   });
 

@@ -42,7 +42,7 @@
     const timeline = document.getElementById('timeline');
     timeline.hidden = !customer;
     document.getElementById('timeline-note').hidden = !customer;
-    timeline.href = customer ? '/api/customers/' + customer.id + '/interactions' : '#';
+    timeline.href = customer ? '/console/customers/' + customer.id : '#';
   }
 
   // A reload keeps the visitor's conversation, as Direct Line reconnects do: the page keeps the

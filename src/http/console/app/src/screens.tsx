@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import type { StaffRoleName } from '../../api-schemas.ts';
+import { HomeScreen } from './screens/home.tsx';
+import { PasswordScreen } from './screens/password.tsx';
+import { ApprovalsScreen } from './screens/approvals.tsx';
+import { Customer360Screen } from './screens/customer-360.tsx';
+import { CustomerSearchScreen } from './screens/customers.tsx';
+
+// Every screen of the console, once: the shell's navigation and router both read this list.
+// Add a screen with one entry (keep your entries together). `roles` is what the navigation
+// shows and the router opens; the server still decides on every request (requireStaff).
+
+export interface Screen {
+  /** Under /console; `:name` segments are read with useRouteParams(). */
+  path: string;
+  /** The navigation's label; also the page title. */
+  label: string;
+  /** Who may open it. */
+  roles: readonly StaffRoleName[];
+  element: ReactNode;
+  /** Listed in the navigation (default true; false for screens reached by a link, e.g. one customer). */
+  nav?: boolean;
+}
+
+const EVERYONE = ['agent', 'supervisor', 'marketer', 'admin'] as const;
+
+export const SCREENS: Screen[] = [
+  { path: '/console', label: 'Home', roles: EVERYONE, element: <HomeScreen /> },
+  { path: '/console/account/password', label: 'Change password', roles: EVERYONE, element: <PasswordScreen />, nav: false },
+  // Customers and approvals (auth helper): the server's roles are in src/http/api/staff-route-roles.ts.
+  { path: '/console/customers', label: 'Customers', roles: ['agent', 'supervisor', 'admin'], element: <CustomerSearchScreen /> },
+  { path: '/console/customers/:id', label: 'Customer', roles: ['agent', 'supervisor', 'admin'], element: <Customer360Screen />, nav: false },
+  { path: '/console/approvals', label: 'Approvals', roles: ['agent', 'supervisor', 'admin'], element: <ApprovalsScreen /> },
+];

@@ -1,0 +1,124 @@
+import { Alert, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { customer360Schema } from '../../../api-schemas.ts';
+import { api } from '../api.ts';
+import { useRouteParams } from '../router.tsx';
+import { AdjustmentDecision } from './approvals.tsx';
+
+const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric' }) : '—');
+const time = (iso: string) => new Date(iso).toLocaleString('en-US', { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+
+/** One customer's whole story: profile, products, orders, tickets, bills, credits awaiting approval, contacts. */
+export function Customer360Screen() {
+  const { id = '' } = useRouteParams();
+  const customer = useQuery({ queryKey: ['console', 'data', 'customer', id], queryFn: ({ signal }) => api(`/console/api/customers/${encodeURIComponent(id)}`, customer360Schema, { signal }) });
+  if (customer.isPending) return <Loader />;
+  if (customer.error) return <Alert color="red">{customer.error.message}</Alert>;
+  const { profile, products, orders, tickets, bills, balance, pendingAdjustments, interactions } = customer.data;
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>
+          {profile.givenName} {profile.familyName}
+        </Title>
+        <Group gap="xs">
+          <Badge color={profile.status === 'active' ? 'green' : 'orange'}>{profile.status}</Badge>
+          <Text size="sm">
+            Owes {balance.owed} {balance.currency} · next bill {date(balance.nextBillDate)}
+          </Text>
+        </Group>
+      </Group>
+      <SimpleGrid cols={2}>
+        <Card withBorder aria-label="Profile">
+          <Title order={4}>Profile</Title>
+          <Text size="sm">Phone: {profile.phone ?? '—'}</Text>
+          <Text size="sm">Email: {profile.email ?? '—'}</Text>
+          <Text size="sm">Address: {profile.postalAddress ?? '—'}</Text>
+          <Text size="sm">
+            Account {profile.accountNumbers.join(', ') || '—'} · prefers {profile.preferredChannel} · paperless {profile.paperlessBill ? 'yes' : 'no'} · marketing texts{' '}
+            {profile.marketingTexts ? 'yes' : 'no'}
+          </Text>
+        </Card>
+        <Card withBorder aria-label="Products">
+          <Title order={4}>Products</Title>
+          {products.length === 0 && <Text size="sm">None.</Text>}
+          {products.map((product) => (
+            <Text size="sm" key={product.id}>
+              {product.offeringName} ({product.serviceType}
+              {product.isAddOn ? ', add-on' : ''}) · {product.status}
+              {product.recurringPrice ? ` · ${product.recurringPrice}/month` : ''}
+            </Text>
+          ))}
+        </Card>
+      </SimpleGrid>
+      {pendingAdjustments.length > 0 && (
+        <Card withBorder aria-label="Credits awaiting approval">
+          <Title order={4}>Credits awaiting approval</Title>
+          {pendingAdjustments.map((adjustment) => (
+            <Group key={adjustment.id} justify="space-between" py={4}>
+              <Text size="sm">
+                {adjustment.reference}: {adjustment.amount} {adjustment.currency} on {adjustment.chargeDescription ?? 'a charge'} ({adjustment.billReference}) — “{adjustment.reason}”
+              </Text>
+              <AdjustmentDecision adjustment={adjustment} />
+            </Group>
+          ))}
+        </Card>
+      )}
+      <SimpleGrid cols={2}>
+        <Card withBorder aria-label="Orders">
+          <Title order={4}>Orders</Title>
+          {orders.length === 0 && <Text size="sm">None.</Text>}
+          {orders.map((order) => (
+            <Text size="sm" key={order.id}>
+              <b>{order.reference}</b> {order.items.map((item) => `${item.action} ${item.offeringName}`).join(', ')} — {order.stateText}
+              {order.expectedCompletionDate ? ` (expected ${date(order.expectedCompletionDate)})` : ''}
+            </Text>
+          ))}
+        </Card>
+        <Card withBorder aria-label="Tickets">
+          <Title order={4}>Trouble tickets</Title>
+          {tickets.length === 0 && <Text size="sm">None.</Text>}
+          {tickets.map((ticket) => (
+            <Text size="sm" key={ticket.id}>
+              <b>{ticket.reference}</b> {ticket.serviceType}, {ticket.severity}: {ticket.status} — SLA due {date(ticket.expectedResolutionDate)}{' '}
+              {ticket.slaBreached && (
+                <Badge color="red" size="xs">
+                  SLA breached
+                </Badge>
+              )}
+            </Text>
+          ))}
+        </Card>
+      </SimpleGrid>
+      <Card withBorder aria-label="Bills">
+        <Title order={4}>Bills</Title>
+        {bills.map((bill) => (
+          <Stack gap={0} key={bill.id} py={4}>
+            <Text size="sm" fw={500}>
+              {bill.reference} · {date(bill.billDate)} · {bill.amountDue} {bill.currency} due {date(bill.dueDate)} · {bill.state}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {bill.charges.map((charge) => `${charge.description} ${charge.amount}`).join(' · ')}
+            </Text>
+          </Stack>
+        ))}
+      </Card>
+      <Card withBorder aria-label="Contact log">
+        <Title order={4}>Contact log</Title>
+        <Table>
+          <Table.Tbody>
+            {interactions.map((interaction) => (
+              <Table.Tr key={interaction.id}>
+                <Table.Td w={140}>{time(interaction.at)}</Table.Td>
+                <Table.Td w={90}>{interaction.channel}</Table.Td>
+                <Table.Td w={40}>{interaction.direction === 'inbound' ? '→' : '←'}</Table.Td>
+                <Table.Td>{interaction.text}</Table.Td>
+                <Table.Td w={90}>{interaction.deliveryStatus ?? ''}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Card>
+    </Stack>
+  );
+}
