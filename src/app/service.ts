@@ -43,6 +43,11 @@ import { createAgentDesk, type AgentDesk } from '../domain/agents/agent-desk.ts'
 import type { ConsoleEvents } from '../domain/agents/console-events.ts';
 import type { ChurnRiskLookup } from '../domain/agents/routing-rules.ts';
 import { createAgentsProcessor } from '../queues/agents.processor.ts';
+import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
+import { currentStaff, installStaffAuth, requireStaff } from '../http/staff-auth/index.ts';
+import { agentRoutes } from '../http/console/agent.routes.ts';
+import { listStaffUsers } from '../domain/staff/staff-users.ts';
+import { staffSessionRoutes } from '../http/staff-auth/session.routes.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -166,7 +171,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
     }),
   );
   let sandbox: TwilioStandInState | undefined;
+  // Staff sign-in: every staff route (requireStaff) and the console's session API read it from the app.
+  const uninstallStaffAuth = installStaffAuth(app, {
+    prisma,
+    settings: config.staff,
+    secureCookie: config.http.https,
+    redis: producer,
+    redisPrefix: config.redis.prefix,
+    clientAddress: (req) => clientAddress(req, trustProxy),
+    showDemoStaff: config.env === 'development',
+    logger,
+  });
   if (runsApi) {
+    app.use(staffSessionRoutes());
     for (const channel of channels) {
       app.use(
         channel.routes({
@@ -179,6 +196,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
     app.use(customerRoutes(prisma, config.devOpenStaffApi));
     app.use(trackingRoutes(tracking.assurance, config.devOpenStaffApi));
     app.use(queueDashboardRoutes(queues.all(), config.devOpenStaffApi));
+    // The agent console's API (handoffs, replies, presence, wallboard), behind staff sign-in.
+    app.use(
+      agentRoutes({
+        prisma,
+        desk: agents,
+        auth: { requireStaff, currentStaff },
+        staffNames: async (ids) => new Map((await listStaffUsers(prisma)).filter((staff) => ids.includes(staff.id)).map((staff) => [staff.id, staff.displayName])),
+        operatorName: config.operator.name,
+      }),
+    );
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
       sandbox = standIn.state;
@@ -197,6 +224,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
       app.use(webchatDemoRoutes({ prisma, operatorName: config.operator.name, userTokenSecret: config.webchat.userTokenSecret }));
     }
   }
+  // The console's pages last: its API routes above answer first.
+  if (runsApi) app.use(consoleAppRoutes());
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
@@ -300,6 +329,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         await Promise.all(channels.map((channel) => channel.close()));
         await closeServer(server);
         await queues.close();
+        uninstallStaffAuth();
         if (ownsDatabase) await db.close();
         producer.disconnect();
         workerRedis.disconnect();
