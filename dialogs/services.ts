@@ -159,6 +159,11 @@ export interface BotSettings {
   timeZone: string;
   adjustments: AdjustmentPolicySettings;
   verification: VerificationSettings;
+  /**
+   * When the bot hands over to a person by itself (besides being asked or not understood): a
+   * credit above what an agent may approve (STAFF_AGENT_APPROVAL_LIMIT). Absent: never.
+   */
+  handoff?: { agentApprovalLimit: string };
 }
 
 // The domain types dialogs (and fakes of BotServices) work with: dialogs import them from here, not from src/.

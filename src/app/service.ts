@@ -258,6 +258,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       timeZone: config.operator.timeZone,
       adjustments: config.adjustments,
       verification: config.verification,
+      handoff: { agentApprovalLimit: config.staff.approvalLimits.agent },
     };
     // Messages the bot starts itself (one-time codes) go through the delivery queue like replies.
     const bot = createConversationBot(

@@ -42,7 +42,7 @@ beforeAll(async () => {
     },
     logger: createLogger('silent'),
   });
-});
+}, 180_000);
 
 afterAll(async () => {
   await database?.drop();
