@@ -43,6 +43,7 @@ import { createAgentDesk, type AgentDesk } from '../domain/agents/agent-desk.ts'
 import type { ConsoleEvents } from '../domain/agents/console-events.ts';
 import type { ChurnRiskLookup } from '../domain/agents/routing-rules.ts';
 import { createAgentsProcessor } from '../queues/agents.processor.ts';
+import { createHandoffSummarizer } from '../nlu/handoff-summary.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
 import { currentStaff, installStaffAuth, requireStaff } from '../http/staff-auth/index.ts';
 import { agentRoutes } from '../http/console/agent.routes.ts';
@@ -115,6 +116,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const agents = createAgentDesk(prisma, { ...config.agents, timeZone: config.operator.timeZone }, {
     events: options.consoleEvents,
     churnRisk: options.churnRisk,
+    summarize: config.openai.apiKey ? createHandoffSummarizer({ apiKey: config.openai.apiKey, baseURL: config.openai.baseUrl, model: config.openai.model, logger }) : undefined,
     scheduleOfferExpiry: (conversationId, version, at) => queues.expireOfferAt(conversationId, version, at),
     deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
     logger,
