@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingConsoleEvents } from '../../src/domain/agents/console-events.ts';
-import { conversationResponse, inboxResponse, ownershipResponse, replyResponse, wallboardResponse, type ConversationCard } from '../../src/http/console/agent-api-schemas.ts';
+import { cannedRepliesResponse, conversationResponse, inboxResponse, transcriptResponse, ownershipResponse, replyResponse, wallboardResponse, type ConversationCard } from '../../src/http/console/agent-api-schemas.ts';
 import { ALEX, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 import { createStaffUser, signInStaff, type SignedInStaff } from '../support/staff.ts';
 import { connectChat, generateToken, signUserToken, textOf } from '../support/webchat.ts';
@@ -98,6 +98,17 @@ describe('handoff to a person on SMS', () => {
     replyResponse.parse(reply.json);
     const delivered = await env.twilio.state.waitForMessages(ALEX, before + 1);
     expect(delivered.slice(before).map((message) => message.body)).toEqual(['Hi Alex, I am looking at your line now.']);
+
+    // Notes stay internal; canned replies are filled for Alex; the transcript shows who wrote what and its delivery status.
+    expect((await call(agentA, `/conversations/${conversationId}/notes`, { text: 'Checked the line test: fine.' })).status).toBe(201);
+    const canned = cannedRepliesResponse.parse((await call(agentA, `/canned-replies?conversationId=${conversationId}`)).json);
+    expect(canned.replies.find((entry) => entry.id === 'greeting')?.text).toMatch(/^Hi Alex, this is Test agent from Northwind Telecom\./);
+    const { entries } = transcriptResponse.parse((await call(agentA, `/conversations/${conversationId}/transcript`)).json);
+    const agentLine = entries.find((entry) => entry.text === 'Hi Alex, I am looking at your line now.');
+    expect(agentLine).toMatchObject({ author: 'agent', staffId: agentA.staff.id, direction: 'outbound' });
+    expect(agentLine?.deliveryStatus).not.toBe('pending');
+    expect(entries.find((entry) => entry.kind === 'note')).toMatchObject({ text: 'Checked the line test: fine.', direction: 'internal' });
+    expect(env.twilio.state.messagesTo(ALEX).some((message) => message.body.includes('line test'))).toBe(false);
 
     // STOP still works while a person owns the conversation, and the agent cannot text an opted-out number.
     expect(await env.converse(ALEX, 'STOP')).toEqual([expect.stringMatching(/unsubscribed/)]);
