@@ -10,7 +10,7 @@ import { ServiceType } from '../src/generated/prisma/enums.ts';
 import { parseServiceType } from '../src/domain/service-types.ts';
 import type { Recognition } from '../src/nlu/recognizer.ts';
 import { billDay, periodRange } from './bill-inquiry.dialog.ts';
-import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
+import { CancelAndHelpDialog, requestAgent } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { AdjustmentOutcome, AdjustmentView, BillView, BotServices, BotSettings, ChargeView } from './services.ts';
@@ -287,6 +287,15 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
           await step.context.sendActivity(
             `Thanks. I've passed your ${money} credit request (${adjustment.reference}) to our billing team, as ${why}. We'll let you know their decision within ${PENDING_REVIEW_BUSINESS_DAYS} business days${info.capabilities.addressIsPhone ? ' by text' : ' in this chat'}.`,
           );
+          // More than an agent may approve: a person takes the conversation now, with the request in their packet.
+          const limit = this.settings.handoff?.agentApprovalLimit;
+          if (limit !== undefined && toCents(adjustment.amount) > toCents(limit)) {
+            await requestAgent(step.context, this.services, this.settings, 'adjustment_over_limit', {
+              intent: 'bill.dispute',
+              collected: { adjustment: adjustment.reference, amount: money, charge: chargeName(charge), bill: adjustment.billReference },
+              suggestedNextStep: `Review ${adjustment.reference} (${money} for ${chargeName(charge)}): above the agent approval limit, so a supervisor approves or rejects it.`,
+            });
+          }
         }
         return step.endDialog(adjustment.reference);
       }

@@ -39,10 +39,17 @@ import { QueueRegistry } from '../queues/registry.ts';
 import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
 import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
+import { createAgentDesk, type AgentDesk } from '../domain/agents/agent-desk.ts';
+import type { ConsoleEvents } from '../domain/agents/console-events.ts';
+import type { ChurnRiskLookup } from '../domain/agents/routing-rules.ts';
+import { createAgentsProcessor } from '../queues/agents.processor.ts';
+import { createHandoffSummarizer } from '../nlu/handoff-summary.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
 import { consoleCustomerRoutes } from '../http/console/customers.routes.ts';
-import { installStaffAuth } from '../http/staff-auth/index.ts';
+import { currentStaff, installStaffAuth, requireStaff } from '../http/staff-auth/index.ts';
 import { staffSessionRoutes } from '../http/console/session.routes.ts';
+import { agentRoutes } from '../http/console/agent.routes.ts';
+import { listStaffUsers } from '../domain/staff/staff-users.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -66,6 +73,8 @@ export interface Service {
   sandbox: TwilioStandInState | undefined;
   /** The Express app (tests walk its routes: every staff route must have a role rule). */
   app: express.Express;
+  /** Human agents: ownership, routing, offers, presence (src/domain/agents). */
+  agents: AgentDesk;
   /** Stops taking requests, finishes running turns and jobs, closes connections. */
   close(): Promise<void>;
 }
@@ -76,6 +85,10 @@ export interface StartOptions {
   host?: string;
   /** An open database to use instead of DATABASE_URL; the caller closes it. */
   database?: Database;
+  /** Live events to agent consoles (the console's socket layer); absent: none are published. */
+  consoleEvents?: ConsoleEvents;
+  /** The churn scorer for handoff packets and priorities; absent: no churn risk. */
+  churnRisk?: ChurnRiskLookup;
 }
 
 /** Starts the whole service (or one role of it) from a parsed configuration. */
@@ -93,7 +106,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const { prisma, sql } = db;
 
   const queues = new QueueRegistry({
-    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking, messageJobs: { lockMs: config.recovery.messageJobLockMs } },
+    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking, messageJobs: { lockMs: config.recovery.messageJobLockMs }, agents: { sweepMs: config.agents.sweepMs } },
     producer,
     worker: workerRedis,
     logger,
@@ -102,6 +115,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
     },
   });
   const tracking = createTrackedWork(config, prisma, queues, createNetwork(config.network), logger);
+  // Human agents: one desk for the bot's handoffs (workers), the agent API (api) and the agents queue.
+  const agents = createAgentDesk(prisma, { ...config.agents, timeZone: config.operator.timeZone }, {
+    events: options.consoleEvents,
+    churnRisk: options.churnRisk,
+    summarize: config.openai.apiKey ? createHandoffSummarizer({ apiKey: config.openai.apiKey, baseURL: config.openai.baseUrl, model: config.openai.model, logger }) : undefined,
+    scheduleOfferExpiry: (conversationId, version, at) => queues.expireOfferAt(conversationId, version, at),
+    deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
+    logger,
+  });
   const runsApi = config.role !== 'worker';
   const runsWorkers = config.role !== 'api';
   // Which hops may name the client (TRUST_PROXY): Express (req.ip, req.protocol) and the WebSocket upgrades read it alike.
@@ -187,6 +209,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
     app.use(customerRoutes(prisma));
     app.use(trackingRoutes(tracking.assurance));
     app.use(queueDashboardRoutes(queues.all()));
+    // The agent console's API (handoffs, replies, presence, wallboard), behind staff sign-in.
+    app.use(
+      agentRoutes({
+        prisma,
+        desk: agents,
+        auth: { requireStaff, currentStaff },
+        staffNames: async (ids) => new Map((await listStaffUsers(prisma)).filter((staff) => ids.includes(staff.id)).map((staff) => [staff.id, staff.displayName])),
+        operatorName: config.operator.name,
+      }),
+    );
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
       sandbox = standIn.state;
@@ -239,6 +271,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       timeZone: config.operator.timeZone,
       adjustments: config.adjustments,
       verification: config.verification,
+      handoff: { agentApprovalLimit: config.staff.approvalLimits.agent },
     };
     // Messages the bot starts itself (one-time codes) go through the delivery queue like replies.
     const bot = createConversationBot(
@@ -254,6 +287,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         },
         { jobs: queues, assurance: tracking.assurance },
         logger,
+        agents,
       ),
       botSettings,
     );
@@ -271,6 +305,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
         onTurnStarted: (message) => {
           channelNamed[message.channel]?.announceTyping?.(message.fromAddress).catch((error: unknown) => logger.debug({ err: error }, 'typing indicator not sent'));
         },
+        onPersonMessage: (message, ownerStaffId) =>
+          agents.customerMessage({ conversationId: message.conversationId, interactionId: message.id, channel: message.channel, text: message.text, at: new Date(), ownerStaffId }),
       },
       lock: conversationLock,
       deliverNow: createImmediateDelivery({ ...replyDelivery, attempts: config.delivery.attempts }),
@@ -282,6 +318,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       deliveries: createDeliveryProcessor({ ...replyDelivery, lock: conversationLock }),
       'outbox-relay': createOutboxRelayProcessor({ prisma, queues, logger }),
       ...(config.tracking.workers ? { tracking: tracking.processors } : {}),
+      agents: createAgentsProcessor(agents),
     });
   }
 
@@ -300,6 +337,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     logger,
     sandbox,
     app,
+    agents,
     close() {
       closing ??= (async () => {
         // Channels' live streams first: they are long-lived and would hold the server's close.

@@ -16,24 +16,24 @@ const routing: TranscriptCase[] = [
     steps: [
       [
         "I've been trying to sort this for a WEEK. your app is useless, the bill is wrong AGAIN and nobody answers the phone. I want a human now.",
-        [/^I'm sorry this has been so frustrating\. I've asked a member of our team to text you back\. I've noted that your bill is wrong for them/, /^(?!.*Just to be sure)/],
+        [/^I'm sorry this has been so frustrating\. I'm passing you to our [a-z ]+ team\. I've noted that your bill is wrong for them/, /^(?!.*Just to be sure)/],
       ],
     ],
-    does: [['recordAgentRequest', { customerId: ALEX, note: expectNote('Customer is upset.', 'bill.dispute', 'the bill is wrong AGAIN') }]],
+    does: [['requestHandoff', { customerId: ALEX, reason: 'customer_asked', collected: { note: expectNote('Customer is upset.', 'bill.dispute', 'the bill is wrong AGAIN') } }]],
     reason: 'agent.request',
   },
   {
     name: 'a calm request for a person is not told it is frustrating',
-    steps: [['can i speak to someone please', /^I've asked a member of our team to text you back\. If it's urgent/]],
-    does: [['recordAgentRequest', { customerId: ALEX }]],
+    steps: [['can i speak to someone please', /^I'm passing you to our [a-z ]+ team\. You're number 1 in line/]],
+    does: [['requestHandoff', { customerId: ALEX }]],
   },
   {
     name: '"get me a real person, this is ridiculous" in the middle of a fault report hands over',
     steps: [
       ['my tv is broken', 'Restarting the TV box often helps'],
-      ['get me a real person, this is ridiculous', "I'm sorry this has been so frustrating. I've asked a member of our team to text you back."],
+      ['get me a real person, this is ridiculous', /^I'm sorry this has been so frustrating\. I'm passing you to our technical support team\./],
     ],
-    does: [['recordAgentRequest', { customerId: ALEX }]],
+    does: [['requestHandoff', { customerId: ALEX }]],
     reason: 'agent.request',
   },
   {

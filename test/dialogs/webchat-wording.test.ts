@@ -17,15 +17,15 @@ describe('web chat wording and buttons', () => {
   it('asks "which of the two?" with buttons in web chat, and a tap picks it', async () => {
     const conversation = chat();
     const asked = await conversation.say('bill or fault?? idk my internet bill');
-    expect(asked.text).toBe('Just to be sure: is this about your bill or a fault with a service?');
-    expect(asked.replies[0]?.suggestedActions).toEqual(['Your bill', 'A fault with a service']);
+    expect(asked.text).toBe('Just to be sure: is this about a fault with a service or your bill?');
+    expect(asked.replies[0]?.suggestedActions).toEqual(['A fault with a service', 'Your bill']);
     const tapped = await conversation.say('Your bill');
     expect(tapped.reason).toMatch(/^bill\./);
   });
 
   it('keeps the numbered question on SMS, where there are no buttons', async () => {
     const asked = await chat('sms').say('bill or fault?? idk my internet bill');
-    expect(asked.text).toBe('Just to be sure: is this about your bill (1) or a fault with a service (2)?');
+    expect(asked.text).toBe('Just to be sure: is this about a fault with a service (1) or your bill (2)?');
     expect(asked.replies[0]?.suggestedActions).toEqual([]);
   });
 

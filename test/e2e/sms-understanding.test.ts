@@ -60,9 +60,13 @@ describe('understanding', () => {
   it('offers a person after two messages in a row it cannot place', async () => {
     expect(await say(SAM, 'asdf qwer')).toMatch(/didn't understand/);
     expect(await say(SAM, 'zxcv bnm')).toMatch(/Shall I ask a person from our team to text you\?/);
-    expect(await say(SAM, 'yes')).toMatch(/asked a member of our team to text you back/);
+    expect(await say(SAM, 'yes')).toMatch(/You're (number 1 in line|in line)/);
     const sam = await env.database.db.prisma.customer.findFirstOrThrow({ where: { contactMedia: { some: { phoneNumber: SAM } } } });
     expect(await env.database.db.prisma.auditEvent.count({ where: { action: 'conversation.agentRequested', actorId: sam.id } })).toBe(1);
+    // A person has the conversation now; close it so the bot answers Sam again in the next tests.
+    const owner = await env.database.db.prisma.conversationOwner.findFirstOrThrow({ where: { customerId: sam.id } });
+    expect(owner).toMatchObject({ state: 'queued', handoffReason: 'not_understood' });
+    await env.service.agents.close({ staffId: 'test-supervisor', role: 'supervisor' }, owner.conversationId, owner.version);
   });
 
   it('starts counting again after a message it understood', async () => {

@@ -6,6 +6,7 @@ import { fakeSid, postSignedForm } from '../../src/sandbox/twilio-signing.ts';
 import { startTwilioStandIn, type RunningStandIn } from './twilio-standin-server.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { startService, type Service } from '../../src/app/service.ts';
+import type { ConsoleEvents } from '../../src/domain/agents/console-events.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { PrivateRedis } from './private-redis.ts';
 
@@ -33,6 +34,8 @@ export interface TestEnvOptions {
   env?: Record<string, string>;
   /** Seed the demo data (customers Alex Morgan, Sam Rivera, …). Default true. */
   seed?: boolean;
+  /** Live events to agent consoles (e.g. a RecordingConsoleEvents to look at). */
+  consoleEvents?: ConsoleEvents;
 }
 
 /** A test environment on a Redis of its own, which the test may stop and start (an outage). */
@@ -71,7 +74,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   const logger = createLogger(config.logLevel);
   const services: Service[] = [];
   const start = async () => {
-    const started = await startService(config, { logger, host: '127.0.0.1', database: database.db });
+    const started = await startService(config, { logger, host: '127.0.0.1', database: database.db, ...(options.consoleEvents ? { consoleEvents: options.consoleEvents } : {}) });
     services.push(started);
     return started;
   };

@@ -16,6 +16,7 @@ import { trackingSettings, trackingVariables } from './tracking.ts';
 import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
 import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts';
+import { agentsSettings, agentsVariables } from './agents.ts';
 
 // The only module that reads process.env. Parsed once at start-up; every bad field is listed.
 // Each area (one file here) declares its variables, the rules between them, and the part of the
@@ -26,6 +27,7 @@ export type { NetworkFailureRule, NetworkSettings, NetworkStepName } from './net
 export type { SlaSettings } from './sla.ts';
 export type { StaffSettings } from './staff.ts';
 export type { VerificationSettings } from './verification.ts';
+export type { AgentsSettings } from './agents.ts';
 
 const configSchema = z
   .object({
@@ -45,6 +47,7 @@ const configSchema = z
     ...quietHoursVariables.shape,
     ...trackingVariables.shape,
     ...recoveryVariables.shape,
+    ...agentsVariables.shape,
     ...staffVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
@@ -70,6 +73,7 @@ const configSchema = z
     verification: verificationSettings(env),
     webchat: webchatSettings(env),
     recovery: recoverySettings(env),
+    agents: agentsSettings(env),
     staff: staffSettings(env),
   }));
 
