@@ -41,6 +41,11 @@ export interface TurnDeps {
   onTurnHandled?: (channel: string, seconds: number) => void;
   /** Called as the bot starts on a message (web chat shows "typing"); must not throw. */
   onTurnStarted?: (message: InboundTurnMessage) => void;
+  /**
+   * The real text of a message stored masked (a code a caller keyed or read out), for the bot's
+   * turn only; undefined when the message is stored as it was said.
+   */
+  revealInput?: (message: InboundTurnMessage) => Promise<string | undefined>;
 }
 
 /** A stored inbound message whose turn is to run: what the turn queue's job carries. */
@@ -235,7 +240,8 @@ async function handleOneTurn(
 async function runBotTurn(deps: TurnDeps, turn: PendingTurn, state: StoredBotState | null | undefined, log: Logger): Promise<RecordedTurn> {
   const { message } = turn;
   deps.onTurnStarted?.(message);
-  const { outcome, storage } = await deps.bot.runTurn(message, turn.customer, state);
+  const revealed = await deps.revealInput?.(message);
+  const { outcome, storage } = await deps.bot.runTurn(revealed === undefined ? message : { ...message, text: revealed }, turn.customer, state);
   log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
   // recordTurnOutcome is one atomic statement: a transaction is needed only to add state writes.
   return storage.hasPendingWrites()

@@ -14,6 +14,7 @@ import { trackingSettings, trackingVariables } from './tracking.ts';
 import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
 import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts';
+import { voiceSettings, voiceVariables } from './voice.ts';
 
 // The only module that reads process.env. Parsed once at start-up; every bad field is listed.
 // Each area (one file here) declares its variables, the rules between them, and the part of the
@@ -23,6 +24,7 @@ export type { AdjustmentPolicySettings } from './adjustments.ts';
 export type { NetworkFailureRule, NetworkSettings, NetworkStepName } from './network.ts';
 export type { SlaSettings } from './sla.ts';
 export type { VerificationSettings } from './verification.ts';
+export type { VoiceSettings } from './voice.ts';
 
 const configSchema = z
   .object({
@@ -41,6 +43,7 @@ const configSchema = z
     ...slaVariables.shape,
     ...quietHoursVariables.shape,
     ...trackingVariables.shape,
+    ...voiceVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
   .superRefine((env, context) => {
@@ -64,6 +67,7 @@ const configSchema = z
     adjustments: adjustmentSettings(env),
     verification: verificationSettings(env),
     webchat: webchatSettings(env),
+    voice: voiceSettings(env),
   }));
 
 export type Config = z.output<typeof configSchema>;
