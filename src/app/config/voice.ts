@@ -23,6 +23,8 @@ export const voiceVariables = z.object({
   VOICE_FILLER_DELAY: duration.default(1200),
   /** Silence after the bot finished speaking that counts as a missed answer (ConversationRelay; Gather uses its own timeout). Default 8s. */
   VOICE_SILENCE_TIMEOUT: duration.default(8000),
+  /** How fast replies are spoken, in characters a second: the silence timeout starts once a reply has had time to be said. Default 15. */
+  VOICE_SPEECH_CHARS_PER_SECOND: z.coerce.number().min(1).max(100_000).default(15),
   /** A person's number to <Dial> on a handoff (E.164), who hears a whisper of the handoff packet first; unset: the call waits in the <Enqueue> queue. */
   VOICE_AGENT_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567').optional(),
   /** The TaskRouter/queue name calls wait in when no agent number is set. Default support. */
@@ -44,6 +46,7 @@ export function voiceSettings(env: VoiceVariables & TwilioVariables & RuntimeVar
     turnBudgetMs: env.VOICE_TURN_BUDGET,
     fillerDelayMs: env.VOICE_FILLER_DELAY,
     silenceTimeoutMs: env.VOICE_SILENCE_TIMEOUT,
+    speechCharsPerSecond: env.VOICE_SPEECH_CHARS_PER_SECOND,
     agentNumber: env.VOICE_AGENT_NUMBER,
     agentQueue: env.VOICE_AGENT_QUEUE,
     /** Minutes after local midnight. */

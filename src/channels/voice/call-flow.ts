@@ -12,6 +12,7 @@ import {
   recordSpokenPrompt,
   referencesQuotedOnCall,
   setPendingQuestion,
+  type LastPrompt,
   type VoiceCallState,
 } from '../../domain/interactions/voice-calls.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -79,7 +80,7 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
   };
   const last = await findLastPrompt(deps.prisma, call.conversationId);
 
-  if (input.kind === 'silence') return { next: await ladder(deps, call, await recordMiss(deps.prisma, call.callSid), 'silence', last?.text, say) };
+  if (input.kind === 'silence') return { next: await ladder(deps, call, await recordMiss(deps.prisma, call.callSid), 'silence', last, say) };
 
   // What the input means: a key names a choice of the last prompt; several keys or a read-out code are secret.
   let text: string;
@@ -87,14 +88,14 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
   if (input.kind === 'keys') {
     const digits = input.digits.replace(/[#*]+$/, '');
     if (digits === '0') return { next: await startHandoff(deps, call, 'caller_request', say) };
-    const choice = choiceForKey(digits, last?.suggestedActions ?? []);
+    const choice = choiceForKey(digits, promptChoices(last));
     if (choice) text = choice;
     else if (digits.length > 1) {
       secret = digits;
       text = maskedDigits(digits);
     } else {
-      await say("Sorry, that key isn't one of the options.", 'voice.badKey');
-      if (last) speaker.speak(null, renderForEar(last));
+      // Said again with its choices, so the next key still means what it meant.
+      await say(`Sorry, that key isn't one of the options. ${withoutApology(last?.text ?? 'How can I help you today?')}`, 'voice.badKey', last?.suggestedActions ?? []);
       return { next: { kind: 'listen' } };
     }
   } else {
@@ -150,7 +151,7 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
 async function afterTurn(deps: CallFlowDeps, call: VoiceCallState, replies: { text: string; reason: string | null }[], say: Say): Promise<CallNext> {
   const reason = replies[0]?.reason ?? null;
   if (reason === 'agent.request') return startHandoff(deps, call, 'caller_request', say);
-  if (reason === 'none' || reason === 'clarify') return ladder(deps, call, await recordMiss(deps.prisma, call.callSid), 'no_match', undefined, say);
+  if (reason !== null && MISSES.has(reason)) return ladder(deps, call, await recordMiss(deps.prisma, call.callSid), 'no_match', undefined, say);
   await clearMisses(deps.prisma, call.callSid);
   if (call.customerId && replies.some((reply) => /\b(TT|ORD|ADJ)-\d+\b/.test(reply.text)) && call.pendingQuestion === null) {
     await setPendingQuestion(deps.prisma, call.callSid, 'sms_followup');
@@ -161,14 +162,29 @@ async function afterTurn(deps: CallFlowDeps, call: VoiceCallState, replies: { te
 
 type Say = (text: string, reason: string, suggestedActions?: string[]) => Promise<void>;
 
+/** Turn reasons that mean the bot could not place what was said (agent.offer: the bot's own second miss). */
+const MISSES = new Set(['none', 'clarify', 'agent.offer']);
+
+/** The choices a key can name in a prompt: its quick replies, or yes and no for a "(yes/no)" question. */
+function promptChoices(prompt: LastPrompt | null): string[] {
+  if (!prompt) return [];
+  if (prompt.suggestedActions.length > 0) return prompt.suggestedActions;
+  return /\(yes\/no\)|\byes or no\b/i.test(prompt.text) ? ['Yes', 'No'] : [];
+}
+
+/** A prompt said again without the apology it may already start with. */
+function withoutApology(text: string): string {
+  return text.replace(/^(Sorry, (I didn't hear anything|that key isn't one of the options)\. )+/, '');
+}
+
 /** The escalation ladder: rephrase once (the bot's own "sorry"), then a keypad menu, then a person. */
-async function ladder(deps: CallFlowDeps, call: VoiceCallState, misses: number, kind: 'silence' | 'no_match', lastText: string | undefined, say: Say): Promise<CallNext> {
+async function ladder(deps: CallFlowDeps, call: VoiceCallState, misses: number, kind: 'silence' | 'no_match', last: LastPrompt | null | undefined, say: Say): Promise<CallNext> {
   if (misses >= 3) return startHandoff(deps, call, kind, say);
   if (misses === 2) {
     await say('Let me help with the keypad. What is your call about?', 'voice.menu', MENU);
     return { kind: 'listen' };
   }
-  if (kind === 'silence') await say(`Sorry, I didn't hear anything. ${lastText ?? 'How can I help you today?'}`, 'voice.silence');
+  if (kind === 'silence') await say(`Sorry, I didn't hear anything. ${withoutApology(last?.text ?? 'How can I help you today?')}`, 'voice.silence', last?.suggestedActions ?? []);
   return { kind: 'listen' };
 }
 

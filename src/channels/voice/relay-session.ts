@@ -16,6 +16,7 @@ export interface RelaySessionOptions {
   greeting(givenName: string | null): string;
   fillerDelayMs: number;
   silenceTimeoutMs: number;
+  speechCharsPerSecond: number;
   /** How long to wait for the replies of a turn that outlived its budget (run by the turn queue). */
   lateReplyWaitMs: number;
   onFirstToken?: (ms: number) => void;
@@ -59,8 +60,8 @@ export function runRelaySession(socket: WebSocket, options: RelaySessionOptions)
 
   function armSilence(spoken: string) {
     clearTimeout(silenceTimer);
-    // The timer starts when the words are sent; they take a while to say (about 15 characters a second).
-    silenceTimer = setTimeout(() => enqueue({ kind: 'silence' }), options.silenceTimeoutMs + spoken.length * 65);
+    // The timer starts when the words are sent; saying them takes a while first.
+    silenceTimer = setTimeout(() => enqueue({ kind: 'silence' }), options.silenceTimeoutMs + (spoken.length * 1000) / options.speechCharsPerSecond);
   }
 
   function enqueue(input: CallerInput) {

@@ -14,6 +14,7 @@ import { VOICE_PATHS, voiceRoutes, type VoiceRouteSettings } from './voice.route
 export interface VoiceChannelSettings extends VoiceRouteSettings {
   fillerDelayMs: number;
   silenceTimeoutMs: number;
+  speechCharsPerSecond: number;
   agentHours: { start: number; end: number };
   allowUnsignedSockets: boolean;
 }
@@ -143,6 +144,7 @@ export function createVoiceChannel(options: VoiceChannelOptions): VoiceChannel {
           greeting,
           fillerDelayMs: settings.fillerDelayMs,
           silenceTimeoutMs: settings.silenceTimeoutMs,
+          speechCharsPerSecond: settings.speechCharsPerSecond,
           lateReplyWaitMs: 20_000,
           ...(options.onFirstToken ? { onFirstToken: options.onFirstToken } : {}),
         });
