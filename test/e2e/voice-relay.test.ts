@@ -20,7 +20,7 @@ beforeAll(async () => {
       VOICE_AGENT_HOURS_END: '00:00',
     },
   });
-});
+}, 180_000);
 
 afterAll(async () => {
   await env?.close();

@@ -74,12 +74,12 @@ export function toSpeech(text: string): string {
       .replace(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.? (\d{1,2})\b(?!:)/g, (_match, month: string, day: string) => `${MONTHS[month] ?? month} ${ordinalWords(Number(day))}`)
       .replace(/(\d{1,2}):00 ?(AM|PM)/g, '$1 $2')
       // Written-channel wording.
-      .replace(/\s*\(yes\/no\)/gi, '. Press 1 or say yes. Press 2 or say no.')
+      .replace(/\s*\(yes\/no\)/gi, ' Press 1 or say yes. Press 2 or say no.')
       .replace(/\breply with\b/gi, 'say')
       .replace(/\b[Rr]eply\b/g, (word) => (word === 'Reply' ? 'Say' : 'say'))
       .replace(/\be\.g\.\s*/gi, 'for example ')
       // Lines and bullets become sentences.
-      .replace(/\s*\n+\s*[-•*]?\s*/g, '. ')
+      .replace(/([.:?!])?\s*\n+\s*[-•*]?\s*/g, (_match, stop: string | undefined) => (stop ? `${stop} ` : '. '))
       .replace(/\.\s*\./g, '.')
       .replace(/\s{2,}/g, ' ')
       .trim()
