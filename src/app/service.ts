@@ -21,6 +21,7 @@ import { checkDatabase, openDatabase, type Database } from '../db/client.ts';
 import { demoRoutes } from '../sandbox/demo.routes.ts';
 import { twilioStandInRouter, type TwilioStandInState } from '../sandbox/twilio-standin.ts';
 import { webchatDemoRoutes } from '../sandbox/webchat-demo.routes.ts';
+import { voiceDemoRoutes } from '../sandbox/voice-demo.routes.ts';
 import { createAcceptanceWriter } from '../domain/interactions/outbound.ts';
 import { createReceiptWriter } from '../domain/interactions/receipts.ts';
 import type { AssuranceDeps } from '../domain/tickets/assurance-deps.ts';
@@ -206,6 +207,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         }),
       );
       app.use(webchatDemoRoutes({ prisma, operatorName: config.operator.name, userTokenSecret: config.webchat.userTokenSecret }));
+      app.use(voiceDemoRoutes({ ourNumber: config.twilio.phoneNumber, operatorName: config.operator.name }));
     }
   }
   app.use(notFoundHandler);
