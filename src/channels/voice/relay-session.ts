@@ -77,7 +77,7 @@ export function runRelaySession(socket: WebSocket, options: RelaySessionOptions)
     inputStartedAt = performance.now();
     firstTokenSent = false;
     const filler = setTimeout(() => {
-      if (!firstTokenSent) send({ type: 'text', token: 'One moment.', last: false });
+      if (!firstTokenSent) send({ type: 'text', token: 'One moment. ', last: false });
     }, options.fillerDelayMs);
     try {
       const handled = await handleCallerInput(flow, call, input, speaker);
