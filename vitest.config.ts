@@ -32,6 +32,8 @@ const DATABASE_AGNOSTIC = [
   // Browser pages and Direct Line token/limit rules: the database behind them is the same code path as in every other e2e test.
   'test/e2e/demo-page.test.ts',
   'test/e2e/webchat-demo.test.ts',
+  // The voice try-it page drives the same relay path as test/e2e/voice-relay.test.ts, which runs on both.
+  'test/e2e/voice-demo.test.ts',
   'test/e2e/webchat-security.test.ts',
   // Runs its own PostgreSQL cluster, Redis and service processes.
   'test/e2e/chaos.test.ts',

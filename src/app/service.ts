@@ -12,11 +12,16 @@ import { createConversationBot } from '../bot/conversation-bot.ts';
 import { createSmsChannel } from '../channels/sms/sms.channel.ts';
 import { channelsByName, type Channel, type InboundMessage } from '../channels/channel.ts';
 import { createWebchatChannel } from '../channels/webchat/webchat.channel.ts';
+import { createVoiceChannel } from '../channels/voice/voice.channel.ts';
+import { createMaskedInput } from '../gateway/masked-input.ts';
+import { notifyCustomer } from '../domain/notifications/notifications.service.ts';
+import { CHANNEL_CAPABILITIES } from '../channels/channel.ts';
 import type { Config } from './config/index.ts';
 import { checkDatabase, openDatabase, type Database } from '../db/client.ts';
 import { demoRoutes } from '../sandbox/demo.routes.ts';
 import { twilioStandInRouter, type TwilioStandInState } from '../sandbox/twilio-standin.ts';
 import { webchatDemoRoutes } from '../sandbox/webchat-demo.routes.ts';
+import { voiceDemoRoutes } from '../sandbox/voice-demo.routes.ts';
 import { createAcceptanceWriter, createSendStartWriter } from '../domain/interactions/outbound.ts';
 import { createReceiptWriter } from '../domain/interactions/receipts.ts';
 import type { AssuranceDeps } from '../domain/tickets/assurance-deps.ts';
@@ -65,7 +70,7 @@ export interface Service {
   queues: QueueRegistry;
   /** The assurance steps' dependencies (staff routes, the bot's ticket services). */
   assurance: AssuranceDeps;
-  /** Runs a conversation's turns (on instances that run workers): the synchronous path for voice. */
+  /** Runs a conversation's turns: the synchronous path for voice (every instance, since a call is held by an API instance). */
   turns: TurnRunner | undefined;
   metrics: Metrics;
   logger: Logger;
@@ -131,6 +136,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // The public URL is only known after listening when the port is chosen by the system (tests).
   let publicBaseUrl = config.http.publicBaseUrl;
   let localUrl = '';
+  // Voice runs a caller's turn on the instance holding the call: the turn runner exists on every instance (set once built, below).
+  let turns: TurnRunner | undefined;
+  const maskedInput = createMaskedInput(producer, config.redis.prefix);
+  let catalogNames: Promise<string[]> | undefined;
   // Every channel the service speaks: mounted, delivered to and upgraded by this one list.
   const channels: Channel[] = [
     createSmsChannel({
@@ -151,11 +160,32 @@ export async function startService(config: Config, options: StartOptions = {}): 
       clientAddress: (req) => clientAddress(req, trustProxy),
       logger,
     }),
+    createVoiceChannel({
+      authToken: config.twilio.authToken,
+      publicBaseUrl: () => publicBaseUrl,
+      validateSignatures: config.twilio.validateSignatures,
+      phoneNumbers: [config.twilio.phoneNumber],
+      settings: config.voice,
+      prisma,
+      logger,
+      operatorName: config.operator.name,
+      timeZone: config.operator.timeZone,
+      runTurnNow: async (turn, budgetMs) => {
+        if (!turns) throw new Error('the turn runner is not ready yet');
+        return turns.runTurnsNow(turn, { budgetMs });
+      },
+      keepSecret: (interactionId, text) => maskedInput.keep(interactionId, text),
+      textCustomer: async (customerId, text, idempotencyKey) => {
+        const outbox = { smsFrom: config.twilio.phoneNumber, deliverSoon: (conversationId: string, interactionId: string, correlationId: string) => queues.enqueueDelivery(conversationId, [interactionId], correlationId) };
+        return (await notifyCustomer(prisma, outbox, { customerId, text, reason: 'voice.followUp', idempotencyKey })) !== null;
+      },
+      catalogNames: () => (catalogNames ??= listActiveOfferings(prisma).then((offerings) => offerings.map((offering) => offering.name))),
+    }),
   ];
   const channelNamed = channelsByName(channels);
   /** Every channel's inbound messages go through the gateway here. */
-  const acceptMessage = async (message: InboundMessage) => {
-    const result = await acceptInboundMessage({ prisma, sql, logger, enqueueTurn: (job) => queues.enqueueTurn(job) }, message);
+  const acceptMessage = async (message: InboundMessage, options?: { runTurn?: 'queue' | 'caller' }) => {
+    const result = await acceptInboundMessage({ prisma, sql, logger, enqueueTurn: (job) => queues.enqueueTurn(job) }, message, options);
     (result.duplicate ? metrics.duplicatesIn : metrics.messagesIn).inc({ channel: message.channel });
     return result;
   };
@@ -235,6 +265,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         }),
       );
       app.use(webchatDemoRoutes({ prisma, operatorName: config.operator.name, userTokenSecret: config.webchat.userTokenSecret }));
+      app.use(voiceDemoRoutes({ ourNumber: config.twilio.phoneNumber, operatorName: config.operator.name }));
     }
   }
   // The console's pages last: its API routes above answer first.
@@ -262,8 +293,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
   localUrl = `http://127.0.0.1:${port}`;
   if (config.http.port === 0 && config.http.publicBaseUrl === `http://localhost:0`) publicBaseUrl = `http://localhost:${port}`;
 
-  let turns: TurnRunner | undefined;
-  if (runsWorkers) {
+  // The bot and the turn runner on every instance: the queue's workers (worker roles) and voice calls (API roles) both run turns.
+  {
     const botSettings: BotSettings = {
       operatorName: config.operator.name,
       supportPhone: config.operator.supportPhone,
@@ -307,13 +338,15 @@ export async function startService(config: Config, options: StartOptions = {}): 
         },
         onPersonMessage: (message, ownerStaffId) =>
           agents.customerMessage({ conversationId: message.conversationId, interactionId: message.id, channel: message.channel, text: message.text, at: new Date(), ownerStaffId }),
+        // Only spoken channels store input masked (codes and keys a caller gave); others cost no read.
+        revealInput: async (message) => (CHANNEL_CAPABILITIES[message.channel].spoken ? maskedInput.reveal(message.id) : undefined),
       },
       lock: conversationLock,
       deliverNow: createImmediateDelivery({ ...replyDelivery, attempts: config.delivery.attempts }),
       enqueueDelivery: (conversationId, replyIds, correlationId, attemptsUsed) => queues.enqueueDelivery(conversationId, replyIds, correlationId, attemptsUsed),
       enqueueTurn: (turn) => queues.enqueueTurn(turn),
     });
-    await queues.startWorkers({
+    if (runsWorkers) await queues.startWorkers({
       turns: createTurnProcessor(turns),
       deliveries: createDeliveryProcessor({ ...replyDelivery, lock: conversationLock }),
       'outbox-relay': createOutboxRelayProcessor({ prisma, queues, logger }),

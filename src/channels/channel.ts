@@ -47,8 +47,15 @@ export interface OutboundSender {
 
 /** Where a channel's routes hand what arrives: the gateway, the receipt writer, the rejection count. */
 export interface ChannelGateway {
-  /** Stores the inbound message durably and enqueues its turn (a provider retry is a duplicate); `text` is the text as stored. */
-  accept(message: InboundMessage): Promise<{ interactionId: string; duplicate: boolean; text: string }>;
+  /**
+   * Stores the inbound message durably and enqueues its turn (a provider retry is a duplicate);
+   * `text` is the text as stored. With `runTurn: 'caller'` (voice) the turn is left to the caller,
+   * who runs `turn` at once (the outbox relay queues it if the caller never does).
+   */
+  accept(
+    message: InboundMessage,
+    options?: { runTurn?: 'queue' | 'caller' },
+  ): Promise<{ interactionId: string; duplicate: boolean; text: string; turn: { interactionId: string; conversationId: string; correlationId: string } }>;
   /** Applies a delivery receipt to the outbound message it names. */
   applyReceipt(receipt: DeliveryReceipt): Promise<'applied' | 'stale' | 'unknown'>;
   /** Counts a provider request refused at the edge (bad signature, malformed payload), by reason. */

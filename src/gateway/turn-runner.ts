@@ -47,6 +47,11 @@ export interface TurnDeps {
    * turn): the agent side's live event. Must not throw.
    */
   onPersonMessage?: (message: InboundTurnMessage, ownerStaffId: string | null) => Promise<void>;
+  /**
+   * The real text of a message stored masked (a code a caller keyed or read out), for the bot's
+   * turn only; undefined when the message is stored as it was said.
+   */
+  revealInput?: (message: InboundTurnMessage) => Promise<string | undefined>;
 }
 
 /** A stored inbound message whose turn is to run: what the turn queue's job carries. */
@@ -267,7 +272,8 @@ async function runBotTurn(
 ): Promise<{ recorded: RecordedTurn; reason: string | null }> {
   const { message } = turn;
   deps.onTurnStarted?.(message);
-  const { outcome, storage } = await deps.bot.runTurn(message, turn.customer, state, resumeIntent ? { resumeIntent } : undefined);
+  const revealed = await deps.revealInput?.(message);
+  const { outcome, storage } = await deps.bot.runTurn(revealed === undefined ? message : { ...message, text: revealed }, turn.customer, state, resumeIntent ? { resumeIntent } : undefined);
   log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
   // recordTurnOutcome is one atomic statement: a transaction is needed only to add state writes.
   const recorded = storage.hasPendingWrites()

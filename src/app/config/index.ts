@@ -17,6 +17,7 @@ import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
 import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts';
 import { agentsSettings, agentsVariables } from './agents.ts';
+import { voiceSettings, voiceVariables } from './voice.ts';
 
 // The only module that reads process.env. Parsed once at start-up; every bad field is listed.
 // Each area (one file here) declares its variables, the rules between them, and the part of the
@@ -28,6 +29,7 @@ export type { SlaSettings } from './sla.ts';
 export type { StaffSettings } from './staff.ts';
 export type { VerificationSettings } from './verification.ts';
 export type { AgentsSettings } from './agents.ts';
+export type { VoiceSettings } from './voice.ts';
 
 const configSchema = z
   .object({
@@ -49,6 +51,7 @@ const configSchema = z
     ...recoveryVariables.shape,
     ...agentsVariables.shape,
     ...staffVariables.shape,
+    ...voiceVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
   .superRefine((env, context) => {
@@ -75,6 +78,7 @@ const configSchema = z
     recovery: recoverySettings(env),
     agents: agentsSettings(env),
     staff: staffSettings(env),
+    voice: voiceSettings(env),
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -32,7 +32,7 @@ const STORE_INBOUND = statement(
      SELECT COALESCE($1::text, (SELECT "customerId" FROM "ContactMedium" WHERE "phoneNumber" = $2::text)) AS "customerId"
    ), conversation AS (
      INSERT INTO "Conversation" ("id", "channel", "externalId", "serviceAddress", "customerId", "nextInboundSeq", "lastMessageAt", "createdAt", "updatedAt")
-     SELECT $3::text, $4::"Channel", $5::text, $6::text, sender."customerId", 2, $7::timestamp, $7::timestamp, $7::timestamp FROM sender
+     SELECT $3::text, $4::"Channel", COALESCE($12::text, $5::text), $6::text, sender."customerId", 2, $7::timestamp, $7::timestamp, $7::timestamp FROM sender
      ON CONFLICT ("channel", "externalId") DO UPDATE SET
        "nextInboundSeq" = "Conversation"."nextInboundSeq" + 1,
        "lastMessageAt" = EXCLUDED."lastMessageAt",
@@ -83,6 +83,7 @@ export async function storeInboundMessage(
     message.text,
     message.providerMessageId,
     correlationId,
+    message.conversationKey ?? null,
   ]);
   const [stored] = storedRows.parse(rows);
   if (stored) return { interaction: { ...stored, correlationId }, duplicate: false };
@@ -99,6 +100,7 @@ function storableMessage(message: InboundMessage): InboundMessage {
     from: toStorableText(message.from),
     to: toStorableText(message.to),
     text: toStorableText(message.text),
+    ...(message.conversationKey === undefined ? {} : { conversationKey: toStorableText(message.conversationKey) }),
   };
 }
 

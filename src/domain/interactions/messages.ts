@@ -57,6 +57,11 @@ export interface InboundMessage {
    * identifies the sender (by phone number, or as the customer the conversation is signed in as).
    */
   customerId?: string | null;
+  /**
+   * The conversation's key on the channel when it is not the sender's address (voice: the call's
+   * CallSid, so each call is one conversation). Unset: the sender's address.
+   */
+  conversationKey?: string;
 }
 
 export interface DeliveryReceipt {

@@ -1,0 +1,134 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import { loadConfig } from '../src/app/config/index.ts';
+import { startService } from '../src/app/service.ts';
+import { outboundRelayFrame } from '../src/channels/voice/relay-messages.ts';
+import { seedDemoData } from '../src/domain/demo/seed.ts';
+import { createLogger } from '../src/lib/logger.ts';
+import { postSignedForm, signTwilioRequest } from '../src/sandbox/twilio-signing.ts';
+import { createBenchDatabase, deleteRedisKeys } from './bench-env.ts';
+import { ms, table } from './stats.ts';
+
+// `npm run bench` (after the SMS figures), or `npm run bench:voice`: voice turn latency on this
+// machine. ConversationRelay: a caller's prompt received → the first text token of the reply
+// sent (rule-based turns, no OpenAI; the "One moment" filler does not count as the reply).
+// Gather: the action webhook answered with its TwiML. It prints figures and never asserts.
+
+const options = z
+  .object({
+    BENCH_POSTGRES_URL: z.string().default('postgresql://postgres@127.0.0.1:5432/postgres'),
+    BENCH_REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+    /** Calls, and prompts per call. */
+    BENCH_VOICE_CALLS: z.coerce.number().int().min(1).default(10),
+    BENCH_VOICE_PROMPTS: z.coerce.number().int().min(1).default(8),
+  })
+  .parse(process.env);
+
+// Turns the offline recogniser answers from rules and the database: balance, greeting, thanks, help, order status.
+const PROMPTS = ['what do I owe', 'hello', 'thanks', 'help', 'where is my order', 'what is my balance', 'hi there', 'thank you'];
+const CALLERS = ['+15551230001', '+15551230002', '+15551230003', '+15551230004', '+15551230007', '+15551230008'];
+
+function percentile(samples: number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const database = await createBenchDatabase(options.BENCH_POSTGRES_URL);
+  const prefix = `bv${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    DATABASE_URL: database.url,
+    REDIS_URL: options.BENCH_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    TRACKING_WORKERS: 'false',
+    // No silence prompts while the bench thinks.
+    VOICE_SILENCE_TIMEOUT: '10m',
+  });
+  const service = await startService(config, { logger: createLogger('error'), host: '127.0.0.1' });
+  try {
+    await seedDemoData(service.db.prisma);
+    const relay = await relayFirstTokens(service.url, service.publicBaseUrl, config.twilio.authToken, config.twilio.phoneNumber);
+    const gather = await gatherAnswers(service.url, service.publicBaseUrl, config.twilio.authToken, config.twilio.accountSid, config.twilio.phoneNumber);
+    if (unanswered > 0) process.stdout.write(`(${unanswered} relay prompts got no reply within 15 s and are left out)\n`);
+    process.stdout.write(`\nVoice (${relay.length} relay prompts, ${gather.length} Gather turns, ${CALLERS.length} callers; PostgreSQL; rule-based turns)\n`);
+    process.stdout.write(
+      `${table(
+        ['measure', 'p50', 'p95', 'max', 'target'],
+        [
+          ['relay: prompt → first text token', ms(percentile(relay, 0.5)), ms(percentile(relay, 0.95)), ms(Math.max(...relay)), 'p50 ≤ 300 ms, p95 ≤ 700 ms'],
+          ['gather: webhook answered', ms(percentile(gather, 0.5)), ms(percentile(gather, 0.95)), ms(Math.max(...gather)), 'p95 ≤ 1 s'],
+        ],
+      )}\n`,
+    );
+  } finally {
+    await service.close();
+    await database.drop();
+    await deleteRedisKeys(options.BENCH_REDIS_URL, prefix);
+  }
+}
+
+/** Calls over the relay socket, one prompt at a time per call, calls side by side. */
+let unanswered = 0;
+
+async function relayFirstTokens(url: string, publicBaseUrl: string, authToken: string, ourNumber: string): Promise<number[]> {
+  const samples: number[] = [];
+  const path = '/twilio/voice/relay';
+  const signature = signTwilioRequest(authToken, `${publicBaseUrl.replace(/^http/, 'ws')}${path}`, {});
+  await Promise.all(
+    Array.from({ length: options.BENCH_VOICE_CALLS }, async (_, index) => {
+      const socket = new WebSocket(`${url.replace(/^http/, 'ws')}${path}`, { headers: { 'X-Twilio-Signature': signature } });
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      let waiting: ((at: number) => void) | undefined;
+      socket.on('message', (raw) => {
+        const frame = outboundRelayFrame.parse(JSON.parse(String(raw)));
+        if (frame.type === 'text' && !frame.token.startsWith('One moment')) waiting?.(performance.now());
+      });
+      const nextToken = () => new Promise<number>((resolve) => (waiting = (at) => ((waiting = undefined), resolve(at))));
+      const greeted = nextToken();
+      socket.send(JSON.stringify({ type: 'setup', sessionId: `VX${randomBytes(16).toString('hex')}`, callSid: `CA${randomBytes(16).toString('hex')}`, from: CALLERS[index % CALLERS.length], to: ourNumber }));
+      await Promise.race([greeted, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      // Let the greeting's remaining tokens arrive.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      for (let turn = 0; turn < options.BENCH_VOICE_PROMPTS; turn++) {
+        const answered = nextToken();
+        const sent = performance.now();
+        socket.send(JSON.stringify({ type: 'prompt', voicePrompt: PROMPTS[(index + turn) % PROMPTS.length], lang: 'en-US', last: true }));
+        const at = await Promise.race([answered, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 15_000))]);
+        if (at === undefined) unanswered++;
+        else samples.push(at - sent);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      socket.close();
+    }),
+  );
+  return samples;
+}
+
+/** Gather turns through the signed webhooks, calls side by side. */
+async function gatherAnswers(url: string, publicBaseUrl: string, authToken: string, accountSid: string, ourNumber: string): Promise<number[]> {
+  const samples: number[] = [];
+  await Promise.all(
+    Array.from({ length: options.BENCH_VOICE_CALLS }, async (_, index) => {
+      const callSid = `CA${randomBytes(16).toString('hex')}`;
+      const opened = await postSignedForm(authToken, `${url}/twilio/voice/fallback`, { CallSid: callSid, AccountSid: accountSid, From: CALLERS[index % CALLERS.length] ?? '', To: ourNumber, CallStatus: 'in-progress' }, `${publicBaseUrl}/twilio/voice/fallback`);
+      await opened.text();
+      for (let turn = 1; turn <= options.BENCH_VOICE_PROMPTS; turn++) {
+        const path = `/twilio/voice/gather?n=${turn}`;
+        const started = performance.now();
+        const response = await postSignedForm(authToken, `${url}${path}`, { CallSid: callSid, AccountSid: accountSid, SpeechResult: PROMPTS[(index + turn) % PROMPTS.length] ?? 'hello', Confidence: '0.9' }, `${publicBaseUrl}${path}`);
+        await response.text();
+        samples.push(performance.now() - started);
+      }
+    }),
+  );
+  return samples;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import {
+  callTranscript,
+  clearMisses,
+  findLastPrompt,
+  findRepliesTo,
+  recordAfterHoursChoice,
+  recordFollowUpChoice,
+  recordHandoff,
+  recordMiss,
+  recordSpokenPrompt,
+  referencesQuotedOnCall,
+  setPendingQuestion,
+  type LastPrompt,
+  type VoiceCallState,
+} from '../../domain/interactions/voice-calls.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { InboundMessage } from '../channel.ts';
+import { asksForCode, choiceForKey, codeInSpeech, maskedDigits, renderForEar } from './speech.ts';
+
+// One caller input on a call, the same for ConversationRelay and Gather: keys mapped to the choice
+// they name, codes kept out of the record, the bot's turn run at once, and the call's own rules
+// around it (the escalation ladder, the handoff, the follow-up text).
+
+/** What the caller did: said something, keyed digits, or nothing at all. */
+export type CallerInput = { kind: 'speech'; text: string } | { kind: 'keys'; digits: string } | { kind: 'silence' };
+
+/** Where the call goes after the input: keep listening, a person, or hang up. */
+export type CallNext = { kind: 'listen' } | { kind: 'handoff'; reason: string } | { kind: 'hangup' };
+
+/** Speaks to the caller; `replyId` names the stored reply being spoken (null: a channel prompt). */
+export interface CallSpeaker {
+  speak(replyId: string | null, spoken: string): void;
+}
+
+export interface StoredTurn {
+  interactionId: string;
+  duplicate: boolean;
+  turn: { interactionId: string; conversationId: string; correlationId: string };
+}
+
+export interface CallFlowDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  operatorName: string;
+  /** Stores the caller's utterance (its turn left to us). */
+  store(message: InboundMessage): Promise<StoredTurn>;
+  /** Runs the stored turn now; its replies reach the caller through the channel's deliver. */
+  runTurnNow(turn: StoredTurn['turn'], budgetMs: number): Promise<{ budgetExhausted: boolean }>;
+  /** Keeps what the caller keyed or read out (a code) for the bot's turn only, never in the record. */
+  keepSecret(interactionId: string, text: string): Promise<void>;
+  /** Texts the caller (a customer) through the SMS channel. */
+  textCustomer(customerId: string, text: string, idempotencyKey: string): Promise<boolean>;
+  turnBudgetMs: number;
+  /** True while people take calls. */
+  agentsAvailable(now: Date): boolean;
+  agentHoursText: string;
+}
+
+const MENU = ['Billing', 'Technical support', 'Order status', 'A person'];
+const AGENT_WORDS = /^(a person|agent|representative|operator|human)$/i;
+const YES = /^(yes|yeah|yep|sure|ok(ay)?|please( do)?|yes please)\b/i;
+const NO = /^(no|nope|no thanks?|don'?t)\b/i;
+
+export interface HandledInput {
+  next: CallNext;
+  /** The stored inbound interaction, when the input went to the bot. */
+  inboundId?: string;
+  /** The turn outlived its budget: its replies come later (read them with findRepliesTo). */
+  waiting?: boolean;
+}
+
+/** Handles one input on the call; everything said goes through `speaker`. */
+export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState, input: CallerInput, speaker: CallSpeaker, providerMessageId: string = `${call.callSid}-${randomUUID()}`): Promise<HandledInput> {
+  if (call.handoffRequestedAt) return { next: { kind: 'handoff', reason: 'already_requested' } };
+  const say = async (text: string, reason: string, suggestedActions: string[] = []) => {
+    await recordSpokenPrompt(deps.prisma, { conversationId: call.conversationId, customerId: call.customerId, from: call.toNumber, to: call.fromNumber, text, reason, suggestedActions });
+    speaker.speak(null, renderForEar({ text, suggestedActions }));
+  };
+  const last = await findLastPrompt(deps.prisma, call.conversationId);
+
+  if (input.kind === 'silence') return { next: await ladder(deps, call, await recordMiss(deps.prisma, call.callSid), 'silence', last, say) };
+
+  // What the input means: a key names a choice of the last prompt; several keys or a read-out code are secret.
+  let text: string;
+  let secret: string | undefined;
+  if (input.kind === 'keys') {
+    const digits = input.digits.replace(/[#*]+$/, '');
+    if (digits === '0') return { next: await startHandoff(deps, call, 'caller_request', say) };
+    const choice = choiceForKey(digits, promptChoices(last));
+    if (choice) text = choice;
+    else if (digits.length > 1) {
+      secret = digits;
+      text = maskedDigits(digits);
+    } else {
+      // Said again with its choices, so the next key still means what it meant.
+      await say(`Sorry, that key isn't one of the options. ${withoutApology(last?.text ?? 'How can I help you today?')}`, 'voice.badKey', last?.suggestedActions ?? []);
+      return { next: { kind: 'listen' } };
+    }
+  } else {
+    text = input.text.trim();
+    const code = asksForCode(last?.text) ? codeInSpeech(text) : undefined;
+    if (code) {
+      secret = code;
+      text = maskedDigits(code);
+    }
+  }
+
+  // Questions the call itself asked (not the bot): the follow-up text, what to do after hours.
+  if (call.pendingQuestion === 'sms_followup') {
+    if (YES.test(text) || NO.test(text)) {
+      const agreed = YES.test(text);
+      await recordFollowUpChoice(deps.prisma, call.callSid, agreed);
+      await say(agreed ? "OK, I'll text you the reference after the call. Is there anything else?" : 'OK. Is there anything else?', 'voice.followUp');
+      return { next: { kind: 'listen' } };
+    }
+    await setPendingQuestion(deps.prisma, call.callSid, null);
+  }
+  if (call.pendingQuestion === 'after_hours') {
+    const choice = /\b(text|sms|message)\b/i.test(text) ? 'sms' : /\bcall\b/i.test(text) ? 'callback' : undefined;
+    if (choice) return { next: await afterHoursChoice(deps, call, choice, say) };
+    await setPendingQuestion(deps.prisma, call.callSid, null);
+  }
+  if (AGENT_WORDS.test(text)) return { next: await startHandoff(deps, call, 'caller_request', say) };
+
+  const stored = await deps.store({
+    channel: 'voice',
+    providerMessageId,
+    from: call.fromNumber,
+    to: call.toNumber,
+    text,
+    receivedAt: new Date(),
+    conversationKey: call.callSid,
+  });
+  if (secret !== undefined) await deps.keepSecret(stored.interactionId, secret);
+  let replies: { id: string; text: string; reason: string | null; suggestedActions: string[] }[];
+  if (stored.duplicate) {
+    // A retried webhook: say again what the turn answered.
+    replies = (await findRepliesTo(deps.prisma, stored.interactionId)).replies;
+    for (const reply of replies) speaker.speak(reply.id, renderForEar(reply));
+    return { next: { kind: 'listen' }, inboundId: stored.interactionId };
+  }
+  const ran = await deps.runTurnNow(stored.turn, deps.turnBudgetMs);
+  replies = (await findRepliesTo(deps.prisma, stored.interactionId)).replies;
+  if (ran.budgetExhausted && replies.length === 0) return { next: { kind: 'listen' }, inboundId: stored.interactionId, waiting: true };
+  return { next: await afterTurn(deps, call, replies, say), inboundId: stored.interactionId };
+}
+
+/** After the bot's turn: a person asked for, a miss on the ladder, or an offer to text the reference. */
+async function afterTurn(deps: CallFlowDeps, call: VoiceCallState, replies: { text: string; reason: string | null }[], say: Say): Promise<CallNext> {
+  const reason = replies[0]?.reason ?? null;
+  if (reason === 'agent.request') return startHandoff(deps, call, 'caller_request', say);
+  if (reason !== null && MISSES.has(reason)) return ladder(deps, call, await recordMiss(deps.prisma, call.callSid), 'no_match', undefined, say);
+  await clearMisses(deps.prisma, call.callSid);
+  if (call.customerId && replies.some((reply) => /\b(TT|ORD|ADJ)-\d+\b/.test(reply.text)) && call.pendingQuestion === null) {
+    await setPendingQuestion(deps.prisma, call.callSid, 'sms_followup');
+    await say('Would you like that reference texted to you after the call?', 'voice.followUpOffer', ['Yes', 'No']);
+  }
+  return { kind: 'listen' };
+}
+
+type Say = (text: string, reason: string, suggestedActions?: string[]) => Promise<void>;
+
+/** Turn reasons that mean the bot could not place what was said (agent.offer: the bot's own second miss). */
+const MISSES = new Set(['none', 'clarify', 'agent.offer']);
+
+/** The choices a key can name in a prompt: its quick replies, or yes and no for a "(yes/no)" question. */
+function promptChoices(prompt: LastPrompt | null): string[] {
+  if (!prompt) return [];
+  if (prompt.suggestedActions.length > 0) return prompt.suggestedActions;
+  return /\(yes\/no\)|\byes or no\b/i.test(prompt.text) ? ['Yes', 'No'] : [];
+}
+
+/** A prompt said again without the apology it may already start with. */
+function withoutApology(text: string): string {
+  return text.replace(/^(Sorry, (I didn't hear anything|that key isn't one of the options)\. )+/, '');
+}
+
+/** The escalation ladder: rephrase once (the bot's own "sorry"), then a keypad menu, then a person. */
+async function ladder(deps: CallFlowDeps, call: VoiceCallState, misses: number, kind: 'silence' | 'no_match', last: LastPrompt | null | undefined, say: Say): Promise<CallNext> {
+  if (misses >= 3) return startHandoff(deps, call, kind, say);
+  if (misses === 2) {
+    await say('Let me help with the keypad. What is your call about?', 'voice.menu', MENU);
+    return { kind: 'listen' };
+  }
+  if (kind === 'silence') await say(`Sorry, I didn't hear anything. ${withoutApology(last?.text ?? 'How can I help you today?')}`, 'voice.silence', last?.suggestedActions ?? []);
+  return { kind: 'listen' };
+}
+
+/** A person: records the handoff with its packet, or, after hours, offers a text or a call back. */
+async function startHandoff(deps: CallFlowDeps, call: VoiceCallState, reason: string, say: Say): Promise<CallNext> {
+  if (!deps.agentsAvailable(new Date())) {
+    await setPendingQuestion(deps.prisma, call.callSid, 'after_hours');
+    await say(
+      `Our team takes calls ${deps.agentHoursText}, so nobody can take your call right now. I can text you so you can carry on by message, or have someone call you back.`,
+      'voice.afterHours',
+      ['Text me', 'Call me back'],
+    );
+    return { kind: 'listen' };
+  }
+  const packet = await handoffPacket(deps, call, reason);
+  await recordHandoff(deps.prisma, call.callSid, reason, packet);
+  await say("I'm connecting you to a person now. Please hold.", 'voice.handoff');
+  deps.logger.info({ callSid: call.callSid, reason }, 'voice handoff');
+  return { kind: 'handoff', reason };
+}
+
+async function afterHoursChoice(deps: CallFlowDeps, call: VoiceCallState, choice: 'sms' | 'callback', say: Say): Promise<CallNext> {
+  await recordAfterHoursChoice(deps.prisma, call.callSid, choice);
+  if (choice === 'callback') {
+    await recordHandoff(deps.prisma, call.callSid, 'callback', await handoffPacket(deps, call, 'callback'));
+    await say(`A person will call you back on this number ${deps.agentHoursText.replace(/^from/, 'after')}. Goodbye.`, 'voice.callback');
+    return { kind: 'hangup' };
+  }
+  const texted = call.customerId
+    ? await deps.textCustomer(call.customerId, `${deps.operatorName}: thanks for calling. Reply to this text and we'll pick up where the call left off.`, `voice-after-hours-${call.callSid}`)
+    : false;
+  await say(texted ? "I've texted you. Reply there and we'll pick it up. Goodbye." : `Please text us at this number and we'll pick it up. Goodbye.`, 'voice.textFollowUp');
+  return { kind: 'hangup' };
+}
+
+/** What the person taking the call sees first; stored text only (codes and keyed digits are masked there). */
+async function handoffPacket(deps: CallFlowDeps, call: VoiceCallState, reason: string) {
+  return {
+    callSid: call.callSid,
+    conversationId: call.conversationId,
+    customerId: call.customerId,
+    callerNumber: call.fromNumber,
+    reason,
+    references: await referencesQuotedOnCall(deps.prisma, call.conversationId),
+    transcript: await callTranscript(deps.prisma, call.conversationId),
+  };
+}

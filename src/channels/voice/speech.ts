@@ -1,0 +1,141 @@
+// Replies rendered for the ear: references read in digit groups ("T T, one zero zero, zero zero
+// one"), amounts and dates in words, short sentences, and every choice offered by voice and by
+// keypad ("say billing or press 1"). And the way back: a key press mapped to the choice it names.
+
+const ONES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+const ORDINAL_ONES: Record<string, string> = { one: 'first', two: 'second', three: 'third', five: 'fifth', eight: 'eighth', nine: 'ninth', twelve: 'twelfth' };
+
+/** 0 … 999,999,999,999 in English words ("one thousand two hundred thirty-four"). */
+export function numberToWords(value: number): string {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`Not a whole number: ${value}`);
+  if (value < 20) return ONES[value] ?? '';
+  if (value < 100) return `${TENS[Math.floor(value / 10)]}${value % 10 ? `-${ONES[value % 10]}` : ''}`;
+  if (value < 1000) return `${ONES[Math.floor(value / 100)]} hundred${value % 100 ? ` ${numberToWords(value % 100)}` : ''}`;
+  for (const [size, name] of [[1e9, 'billion'], [1e6, 'million'], [1e3, 'thousand']] as const) {
+    if (value >= size) return `${numberToWords(Math.floor(value / size))} ${name}${value % size ? ` ${numberToWords(value % size)}` : ''}`;
+  }
+  return String(value);
+}
+
+/** 1 → "first", 22 → "twenty-second". */
+export function ordinalWords(value: number): string {
+  const words = numberToWords(value);
+  return words.replace(/(\w+)$/, (last) => ORDINAL_ONES[last] ?? (last.endsWith('y') ? `${last.slice(0, -1)}ieth` : `${last}th`));
+}
+
+const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+/** Digits read one by one in groups of three: "100001" → "one zero zero, zero zero one". */
+export function digitGroups(digits: string): string {
+  const groups: string[] = [];
+  for (let index = 0; index < digits.length; index += 3) {
+    groups.push([...digits.slice(index, index + 3)].map((digit) => DIGIT_WORDS[Number(digit)] ?? digit).join(' '));
+  }
+  return groups.join(', ');
+}
+
+/** "TT-100001" → "T T, one zero zero, zero zero one". */
+export function speakReference(prefix: string, digits: string): string {
+  return `${[...prefix.toUpperCase()].join(' ')}, ${digitGroups(digits)}`;
+}
+
+/** "$1,234.50" → "one thousand two hundred thirty-four dollars and fifty cents". */
+export function speakDollars(amount: string): string {
+  const [whole = '0', cents = '00'] = amount.replace(/,/g, '').split('.');
+  const dollars = Number(whole);
+  const centsValue = Number(cents.padEnd(2, '0').slice(0, 2));
+  const dollarWords = `${numberToWords(dollars)} ${dollars === 1 ? 'dollar' : 'dollars'}`;
+  if (centsValue === 0) return dollarWords;
+  const centWords = `${numberToWords(centsValue)} ${centsValue === 1 ? 'cent' : 'cents'}`;
+  return dollars === 0 ? centWords : `${dollarWords} and ${centWords}`;
+}
+
+const WEEKDAYS: Record<string, string> = { Mon: 'Monday', Tue: 'Tuesday', Wed: 'Wednesday', Thu: 'Thursday', Fri: 'Friday', Sat: 'Saturday', Sun: 'Sunday' };
+const MONTHS: Record<string, string> = {
+  Jan: 'January', Feb: 'February', Mar: 'March', Apr: 'April', May: 'May', Jun: 'June',
+  Jul: 'July', Aug: 'August', Sep: 'September', Oct: 'October', Nov: 'November', Dec: 'December',
+};
+const MONTH_NAMES = Object.values(MONTHS);
+
+/** Text as the bot writes it, made to be heard. */
+export function toSpeech(text: string): string {
+  return (
+    text
+      // References: TT-100001, ORD-100001, ADJ-…, INV-… in digit groups.
+      .replace(/\b(TT|ORD|ADJ|INV)-(\d+)\b/gi, (_match, prefix: string, digits: string) => speakReference(prefix, digits))
+      // Money: "-$10.00", "$1,234.50".
+      .replace(/(-)?\$(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?/g, (_match, minus: string | undefined, whole: string, cents: string | undefined) =>
+        `${minus ? 'minus ' : ''}${speakDollars(`${whole}.${cents ?? '00'}`)}`,
+      )
+      // Dates as the bot formats them: "Tue, Dec 1", "Dec 1, 2026", ISO "2026-12-01".
+      .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (_match, year: string, month: string, day: string) => `${MONTH_NAMES[Number(month) - 1] ?? month} ${ordinalWords(Number(day))}, ${year}`)
+      .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? /g, (_match, day: string) => `${WEEKDAYS[day] ?? day}, `)
+      .replace(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.? (\d{1,2})\b(?!:)/g, (_match, month: string, day: string) => `${MONTHS[month] ?? month} ${ordinalWords(Number(day))}`)
+      .replace(/(\d{1,2}):00 ?(AM|PM)/g, '$1 $2')
+      // Written-channel wording.
+      .replace(/\s*\(yes\/no\)/gi, ' Press 1 or say yes. Press 2 or say no.')
+      .replace(/\breply with\b/gi, 'say')
+      .replace(/\b[Rr]eply\b/g, (word) => (word === 'Reply' ? 'Say' : 'say'))
+      .replace(/\be\.g\.\s*/gi, 'for example ')
+      // Lines and bullets become sentences.
+      .replace(/([.:?!])?\s*\n+\s*[-•*]?\s*/g, (_match, stop: string | undefined) => (stop ? `${stop} ` : '. '))
+      .replace(/\.\s*\./g, '.')
+      .replace(/\s{2,}/g, ' ')
+      .trim()
+  );
+}
+
+const YES = /^(yes|yeah|yep|ok|okay|sure|confirm)$/i;
+const NO = /^(no|nope|cancel)$/i;
+
+/** How the choices are offered: "Press 1 or say yes. Press 2 or say no." or "Say billing or press 1, say …". */
+export function speakChoices(actions: readonly string[]): string {
+  const offered = actions.slice(0, 9);
+  if (offered.length === 0) return '';
+  if (offered.some((action) => YES.test(action.trim()) || NO.test(action.trim()))) {
+    return offered.map((action, index) => `Press ${index + 1} or say ${action.toLowerCase()}.`).join(' ');
+  }
+  const said = offered.map((action, index) => `say ${toSpeech(action)} or press ${index + 1}`).join(', ');
+  return `${said.charAt(0).toUpperCase()}${said.slice(1)}.`;
+}
+
+/** A reply as the caller hears it: the text for the ear, then its choices by voice and keypad. */
+export function renderForEar(reply: { text: string; suggestedActions?: readonly string[] | undefined }): string {
+  const spoken = toSpeech(reply.text);
+  const choices = speakChoices(reply.suggestedActions ?? []);
+  return choices ? `${spoken} ${choices}` : spoken;
+}
+
+/** The choice a key names in the last prompt ("1" → its first choice), if any. */
+export function choiceForKey(digits: string, actions: readonly string[]): string | undefined {
+  if (!/^[1-9]$/.test(digits)) return undefined;
+  return actions[Number(digits) - 1];
+}
+
+/** The last prompt asks for a one-time code: a spoken or keyed answer to it is a secret. */
+export function asksForCode(promptText: string | undefined): boolean {
+  return promptText !== undefined && /\bcode\b/i.test(promptText);
+}
+
+/** Digits in a spoken answer ("one two three four five six" arrives as "123456"), 4 to 8 of them. */
+export function codeInSpeech(text: string): string | undefined {
+  const digits = text.replace(/[\s,.-]/g, '');
+  return /^\d{4,8}$/.test(digits) ? digits : /\b\d{4,8}\b/.exec(text)?.[0];
+}
+
+/** What the contact log and the logs keep instead of a code or keyed digits. */
+export function maskedDigits(digits: string): string {
+  return `[${digits.length} digits withheld]`;
+}
+
+/** Sentences, so the first one can be spoken while the rest follow (ConversationRelay text tokens). */
+export function sentences(text: string): string[] {
+  return text.match(/[^.!?]+[.!?]+(?:\s+|$)|[^.!?]+$/g)?.map((sentence) => sentence) ?? [text];
+}
+
+/** Recognition hints for speech: the catalog's offer names, words of this product, the prompt's choices. */
+export function speechHints(catalogNames: readonly string[], choices: readonly string[] = []): string {
+  const words = [...choices, ...catalogNames, 'eSIM', 'agent', 'billing', 'T T', 'O R D', 'A D J', 'resend'];
+  return [...new Set(words.map((word) => word.replace(/,/g, ' ').trim()).filter((word) => word.length > 0))].join(',').slice(0, 2000);
+}

@@ -1,0 +1,159 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { sendableAt } from '../../domain/contact-policy/quiet-hours.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { CHANNEL_CAPABILITIES, PermanentDeliveryError, type Channel, type ChannelGateway } from '../channel.ts';
+import { isTwilioSignatureValid } from '../sms/twilio-messages.ts';
+import type { CallFlowDeps, CallSpeaker } from './call-flow.ts';
+import { runRelaySession } from './relay-session.ts';
+import { renderForEar } from './speech.ts';
+import { VOICE_PATHS, voiceRoutes, type VoiceRouteSettings } from './voice.routes.ts';
+
+export interface VoiceChannelSettings extends VoiceRouteSettings {
+  fillerDelayMs: number;
+  silenceTimeoutMs: number;
+  speechCharsPerSecond: number;
+  agentHours: { start: number; end: number };
+  allowUnsignedSockets: boolean;
+}
+
+export interface VoiceChannelOptions {
+  authToken: string;
+  publicBaseUrl: () => string;
+  validateSignatures: boolean;
+  phoneNumbers: string[];
+  settings: VoiceChannelSettings;
+  prisma: PrismaClient;
+  logger: Logger;
+  operatorName: string;
+  timeZone: string;
+  /** Runs a stored turn at once on this instance (the turn runner's runTurnsNow). */
+  runTurnNow: CallFlowDeps['runTurnNow'];
+  /** Keeps keyed digits or a read-out code for the bot's turn only (see TurnDeps.revealInput). */
+  keepSecret: CallFlowDeps['keepSecret'];
+  /** Texts a customer through the SMS channel (after-call references, after-hours follow-up). */
+  textCustomer: CallFlowDeps['textCustomer'];
+  catalogNames(): Promise<string[]>;
+  /** Prompt received → first text token sent, in ms (the bench reads it). */
+  onFirstToken?: (ms: number) => void;
+}
+
+export type VoiceChannel = Channel & {
+  /** The voice paths, for the sandbox page and the README. */
+  readonly paths: typeof VOICE_PATHS;
+};
+
+/**
+ * Voice through Twilio: the call webhooks (TwiML), ConversationRelay's WebSocket, Gather turns.
+ * A reply is "delivered" by speaking it on the live call this instance holds for the caller.
+ */
+export function createVoiceChannel(options: VoiceChannelOptions): VoiceChannel {
+  const { settings } = options;
+  /** The live calls on this instance, by caller number (newest last): where deliver() speaks. */
+  const live = new Map<string, CallSpeaker[]>();
+  const register = (callerNumber: string, speaker: CallSpeaker) => {
+    live.set(callerNumber, [...(live.get(callerNumber) ?? []), speaker]);
+    return () => {
+      const left = (live.get(callerNumber) ?? []).filter((entry) => entry !== speaker);
+      if (left.length > 0) live.set(callerNumber, left);
+      else live.delete(callerNumber);
+    };
+  };
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  let gateway: ChannelGateway | undefined;
+  let flow: CallFlowDeps | undefined;
+
+  const hours = (minutes: number) => {
+    const hour = Math.floor(minutes / 60);
+    const minute = minutes % 60;
+    return `${hour % 12 === 0 ? 12 : hour % 12}${minute ? `:${String(minute).padStart(2, '0')}` : ''} ${hour < 12 ? 'AM' : 'PM'}`;
+  };
+  const greeting = (givenName: string | null) =>
+    givenName ? `Hi ${givenName}, thanks for calling ${options.operatorName}. How can I help you today?` : `Thanks for calling ${options.operatorName}. How can I help you today?`;
+
+  function flowFor(channelGateway: ChannelGateway): CallFlowDeps {
+    const { start, end } = settings.agentHours;
+    return {
+      prisma: options.prisma,
+      logger: options.logger,
+      operatorName: options.operatorName,
+      async store(message) {
+        const stored = await channelGateway.accept(message, { runTurn: 'caller' });
+        return { interactionId: stored.interactionId, duplicate: stored.duplicate, turn: stored.turn };
+      },
+      runTurnNow: options.runTurnNow,
+      keepSecret: options.keepSecret,
+      textCustomer: options.textCustomer,
+      turnBudgetMs: settings.turnBudgetMs,
+      // Outside the hours is a "quiet window" from their end to their start.
+      agentsAvailable: (now) => start === end || sendableAt(now, { startMinute: end, endMinute: start }, options.timeZone).getTime() === now.getTime(),
+      agentHoursText: `from ${hours(start)} to ${hours(end)}`,
+    };
+  }
+
+  return {
+    name: 'voice',
+    capabilities: CHANNEL_CAPABILITIES.voice,
+    paths: VOICE_PATHS,
+    routes(channelGateway) {
+      gateway = channelGateway;
+      flow = flowFor(channelGateway);
+      return voiceRoutes({
+        authToken: options.authToken,
+        publicBaseUrl: options.publicBaseUrl,
+        validateSignatures: options.validateSignatures,
+        phoneNumbers: options.phoneNumbers,
+        settings,
+        flow,
+        gateway: channelGateway,
+        register,
+        greeting,
+        catalogNames: options.catalogNames,
+      });
+    },
+    async deliver(message) {
+      const speaker = live.get(message.to)?.at(-1);
+      // The call ended, or is held by another instance: nothing can be said on it from here.
+      if (!speaker) throw new PermanentDeliveryError('call_not_live', `No live call with ${message.to} on this instance.`);
+      speaker.speak(message.interactionId, renderForEar(message));
+      return { providerMessageId: `VO${message.interactionId.replace(/-/g, '')}`, status: 'delivered' };
+    },
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== VOICE_PATHS.relay) return false;
+      if (!flow || !gateway) {
+        socket.destroy();
+        return true;
+      }
+      // Twilio signs the handshake over the wss URL it was given, with no parameters.
+      const signature = req.headers['x-twilio-signature'];
+      const signedUrl = `${options.publicBaseUrl().replace(/^http/, 'ws')}${req.url ?? ''}`;
+      const signed = typeof signature === 'string' && isTwilioSignatureValid(options.authToken, signature, signedUrl, {});
+      if (!signed && !(settings.allowUnsignedSockets || !options.validateSignatures)) {
+        gateway.onRejected('invalid_signature');
+        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":{"code":"invalid_signature"}}');
+        return true;
+      }
+      const callFlow = flow;
+      sockets.handleUpgrade(req, socket, head, (ws) => {
+        runRelaySession(ws, {
+          flow: callFlow,
+          register,
+          greeting,
+          fillerDelayMs: settings.fillerDelayMs,
+          silenceTimeoutMs: settings.silenceTimeoutMs,
+          speechCharsPerSecond: settings.speechCharsPerSecond,
+          lateReplyWaitMs: 20_000,
+          ...(options.onFirstToken ? { onFirstToken: options.onFirstToken } : {}),
+        });
+      });
+      return true;
+    },
+    async close() {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+    },
+  };
+}

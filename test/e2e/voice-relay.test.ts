@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handoffData } from '../../src/channels/voice/relay-messages.ts';
+import { ALEX, OUR_NUMBER, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
+import { RelayClient, expectTwiml, fakeCallSid, findAll, postVoice } from '../support/voice.ts';
+
+// Whole calls over ConversationRelay as Twilio makes them: the signed call webhook, then the
+// WebSocket with setup, prompts, keys, interrupts, a dropped socket and a reconnect. Every frame
+// the service sends is checked against ConversationRelay's message schema (test/support/voice.ts).
+
+let env: TestEnv;
+
+beforeAll(async () => {
+  env = await startTestEnv({
+    env: {
+      VOICE_MODE: 'relay',
+      VOICE_SILENCE_TIMEOUT: '1500ms',
+      VOICE_SPEECH_CHARS_PER_SECOND: '100000',
+      // People take calls around the clock in this test (after hours has its own).
+      VOICE_AGENT_HOURS_START: '00:00',
+      VOICE_AGENT_HOURS_END: '00:00',
+    },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+const prisma = () => env.database.db.prisma;
+
+async function call(from: string): Promise<{ callSid: string; relay: RelayClient }> {
+  const callSid = fakeCallSid();
+  const twiml = await expectTwiml(await postVoice(env, '/twilio/voice', { CallSid: callSid, From: from, To: OUR_NUMBER, CallStatus: 'ringing' }));
+  expect(findAll(twiml, 'ConversationRelay')).toHaveLength(1);
+  const relay = await RelayClient.open(env);
+  relay.setup(callSid, from);
+  return { callSid, relay };
+}
+
+async function voiceConversation(callSid: string) {
+  return prisma().conversation.findUniqueOrThrow({ where: { channel_externalId: { channel: 'voice', externalId: callSid } } });
+}
+
+describe('answering a call with ConversationRelay', () => {
+  it('answers with <Connect><ConversationRelay> to the signed socket, greeting a known caller by name, with hints from the catalog', async () => {
+    const callSid = fakeCallSid();
+    const twiml = await expectTwiml(await postVoice(env, '/twilio/voice', { CallSid: callSid, From: ALEX, To: OUR_NUMBER, CallStatus: 'ringing' }));
+
+    const [connect] = findAll(twiml, 'Connect');
+    expect(connect?.attributes['action']).toBe(`${env.service.publicBaseUrl}/twilio/voice/relay/ended`);
+    const [relay] = findAll(twiml, 'ConversationRelay');
+    expect(relay?.attributes).toMatchObject({
+      url: `${env.service.publicBaseUrl.replace(/^http/, 'ws')}/twilio/voice/relay`,
+      welcomeGreeting: expect.stringMatching(/^Hi Alex, thanks for calling/),
+      language: 'en-US',
+      dtmfDetection: 'true',
+      interruptible: 'any',
+    });
+    const offering = await prisma().productOffering.findFirstOrThrow({ where: { lifecycleStatus: 'active' } });
+    expect(relay?.attributes['hints']?.split(',')).toEqual(expect.arrayContaining(['eSIM', offering.name]));
+
+    const conversation = await voiceConversation(callSid);
+    expect(conversation.customerId).not.toBeNull();
+    const greeting = await prisma().interaction.findFirstOrThrow({ where: { conversationId: conversation.id } });
+    expect(greeting).toMatchObject({ direction: 'outbound', channel: 'voice', reason: 'voice.greeting', deliveryStatus: 'delivered' });
+  });
+
+  it('runs the same dialogs: the caller’s words are stored, the reply streamed back as text tokens for the ear', async () => {
+    const { callSid, relay } = await call(ALEX);
+    relay.say('what do I owe');
+    const reply = await relay.next(0, /dollars/);
+
+    expect(reply).not.toMatch(/\$/);
+    const conversation = await voiceConversation(callSid);
+    const stored = await prisma().interaction.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: 'asc' } });
+    expect(stored.map((row) => [row.direction, row.channel])).toEqual(expect.arrayContaining([['inbound', 'voice'], ['outbound', 'voice']]));
+    const inbound = stored.find((row) => row.direction === 'inbound');
+    expect(inbound).toMatchObject({ text: 'what do I owe', status: 'handled', reason: expect.stringMatching(/^bill\.inquiry/) });
+    const answer = stored.find((row) => row.inReplyToId === inbound?.id);
+    expect(answer?.deliveryStatus).toBe('delivered');
+    expect(answer?.text).toMatch(/\$/);
+    relay.close();
+  });
+
+  it('hands a caller who says "agent" to a person: end with handoffData, then <Enqueue> at the action URL', async () => {
+    const { callSid, relay } = await call(SAM);
+    await relay.utterances(1);
+    relay.say('agent');
+    const end = await relay.endFrame();
+
+    const data = handoffData.parse(JSON.parse(end.handoffData ?? ''));
+    expect(data).toEqual({ reasonCode: 'live-agent-handoff', reason: 'caller_request', callSid });
+    const voiceCall = await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } });
+    expect(voiceCall.handoffReason).toBe('caller_request');
+    const twiml = await expectTwiml(await postVoice(env, '/twilio/voice/relay/ended', { CallSid: callSid, SessionStatus: 'ended', HandoffData: end.handoffData ?? '' }));
+    expect(findAll(twiml, 'Enqueue').map((element) => element.text)).toEqual(['support']);
+    relay.close();
+  });
+
+  it('climbs the ladder for a silent caller: asks again, offers the keypad menu, then a person', async () => {
+    const { callSid, relay } = await call(SAM);
+    // Twilio says the greeting (welcomeGreeting); the socket hears nothing back.
+    const again = await relay.next(0, /didn't hear anything/);
+    expect(again).toMatch(/Hi Sam, thanks for calling/);
+    const menu = await relay.next(1, /keypad/);
+    expect(menu).toMatch(/say billing or press 1/i);
+    const end = await relay.endFrame();
+    expect(handoffData.parse(JSON.parse(end.handoffData ?? ''))).toMatchObject({ reasonCode: 'live-agent-handoff', reason: 'silence' });
+    expect((await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } })).handoffReason).toBe('silence');
+    relay.close();
+  });
+
+  it('maps a key to the choice it names in the last prompt (the keypad menu after two silences)', async () => {
+    const { callSid, relay } = await call(ALEX);
+    await relay.next(0, /keypad/);
+    const before = relay.count;
+    relay.key('1');
+    await relay.next(before, /dollars/);
+
+    const conversation = await voiceConversation(callSid);
+    const keyed = await prisma().interaction.findFirstOrThrow({ where: { conversationId: conversation.id, direction: 'inbound' }, orderBy: { seq: 'desc' } });
+    expect(keyed.text).toBe('Billing');
+    relay.close();
+  });
+
+  it('records what the caller heard of a reply they talked over', async () => {
+    const { callSid, relay } = await call(ALEX);
+    await relay.utterances(1);
+    relay.say('what do I owe');
+    const reply = await relay.next(1, /dollars/);
+    const heard = reply.slice(0, 12);
+    relay.send({ type: 'interrupt', utteranceUntilInterrupt: heard, durationUntilInterruptMs: 900 });
+
+    const interruption = await eventually(() => prisma().voiceInterruption.findFirst({ where: { callSid } }).then((row) => row ?? undefined), 'the interruption');
+    expect(interruption.heardText).toBe(heard.trim());
+    const spokenReply = await prisma().interaction.findUniqueOrThrow({ where: { id: interruption.interactionId } });
+    expect(spokenReply.direction).toBe('outbound');
+    relay.close();
+  });
+
+  it('carries on after a dropped socket: the reconnected session is the same call and conversation, not greeted twice', async () => {
+    const { callSid, relay } = await call(ALEX);
+    await relay.utterances(1);
+    relay.close();
+
+    const again = await RelayClient.open(env);
+    again.setup(callSid, ALEX);
+    again.say('what do I owe');
+    const reply = await again.next(0, /./);
+    expect(reply).not.toMatch(/^Hi Alex/);
+    expect(await prisma().conversation.count({ where: { channel: 'voice', externalId: callSid } })).toBe(1);
+    again.close();
+  });
+
+  it('refuses a handshake with a forged signature or none', async () => {
+    await expect(RelayClient.open(env, 'forged')).rejects.toThrow(/403/);
+    await expect(RelayClient.open(env, 'none')).rejects.toThrow(/403/);
+  });
+});
