@@ -14,6 +14,7 @@ import { trackingSettings, trackingVariables } from './tracking.ts';
 import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
 import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts';
+import { consoleLiveSettings, consoleLiveVariables } from './console-live.ts';
 
 // The only module that reads process.env. Parsed once at start-up; every bad field is listed.
 // Each area (one file here) declares its variables, the rules between them, and the part of the
@@ -41,6 +42,7 @@ const configSchema = z
     ...slaVariables.shape,
     ...quietHoursVariables.shape,
     ...trackingVariables.shape,
+    ...consoleLiveVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
   .superRefine((env, context) => {
@@ -64,6 +66,7 @@ const configSchema = z
     adjustments: adjustmentSettings(env),
     verification: verificationSettings(env),
     webchat: webchatSettings(env),
+    consoleLive: consoleLiveSettings(env),
   }));
 
 export type Config = z.output<typeof configSchema>;
