@@ -143,6 +143,11 @@ export class ConsoleLive {
     this.io.to(rooms).emit(CONSOLE_EVENT, event);
   }
 
+  /** Sends an event to every console on every instance. */
+  publishToEveryone(event: LiveEvent): void {
+    this.io.emit(CONSOLE_EVENT, event);
+  }
+
   /** A customer is typing in a conversation: the consoles watching it show it. */
   customerTyping(conversationId: string): void {
     this.publish(consoleRooms.conversation(conversationId), { type: 'customer.typing', conversationId, at: new Date().toISOString() });
