@@ -10,6 +10,7 @@ import { quietHoursSettings, quietHoursVariables } from './quiet-hours.ts';
 import { redisSettings, redisVariables } from './redis.ts';
 import { runtimeProblems, runtimeSettings, runtimeVariables } from './runtime.ts';
 import { slaSettings, slaVariables } from './sla.ts';
+import { staffSettings, staffVariables } from './staff.ts';
 import { trackingSettings, trackingVariables } from './tracking.ts';
 import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
@@ -23,6 +24,7 @@ import { consoleLiveSettings, consoleLiveVariables } from './console-live.ts';
 export type { AdjustmentPolicySettings } from './adjustments.ts';
 export type { NetworkFailureRule, NetworkSettings, NetworkStepName } from './network.ts';
 export type { SlaSettings } from './sla.ts';
+export type { StaffSettings } from './staff.ts';
 export type { VerificationSettings } from './verification.ts';
 
 const configSchema = z
@@ -42,6 +44,7 @@ const configSchema = z
     ...slaVariables.shape,
     ...quietHoursVariables.shape,
     ...trackingVariables.shape,
+    ...staffVariables.shape,
     ...consoleLiveVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
@@ -66,6 +69,7 @@ const configSchema = z
     adjustments: adjustmentSettings(env),
     verification: verificationSettings(env),
     webchat: webchatSettings(env),
+    staff: staffSettings(env),
     consoleLive: consoleLiveSettings(env),
   }));
 
