@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import type { StaffRoleName } from '../../api-schemas.ts';
 import { HomeScreen } from './screens/home.tsx';
 import { PasswordScreen } from './screens/password.tsx';
+import { AgentWorkspaceScreen } from './agent/agent-workspace.tsx';
+import { WallboardScreen } from './agent/wallboard-screen.tsx';
 
 // Every screen of the console, once: the shell's navigation and router both read this list.
 // Add a screen with one entry (keep your entries together). `roles` is what the navigation
@@ -24,4 +26,7 @@ const EVERYONE = ['agent', 'supervisor', 'marketer', 'admin'] as const;
 export const SCREENS: Screen[] = [
   { path: '/console', label: 'Home', roles: EVERYONE, element: <HomeScreen /> },
   { path: '/console/account/password', label: 'Change password', roles: EVERYONE, element: <PasswordScreen />, nav: false },
+  // The agent console (live inbox and conversations) and the supervisors' wallboard.
+  { path: '/console/inbox', label: 'Inbox', roles: ['agent', 'supervisor', 'admin'], element: <AgentWorkspaceScreen /> },
+  { path: '/console/wallboard', label: 'Wallboard', roles: ['supervisor', 'admin'], element: <WallboardScreen /> },
 ];
