@@ -2,8 +2,8 @@ import type { TurnContext } from 'botbuilder-core';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { INTENTS, type Intent } from '../src/nlu/recognizer.ts';
 import { getTurnInfo } from './turn-info.ts';
-import type { BotServices, BotSettings } from './services.ts';
-import { contactText, helpText } from './wording.ts';
+import type { AgentQueue, BotServices, BotSettings, HandoffReason } from './services.ts';
+import { contactText, formatDayTime, helpText } from './wording.ts';
 
 // Words that abandon the request in progress. A lone CANCEL is an SMS opt-out keyword, so it
 // is not one of them.
@@ -64,10 +64,54 @@ export class CancelAndHelpDialog extends ComponentDialog {
   }
 }
 
-/** Records that the customer wants a person and tells them what happens next. */
-export async function requestAgent(context: TurnContext, services: BotServices, settings: BotSettings): Promise<void> {
+/** What a dialog adds to a handoff: the request it was on and what it collected. */
+export interface HandoffDetails {
+  intent?: string;
+  collected?: Record<string, string>;
+  suggestedNextStep?: string;
+}
+
+const TEAM_NAMES: Record<AgentQueue, string> = { billing: 'billing', technical: 'technical support', sales_retention: 'sales', general: 'customer care' };
+
+/**
+ * Hands the conversation to a person and tells the customer what happens next: their place in
+ * line and the expected wait, or, outside the team's hours, when a person will answer (or that
+ * the bot carries on until then). From then on the bot is silent until an agent hands back.
+ */
+export async function requestAgent(context: TurnContext, services: BotServices, settings: BotSettings, reason: HandoffReason = 'customer_asked', details: HandoffDetails = {}): Promise<void> {
   const info = getTurnInfo(context);
   info.reason = 'agent.request';
-  await services.recordAgentRequest({ customerId: info.customer?.id ?? null, conversationInboundId: info.inboundId, correlationId: info.correlationId });
-  await context.sendActivity(`I've asked a member of our team to text you back. If it's urgent, ${contactText(settings)}.`);
+  const collected: Record<string, string> = { ...details.collected };
+  for (const entity of info.recognition.entities) collected[entity.type] ??= entity.value;
+  const result = await services.requestHandoff({
+    conversationId: context.activity.conversation.id,
+    customerId: info.customer?.id ?? null,
+    inboundId: info.inboundId,
+    correlationId: info.correlationId,
+    reason,
+    intent: details.intent ?? info.memory.lastRequest ?? null,
+    collected,
+    ...(details.suggestedNextStep ? { suggestedNextStep: details.suggestedNextStep } : {}),
+  });
+  switch (result.kind) {
+    case 'queued': {
+      const wait = result.expectedWaitMinutes <= 1 ? 'about a minute' : `about ${result.expectedWaitMinutes} minutes`;
+      await context.sendActivity(
+        `I'm passing you to our ${TEAM_NAMES[result.queue]} team. You're number ${result.position} in line; the wait is ${wait}. A person will answer right here. If it's urgent, ${contactText(settings)}.`,
+      );
+      return;
+    }
+    case 'callback':
+      await context.sendActivity(
+        `Our ${TEAM_NAMES[result.queue]} team is away right now. You're in line, and a person will answer right here from ${formatDayTime(result.opensAt, settings)}. If it's urgent, ${contactText(settings)}.`,
+      );
+      return;
+    case 'stay-with-bot':
+      info.reason = 'agent.afterHours';
+      await context.sendActivity(`Our ${TEAM_NAMES[result.queue]} team is back ${formatDayTime(result.opensAt, settings)}. Until then I'll keep helping here, or ${contactText(settings)}.`);
+      return;
+    case 'already':
+      await context.sendActivity("You're already in line for a person from our team; they'll answer right here.");
+      return;
+  }
 }

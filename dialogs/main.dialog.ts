@@ -119,6 +119,7 @@ export class MainDialog extends ComponentDialog {
     const say = (text: string) => step.context.sendActivity(text);
     const route = this.routes.find((candidate) => candidate.intents.includes(intent));
     if (route) {
+      info.memory.lastRequest = intent;
       if (route.audience === 'customer' && !info.customer) {
         if (!info.capabilities.inConversationSignIn || !this.signInDialogId) return this.unknownNumber(step);
         const options: SignInOptions = { resume: { intent, recognition } };

@@ -29,7 +29,7 @@ export class OfferAgentDialog extends CancelAndHelpDialog {
   /** Yes hands over; no explains what the bot can do. */
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (getTurnInfo(step.context).recognition.intent === 'affirm') {
-      await requestAgent(step.context, this.services, this.settings);
+      await requestAgent(step.context, this.services, this.settings, 'not_understood');
     } else {
       await step.context.sendActivity(`OK. ${helpText(this.settings, getTurnInfo(step.context).capabilities)}`);
     }

@@ -23,6 +23,23 @@ import type { LinkToOutageRequest, OutageView } from '../src/domain/tickets/outa
 import type { SelfHelpAnswer } from '../src/domain/tickets/self-help.ts';
 import type { OpenTroubleTicketRequest, TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
 import type { Channel, ServiceType } from '../src/generated/prisma/client.ts';
+import type { HandoffResult } from '../src/domain/agents/agent-desk.ts';
+import type { AgentQueue, HandoffReason } from '../src/domain/agents/agent-values.ts';
+
+/** What a dialog knows when it hands the customer to a person. */
+export interface BotHandoffRequest {
+  conversationId: string;
+  customerId: string | null;
+  /** The inbound message that led to it: the handoff's idempotency and the contact log's relationship. */
+  inboundId: string;
+  correlationId: string;
+  reason: HandoffReason;
+  /** The request in progress (picks the skill queue), or null. */
+  intent: string | null;
+  /** What the bot collected so far, as label → value, for the agent's packet. */
+  collected: Record<string, string>;
+  suggestedNextStep?: string;
+}
 
 /** Who a one-time code goes to: the verified customer's number on file, or a number someone typed (sign-in). */
 export type CodeTarget = { customerId: string } | { phone: string };
@@ -119,8 +136,12 @@ export interface BotServices {
   // Customers and handoff
   /** The customer's active or suspended base services (no add-ons), one per product, for "which service?" choices. */
   listActiveServices(customerId: string): Promise<SubscribedService[]>;
-  /** Records that the customer asked for a person; the handoff itself comes with the agent console. */
-  recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string }): Promise<void>;
+  /**
+   * Hands the conversation to a person: queued by skill (from the intent) and priority, with a
+   * handoff packet of what the bot knows; the bot stays silent until an agent hands it back.
+   * Outside the queue's staffed hours the answer says what happens instead.
+   */
+  requestHandoff(request: BotHandoffRequest): Promise<HandoffResult>;
 
   // Request tracking
   /** A yes/no with no question of the bot's open: answers a resolved ticket's "does it work again?" and returns the reply, else null. */
@@ -183,6 +204,10 @@ export type {
   ProfileField,
   ProfileUpdateRequest,
   ProfileUpdateResult,
+  // Handoff to people
+  AgentQueue,
+  HandoffReason,
+  HandoffResult,
   // Identity, customers and conversations
   CheckCodeResult,
   CustomerSummary,

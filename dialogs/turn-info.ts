@@ -27,6 +27,8 @@ export interface TurnInfo {
 export interface ConversationMemory {
   /** Messages in a row the bot could not make sense of. */
   misunderstood: number;
+  /** The last request the bot started on (an intent), for a handoff's queue and packet. */
+  lastRequest?: string;
 }
 
 const TURN_INFO = Symbol('turnInfo');

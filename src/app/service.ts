@@ -39,8 +39,14 @@ import { QueueRegistry } from '../queues/registry.ts';
 import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
 import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
+import { createAgentDesk, type AgentDesk } from '../domain/agents/agent-desk.ts';
+import type { ConsoleEvents } from '../domain/agents/console-events.ts';
+import type { ChurnRiskLookup } from '../domain/agents/routing-rules.ts';
+import { createAgentsProcessor } from '../queues/agents.processor.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
-import { installStaffAuth } from '../http/staff-auth/index.ts';
+import { currentStaff, installStaffAuth, requireStaff } from '../http/staff-auth/index.ts';
+import { agentRoutes } from '../http/console/agent.routes.ts';
+import { listStaffUsers } from '../domain/staff/staff-users.ts';
 import { staffSessionRoutes } from '../http/staff-auth/session.routes.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
@@ -63,6 +69,8 @@ export interface Service {
   logger: Logger;
   /** The built-in Twilio stand-in, when no Twilio account is configured. */
   sandbox: TwilioStandInState | undefined;
+  /** Human agents: ownership, routing, offers, presence (src/domain/agents). */
+  agents: AgentDesk;
   /** Stops taking requests, finishes running turns and jobs, closes connections. */
   close(): Promise<void>;
 }
@@ -73,6 +81,10 @@ export interface StartOptions {
   host?: string;
   /** An open database to use instead of DATABASE_URL; the caller closes it. */
   database?: Database;
+  /** Live events to agent consoles (the console's socket layer); absent: none are published. */
+  consoleEvents?: ConsoleEvents;
+  /** The churn scorer for handoff packets and priorities; absent: no churn risk. */
+  churnRisk?: ChurnRiskLookup;
 }
 
 /** Starts the whole service (or one role of it) from a parsed configuration. */
@@ -90,7 +102,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const { prisma, sql } = db;
 
   const queues = new QueueRegistry({
-    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking },
+    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking, agents: { sweepMs: config.agents.sweepMs } },
     producer,
     worker: workerRedis,
     logger,
@@ -99,6 +111,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
     },
   });
   const tracking = createTrackedWork(config, prisma, queues, createNetwork(config.network), logger);
+  // Human agents: one desk for the bot's handoffs (workers), the agent API (api) and the agents queue.
+  const agents = createAgentDesk(prisma, { ...config.agents, timeZone: config.operator.timeZone }, {
+    events: options.consoleEvents,
+    churnRisk: options.churnRisk,
+    scheduleOfferExpiry: (conversationId, version, at) => queues.expireOfferAt(conversationId, version, at),
+    deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
+    logger,
+  });
   const runsApi = config.role !== 'worker';
   const runsWorkers = config.role !== 'api';
   // Which hops may name the client (TRUST_PROXY): Express (req.ip, req.protocol) and the WebSocket upgrades read it alike.
@@ -176,6 +196,16 @@ export async function startService(config: Config, options: StartOptions = {}): 
     app.use(customerRoutes(prisma, config.devOpenStaffApi));
     app.use(trackingRoutes(tracking.assurance, config.devOpenStaffApi));
     app.use(queueDashboardRoutes(queues.all(), config.devOpenStaffApi));
+    // The agent console's API (handoffs, replies, presence, wallboard), behind staff sign-in.
+    app.use(
+      agentRoutes({
+        prisma,
+        desk: agents,
+        auth: { requireStaff, currentStaff },
+        staffNames: async (ids) => new Map((await listStaffUsers(prisma)).filter((staff) => ids.includes(staff.id)).map((staff) => [staff.id, staff.displayName])),
+        operatorName: config.operator.name,
+      }),
+    );
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
       sandbox = standIn.state;
@@ -243,6 +273,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         },
         { jobs: queues, assurance: tracking.assurance },
         logger,
+        agents,
       ),
       botSettings,
     );
@@ -260,6 +291,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
         onTurnStarted: (message) => {
           channelNamed[message.channel]?.announceTyping?.(message.fromAddress).catch((error: unknown) => logger.debug({ err: error }, 'typing indicator not sent'));
         },
+        onPersonMessage: (message, ownerStaffId) =>
+          agents.customerMessage({ conversationId: message.conversationId, interactionId: message.id, channel: message.channel, text: message.text, at: new Date(), ownerStaffId }),
       },
       lock: conversationLock,
       deliverNow: createImmediateDelivery({ ...replyDelivery, attempts: config.delivery.attempts }),
@@ -271,6 +304,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       deliveries: createDeliveryProcessor({ ...replyDelivery, lock: conversationLock }),
       'outbox-relay': createOutboxRelayProcessor({ prisma, queues, logger }),
       ...(config.tracking.workers ? { tracking: tracking.processors } : {}),
+      agents: createAgentsProcessor(agents),
     });
   }
 
@@ -288,6 +322,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     metrics,
     logger,
     sandbox,
+    agents,
     close() {
       closing ??= (async () => {
         // Channels' live streams first: they are long-lived and would hold the server's close.

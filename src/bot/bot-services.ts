@@ -27,6 +27,7 @@ import type { TrackingJobs } from '../domain/timeline/tracking-jobs.ts';
 import type { Sql } from '../db/sql.ts';
 import type { DbClient } from '../lib/db-types.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { AgentDesk } from '../domain/agents/agent-desk.ts';
 
 /** What the bot asks of request tracking (the queue registry starts the jobs; src/app/tracked-work.ts builds the assurance steps). */
 export interface BotTracking {
@@ -40,7 +41,15 @@ export interface BotTracking {
  * (one-time codes) and to tracking: what a dialog creates is handed to its tracking job at once
  * (the periodic sweep is the safety net if Redis refuses it).
  */
-export function createBotServices(db: DbClient, sql: Sql, settings: BotSettings, outbox: NotificationOutbox, tracking: BotTracking, logger: Logger): BotServices {
+export function createBotServices(
+  db: DbClient,
+  sql: Sql,
+  settings: BotSettings,
+  outbox: NotificationOutbox,
+  tracking: BotTracking,
+  logger: Logger,
+  agents: Pick<AgentDesk, 'handOff'>,
+): BotServices {
   const start = (what: string, id: string, run: (id: string) => Promise<void>) =>
     run(id).catch((error: unknown) => logger.warn({ err: error, [what]: id }, 'tracking job not queued; the sweep will start it'));
   const codes = { settings: settings.verification, outbox, operatorName: settings.operatorName };
@@ -114,15 +123,26 @@ export function createBotServices(db: DbClient, sql: Sql, settings: BotSettings,
 
     // Customers and handoff
     listActiveServices: (customerId) => listActiveServices(db, customerId),
-    recordAgentRequest: ({ customerId, conversationInboundId, correlationId }) =>
-      recordAuditEvent(db, {
-        actorType: customerId ? 'customer' : 'system',
-        actorId: customerId ?? undefined,
+    requestHandoff: async (request) => {
+      await recordAuditEvent(db, {
+        actorType: request.customerId ? 'customer' : 'system',
+        actorId: request.customerId ?? undefined,
         action: 'conversation.agentRequested',
         entityType: 'interaction',
-        entityId: conversationInboundId,
-        correlationId,
-      }),
+        entityId: request.inboundId,
+        details: { reason: request.reason, intent: request.intent },
+        correlationId: request.correlationId,
+      });
+      return agents.handOff({
+        conversationId: request.conversationId,
+        reason: request.reason,
+        intent: request.intent,
+        collected: request.collected,
+        suggestedNextStep: request.suggestedNextStep,
+        relatedInteractionId: request.inboundId,
+        correlationId: request.correlationId,
+      });
+    },
 
     // Request tracking
     answerResolutionQuestion: async (customerId, answer) => {

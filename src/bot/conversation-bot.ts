@@ -22,7 +22,7 @@ import { CHANNEL_CAPABILITIES } from '../domain/interactions/messages.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/turns.ts';
 import type { Sql } from '../db/sql.ts';
-import type { Recognizer } from '../nlu/recognizer.ts';
+import { INTENTS, type Recognizer } from '../nlu/recognizer.ts';
 import { DialogStateConfigurationCache } from './dialog-state-configuration.ts';
 import { CollectingAdapter } from './turn-adapter.ts';
 import { conversationStateKey, TurnStorage } from './turn-storage.ts';
@@ -35,7 +35,15 @@ export interface BotTurn {
 
 export interface ConversationBot {
   /** `state`: the conversation's stored state if the caller read it already (null: none stored). */
-  runTurn(message: InboundTurnMessage, customer: CustomerSummary | null, state?: StoredBotState | null): Promise<BotTurn>;
+  runTurn(message: InboundTurnMessage, customer: CustomerSummary | null, state?: StoredBotState | null, options?: BotTurnOptions): Promise<BotTurn>;
+}
+
+export interface BotTurnOptions {
+  /**
+   * An agent handed the conversation back to this request (e.g. order.create): unless the
+   * customer's message is itself a clear request, the bot starts that request's dialog.
+   */
+  resumeIntent?: string | undefined;
 }
 
 /** Wires botbuilder to our dialogs: one turn in, the replies and records it produced out. */
@@ -70,13 +78,15 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
   const stateConfiguration = new DialogStateConfigurationCache();
 
   return {
-    async runTurn(message, customer, state) {
+    async runTurn(message, customer, state, options) {
       const now = new Date();
       const storage = new TurnStorage(sql, state === undefined ? undefined : { key: conversationStateKey(message), row: state });
       const conversationState = new ConversationState(storage);
       const dialogState = conversationState.createProperty<DialogState>('DialogState');
       const memory = conversationState.createProperty<ConversationMemory>('BotMemory');
-      const recognition = await recognizer.recognize(message.text, { referenceDate: now });
+      const recognized = await recognizer.recognize(message.text, { referenceDate: now });
+      const resumeIntent = INTENTS.find((intent) => intent === options?.resumeIntent);
+      const recognition = resumeIntent && !recognized.intent.includes('.') ? { ...recognized, intent: resumeIntent, confidence: 1 } : recognized;
       const info: TurnInfo = {
         customer,
         channel: message.channel,

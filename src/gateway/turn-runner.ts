@@ -2,6 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { ConversationBot } from '../bot/conversation-bot.ts';
 import { CHANNEL_CAPABILITIES } from '../channels/channel.ts';
 import { prismaSql, type Sql } from '../db/sql.ts';
+import { clearResume, recordCsatAnswer } from '../domain/agents/agent-desk.ts';
 import { recordOptIn, recordOptOut } from '../domain/contact-policy/consent.service.ts';
 import type { OutboundForDelivery } from '../domain/interactions/outbound.ts';
 import {
@@ -41,6 +42,11 @@ export interface TurnDeps {
   onTurnHandled?: (channel: string, seconds: number) => void;
   /** Called as the bot starts on a message (web chat shows "typing"); must not throw. */
   onTurnStarted?: (message: InboundTurnMessage) => void;
+  /**
+   * Called after a customer's message to a conversation with people was stored as handled (no bot
+   * turn): the agent side's live event. Must not throw.
+   */
+  onPersonMessage?: (message: InboundTurnMessage, ownerStaffId: string | null) => Promise<void>;
 }
 
 /** A stored inbound message whose turn is to run: what the turn queue's job carries. */
@@ -174,7 +180,7 @@ async function handlePendingTurns(deps: TurnDeps, conversationId: string, delive
   let replies = 0;
   for (;;) {
     const pending = await listPendingTurns(deps.sql, conversationId, TURN_BATCH);
-    let consentChanged = false;
+    let reread = false;
     for (const [index, turn] of pending.entries()) {
       if (!keepGoing()) return { replies, finished: false };
       const started = performance.now();
@@ -183,14 +189,14 @@ async function handlePendingTurns(deps: TurnDeps, conversationId: string, delive
       deps.onTurnHandled?.(turn.message.channel, (performance.now() - started) / 1000);
       replies += handled.recorded.replies.length;
       if (handled.recorded.replies.length > 0) await deliver(handled.recorded);
-      // The opt-out status read with the batch is stale now: read the rest again.
-      if (handled.consentChanged) {
-        consentChanged = true;
+      // The opt-out status or the owner read with the batch is stale now: read the rest again.
+      if (handled.consentChanged || handled.ownerChanged) {
+        reread = true;
         break;
       }
     }
     // A message stored meanwhile has its own job, which runs once this one releases the lock.
-    if (!consentChanged && pending.length < TURN_BATCH) return { replies, finished: true };
+    if (!reread && pending.length < TURN_BATCH) return { replies, finished: true };
   }
 }
 
@@ -201,7 +207,7 @@ async function handleOneTurn(
   deps: TurnDeps,
   turn: PendingTurn,
   state: StoredBotState | null | undefined,
-): Promise<{ recorded: RecordedTurn; consentChanged: boolean }> {
+): Promise<{ recorded: RecordedTurn; consentChanged: boolean; ownerChanged?: boolean }> {
   const { message } = turn;
   const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id, seq: message.seq });
   const { carrierKeywords } = CHANNEL_CAPABILITIES[message.channel];
@@ -224,26 +230,55 @@ async function handleOneTurn(
     return { recorded: await recordTurnOutcome(deps.sql, message, { reason: 'consent.optedOut', replies: [], links: [] }), consentChanged: false };
   }
 
-  const handler = routeConversation(message);
+  const handler = routeConversation(message, turn.owner);
   switch (handler.kind) {
-    case 'bot':
-      return { recorded: await runBotTurn(deps, turn, state, log), consentChanged: false };
+    case 'bot': {
+      if (handler.resume) await clearResume(deps.prisma, message.conversationId, handler.resume.version);
+      const recorded = await runBotTurn(deps, turn, state, log, handler.resume?.intent ?? undefined);
+      // A turn that handed the conversation to a person changes who handles the next message.
+      return { recorded: recorded.recorded, consentChanged: false, ownerChanged: recorded.reason?.startsWith('agent.') ?? false };
+    }
+    case 'person': {
+      // A person has the conversation: the bot stays silent; the message is logged for the agent.
+      log.info({ ownerStaffId: handler.ownerStaffId }, 'message for the agent side');
+      const recorded = await recordTurnOutcome(deps.sql, message, { reason: 'agent.inbox', replies: [], links: [] });
+      await deps.onPersonMessage?.(message, handler.ownerStaffId).catch((error: unknown) => log.warn({ err: error }, 'agent side not told of the message'));
+      return { recorded, consentChanged: false };
+    }
+    case 'csat-answer': {
+      const recorded = await deps.prisma.$transaction(async (tx) => {
+        await recordCsatAnswer(tx, { conversationId: message.conversationId, handbackVersion: handler.version, customerId: message.customerId, score: handler.score });
+        return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, {
+          reason: 'csat.answer',
+          replies: [{ reason: 'csat.answer', text: `Thank you for rating us ${handler.score} out of 5. Text us anytime you need help.` }],
+          links: [],
+        });
+      });
+      return { recorded, consentChanged: false };
+    }
   }
 }
 
 /** The bot's turn on a message: recognise, dialog step, then the outcome and bot state written together. */
-async function runBotTurn(deps: TurnDeps, turn: PendingTurn, state: StoredBotState | null | undefined, log: Logger): Promise<RecordedTurn> {
+async function runBotTurn(
+  deps: TurnDeps,
+  turn: PendingTurn,
+  state: StoredBotState | null | undefined,
+  log: Logger,
+  resumeIntent: string | undefined,
+): Promise<{ recorded: RecordedTurn; reason: string | null }> {
   const { message } = turn;
   deps.onTurnStarted?.(message);
-  const { outcome, storage } = await deps.bot.runTurn(message, turn.customer, state);
+  const { outcome, storage } = await deps.bot.runTurn(message, turn.customer, state, resumeIntent ? { resumeIntent } : undefined);
   log.info({ reason: outcome.reason, replies: outcome.replies.length }, 'turn handled');
   // recordTurnOutcome is one atomic statement: a transaction is needed only to add state writes.
-  return storage.hasPendingWrites()
+  const recorded = storage.hasPendingWrites()
     ? await deps.sql.transaction(async (tx) => {
         await storage.flush(tx);
         return recordTurnOutcome(tx, message, outcome);
       })
     : await recordTurnOutcome(deps.sql, message, outcome);
+  return { recorded, reason: outcome.reason };
 }
 
 function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo): TurnOutcome {

@@ -58,6 +58,8 @@ export const QUEUE_JOBS = {
   'tracking-sweep': z.discriminatedUnion('name', [job('sweep', nothing)]),
   /** Recovery sweep: stored messages with no job (Redis was down when they were stored). */
   'outbox-relay': z.discriminatedUnion('name', [job('sweep', nothing)]),
+  /** Human agents: an offer's expiry (delayed to when it lapses), and the agents' sweep (presence timeouts, lapsed offers, assignment). */
+  agents: z.discriminatedUnion('name', [job('offer-expiry', z.object({ conversationId: z.string(), version: z.number().int() })), job('sweep', nothing)]),
 };
 
 export type QueueName = keyof typeof QUEUE_JOBS;
@@ -88,6 +90,8 @@ export interface QueueProcessors {
     'customer-updates': QueueProcessor<'customer-updates'>;
     'tracking-sweep': QueueProcessor<'tracking-sweep'>;
   };
+  /** Offer expiries and the agents' sweep (src/domain/agents). */
+  agents?: QueueProcessor<'agents'>;
 }
 
 /** The settings the registry needs (the queue parts of the configuration). */
@@ -100,6 +104,8 @@ export interface QueueSettings {
   outbox: { intervalMs: number };
   /** Fulfillment, assurance, adjustments and held texts: retries, heartbeat, sweep interval. */
   tracking: { attempts: number; backoffMs: number; lockMs: number; concurrency: number; sweepMs: number };
+  /** The agents' sweep interval (AGENT_SWEEP_INTERVAL); default 10 s. */
+  agents?: { sweepMs: number };
 }
 
 /** How a queue's jobs run. */
@@ -126,6 +132,7 @@ function queuePolicies(settings: QueueSettings): Record<QueueName, QueuePolicy> 
     'customer-updates': tracked,
     'tracking-sweep': { attempts: 1, backoffMs: 0, lockMs: settings.tracking.lockMs, concurrency: 1, everyMs: settings.tracking.sweepMs },
     'outbox-relay': { attempts: 1, backoffMs: 0, lockMs: 30_000, concurrency: 1, everyMs: settings.outbox.intervalMs },
+    agents: { attempts: 3, backoffMs: 200, lockMs: 30_000, concurrency: 4, everyMs: settings.agents?.sweepMs ?? 10_000 },
   };
 }
 
@@ -180,6 +187,7 @@ export class QueueRegistry implements TrackingJobs {
       'customer-updates': make('customer-updates'),
       'tracking-sweep': make('tracking-sweep'),
       'outbox-relay': make('outbox-relay'),
+      agents: make('agents'),
     };
     this.policies = queuePolicies(options.settings);
     this.flows = new FlowProducer({ connection, prefix });
@@ -289,6 +297,11 @@ export class QueueRegistry implements TrackingJobs {
     await this.ensure('customer-updates', 'send', { stepKey }, `${stepKey}-send`, delayUntil(at));
   }
 
+  /** The offer that produced `version` lapses at `at` unless accepted or declined first (a no-op by then). */
+  async expireOfferAt(conversationId: string, version: number, at: Date): Promise<void> {
+    await this.add('agents', 'offer-expiry', { conversationId, version }, `offer-${conversationId}-${version}`, delayUntil(at));
+  }
+
   private jobOptions(queue: QueueName, jobId: string, extra: JobsOptions = {}): JobsOptions {
     const { attempts, backoffMs } = this.policies[queue];
     return { jobId, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED, ...extra };
@@ -326,6 +339,7 @@ export class QueueRegistry implements TrackingJobs {
       this.startWorker('customer-updates', QUEUE_JOBS['customer-updates'], tracking['customer-updates']);
       this.startWorker('tracking-sweep', QUEUE_JOBS['tracking-sweep'], tracking['tracking-sweep']);
     }
+    if (processors.agents) this.startWorker('agents', QUEUE_JOBS.agents, processors.agents);
     for (const queue of this.sweeps) await this.scheduleSweep(queue);
     // Checked as often as the relay runs (capped), so a lost scheduler or a stuck worker is noticed soon.
     this.watchdog = setInterval(() => {

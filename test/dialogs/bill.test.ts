@@ -118,9 +118,9 @@ const cases: TranscriptCase[] = [
     name: '"agent" mid-dispute hands over',
     steps: [
       ['I want to dispute a charge', 'Which charge'],
-      ['agent', "I've asked a member of our team to text you back."],
+      ['agent', "I'm passing you to our billing team. You're number 1 in line; the wait is about 2 minutes."],
     ],
-    does: [['recordAgentRequest', { customerId: ALEX }]],
+    does: [['requestHandoff', { customerId: ALEX, reason: 'customer_asked', intent: 'bill.dispute' }]],
   },
   {
     name: 'a dispute worded around a "technician visit" is a dispute, not a ticket status question',

@@ -7,7 +7,7 @@ import { describeTranscripts, type TranscriptCase } from './support/transcripts.
 
 const HELP = 'I can help with faults ("my internet is down") and tickets, your bill and charges you dispute';
 const NOT_UNDERSTOOD = "Sorry, I didn't understand.";
-const AGENT = "I've asked a member of our team to text you back. If it's urgent, call +1 555 010 0100 or visit https://support.example.com.";
+const AGENT = "I'm passing you to our customer care team. You're number 1 in line; the wait is about 2 minutes. A person will answer right here. If it's urgent, call +1 555 010 0100 or visit https://support.example.com.";
 const UNKNOWN_NUMBER = "Hi, this is Northwind Telecom. We couldn't match this number to an account, so I can't help with that by text.";
 
 const cases: TranscriptCase[] = [
@@ -29,7 +29,7 @@ const cases: TranscriptCase[] = [
   {
     name: 'asking for a person is recorded and answered',
     steps: [['can i talk to a real person', AGENT]],
-    does: [['recordAgentRequest', { customerId: ALEX, conversationInboundId: 'conversation-1-in-1' }]],
+    does: [['requestHandoff', { customerId: ALEX, inboundId: 'conversation-1-in-1', reason: 'customer_asked', intent: null }]],
     reason: 'agent.request',
   },
   {
@@ -39,7 +39,7 @@ const cases: TranscriptCase[] = [
       ['blorp', "Sorry, I'm still not following. Shall I ask a person from our team to text you?"],
       ['yes', AGENT],
     ],
-    does: [['recordAgentRequest', { conversationInboundId: 'conversation-1-in-3' }]],
+    does: [['requestHandoff', { inboundId: 'conversation-1-in-3', reason: 'not_understood' }]],
   },
   {
     name: 'two messages not understood in a row offer a person; no explains what the bot can do',

@@ -112,9 +112,9 @@ const cases: TranscriptCase[] = [
       ['report a fault', 'Which service is affected?'],
       ['help', ['I can help with faults', 'Which service is affected?']],
       ['tv', 'Restarting the TV box often helps'],
-      ['agent', "I've asked a member of our team to text you back."],
+      ['agent', "I'm passing you to our technical support team. You're number 1 in line; the wait is about 2 minutes."],
     ],
-    does: [['recordAgentRequest', { customerId: ALEX }]],
+    does: [['requestHandoff', { customerId: ALEX, reason: 'customer_asked', intent: 'ticket.create' }]],
     reason: 'agent.request',
   },
   {

@@ -1,4 +1,5 @@
-import type { BotServices, CodeTarget } from '../../dialogs/services.ts';
+import type { BotHandoffRequest, BotServices, CodeTarget, HandoffResult } from '../../dialogs/services.ts';
+import { queueForIntent } from '../../src/domain/agents/routing-rules.ts';
 import { decideAdjustment } from '../../src/domain/billing/adjustment-policy.ts';
 import type { AdjustmentOutcome, AdjustmentView, RequestBillAdjustment } from '../../src/domain/billing/adjustments.service.ts';
 import type { BalanceView, BillSummary, BillView, ChargeView } from '../../src/domain/billing/bills.service.ts';
@@ -52,7 +53,7 @@ export const WRITES: readonly ServiceName[] = [
   'declineRetentionOffer',
   'acceptRetentionOffer',
   'requestServiceCancellation',
-  'recordAgentRequest',
+  'requestHandoff',
   'answerResolutionQuestion',
 ];
 
@@ -186,8 +187,12 @@ export class FakeBotServices implements BotServices {
     });
   }
 
-  async recordAgentRequest(request: { customerId: string | null; conversationInboundId: string; correlationId: string }): Promise<void> {
-    this.record('recordAgentRequest', request);
+  /** Every handoff is queued, first in line, with a two-minute wait (set `handoffResult` for other answers). */
+  handoffResult: HandoffResult = { kind: 'queued', queue: 'general', position: 1, expectedWaitMinutes: 2 };
+
+  async requestHandoff(request: BotHandoffRequest): Promise<HandoffResult> {
+    this.record('requestHandoff', request);
+    return this.handoffResult.kind === 'queued' ? { ...this.handoffResult, queue: queueForIntent(request.intent) } : this.handoffResult;
   }
 
   async listOfferings(): Promise<OfferingView[]> {

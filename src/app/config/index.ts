@@ -15,6 +15,7 @@ import { trackingSettings, trackingVariables } from './tracking.ts';
 import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
 import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts';
+import { agentsSettings, agentsVariables } from './agents.ts';
 import { consoleLiveSettings, consoleLiveVariables } from './console-live.ts';
 
 // The only module that reads process.env. Parsed once at start-up; every bad field is listed.
@@ -26,6 +27,7 @@ export type { NetworkFailureRule, NetworkSettings, NetworkStepName } from './net
 export type { SlaSettings } from './sla.ts';
 export type { StaffSettings } from './staff.ts';
 export type { VerificationSettings } from './verification.ts';
+export type { AgentsSettings } from './agents.ts';
 
 const configSchema = z
   .object({
@@ -44,6 +46,7 @@ const configSchema = z
     ...slaVariables.shape,
     ...quietHoursVariables.shape,
     ...trackingVariables.shape,
+    ...agentsVariables.shape,
     ...staffVariables.shape,
     ...consoleLiveVariables.shape,
   })
@@ -69,6 +72,7 @@ const configSchema = z
     adjustments: adjustmentSettings(env),
     verification: verificationSettings(env),
     webchat: webchatSettings(env),
+    agents: agentsSettings(env),
     staff: staffSettings(env),
     consoleLive: consoleLiveSettings(env),
   }));

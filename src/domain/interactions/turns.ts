@@ -31,6 +31,17 @@ export interface PendingTurn {
    * first turn of a batch a query. Later turns of the batch must read it again.
    */
   state: StoredBotState | null;
+  /** Who owns the conversation (src/domain/agents), as of the read; null when only the bot ever had it. */
+  owner: TurnOwner | null;
+}
+
+/** The conversation's owner as the routing point needs it. */
+export interface TurnOwner {
+  state: 'bot' | 'queued' | 'offered' | 'agent' | 'closed';
+  staffId: string | null;
+  version: number;
+  /** After a handback: what the bot does with the next message (src/domain/agents handbackResume). */
+  resume: unknown;
 }
 
 export interface StoredBotState {
@@ -56,6 +67,10 @@ const pendingTurnRow = z.object({
   stateKey: z.string().nullable(),
   stateData: z.json().nullable(),
   stateVersion: z.number().nullable(),
+  ownerState: z.enum(['bot', 'queued', 'offered', 'agent', 'closed']).nullable(),
+  ownerStaffId: z.string().nullable(),
+  ownerVersion: z.number().nullable(),
+  ownerResume: z.json().nullable(),
 });
 const pendingTurnRows = z.array(pendingTurnRow);
 
@@ -63,12 +78,14 @@ const LIST_PENDING_TURNS = statement(
   'interactions.listPendingTurns',
   `SELECT i."id", i."conversationId", c."id" AS "customerId", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."seq", i."correlationId",
      c."givenName", c."familyName", c."status"::text AS "customerStatus", COALESCE(consent."status" = 'revoked', false) AS "optedOut",
-     state."key" AS "stateKey", state."data" AS "stateData", state."version" AS "stateVersion"
+     state."key" AS "stateKey", state."data" AS "stateData", state."version" AS "stateVersion",
+     owner."state"::text AS "ownerState", owner."ownerStaffId", owner."version" AS "ownerVersion", owner."resume" AS "ownerResume"
    FROM "Interaction" i
    JOIN "Conversation" conv ON conv."id" = i."conversationId"
    LEFT JOIN "Customer" c ON c."id" = COALESCE(i."customerId", CASE WHEN i."channel" <> 'sms' THEN conv."customerId" END)
    LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."fromAddress" AND consent."purpose" = 'service'
    LEFT JOIN "BotState" state ON state."key" = i."channel"::text || '/conversations/' || i."conversationId" || '/'
+   LEFT JOIN "ConversationOwner" owner ON owner."conversationId" = i."conversationId"
    WHERE i."conversationId" = $1::text AND i."direction" = 'inbound' AND i."status" = 'received'
    ORDER BY i."seq" ASC
    LIMIT $2::int`,
@@ -101,6 +118,7 @@ export async function listPendingTurns(sql: Sql, conversationId: string, limit =
         : null,
     optedOut: row.optedOut,
     state: row.stateKey !== null && row.stateVersion !== null ? { key: row.stateKey, data: row.stateData, version: row.stateVersion } : null,
+    owner: row.ownerState !== null && row.ownerVersion !== null ? { state: row.ownerState, staffId: row.ownerStaffId, version: row.ownerVersion, resume: row.ownerResume } : null,
   }));
 }
 
