@@ -158,10 +158,15 @@ export class ConsoleLive {
     this.io.in(consoleRooms.staff(staffId)).disconnectSockets(true);
   }
 
-  /** Closes this instance's sockets (before the HTTP server closes: they would hold it), then the adapter's Redis reads. */
-  async close(): Promise<void> {
+  /** Closes this instance's console connections (before the HTTP server closes: they would hold it). */
+  disconnectLocal(): void {
     this.io.local.disconnectSockets(true);
     if (this.attached) this.io.engine.close();
+  }
+
+  /** Closes the connections, then the adapter's Redis reads (after the last publish: workers drain first). */
+  async close(): Promise<void> {
+    this.disconnectLocal();
     await this.io.of('/').adapter.close();
   }
 
