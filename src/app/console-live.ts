@@ -92,7 +92,8 @@ export async function createConsoleLiveLayer(deps: ConsoleLiveDeps): Promise<Con
     },
     async close() {
       await live.close();
-      redis.disconnect();
+      // QUIT lets the last writes (the adapter's goodbye, sessions kept for recovery) finish first.
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }
