@@ -27,6 +27,7 @@ import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER, type RunResult, 
 import { ms, table } from './stats.ts';
 import { startWorkerProcesses } from './worker-processes.ts';
 import { startServiceProcess } from '../test/support/service-process.ts';
+import { runConsoleLatencyStep } from './console-latency.ts';
 
 // `npm run bench`: SMS throughput and latency of the whole path — signed webhook, intake, turn,
 // reply through the official twilio client, status callbacks — against a bare Express + one
@@ -74,6 +75,8 @@ const options = z
     BENCH_APIS: z.coerce.number().int().min(1).max(8).default(1),
     /** With BENCH_WORKERS: the worker processes' nice value (0-19); higher yields the CPU to the api process. */
     BENCH_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
+    /** The agent console's step (bench/console-latency.ts): customer SMS → the owning agent's open console socket, 50 busy conversations. 0 skips it. */
+    BENCH_CONSOLE: z.enum(['0', '1']).default('1'),
   })
   .parse(process.env);
 
@@ -819,6 +822,10 @@ function report(data: Report): void {
 
 try {
   await main();
+  if (options.BENCH_CONSOLE === '1') {
+    log('\nagent console: a customer SMS until it shows in the owning agent\'s open console socket');
+    await runConsoleLatencyStep({ postgresUrl: options.BENCH_POSTGRES_URL, redisUrl: options.BENCH_REDIS_URL, log });
+  }
   process.exit(0);
 } catch (error) {
   console.error(`bench could not run: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -49,6 +49,7 @@ import type { ConsoleEvents } from '../domain/agents/console-events.ts';
 import type { ChurnRiskLookup } from '../domain/agents/routing-rules.ts';
 import { createAgentsProcessor } from '../queues/agents.processor.ts';
 import { createHandoffSummarizer } from '../nlu/handoff-summary.ts';
+import { createConsoleLiveLayer, type ConsoleLiveLayer } from './console-live.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
 import { consoleCustomerRoutes } from '../http/console/customers.routes.ts';
 import { currentStaff, installStaffAuth, requireStaff } from '../http/staff-auth/index.ts';
@@ -121,8 +122,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   const tracking = createTrackedWork(config, prisma, queues, createNetwork(config.network), logger);
   // Human agents: one desk for the bot's handoffs (workers), the agent API (api) and the agents queue.
+  // The console's live layer is built once the channels exist (below); the desk publishes through it from then on.
+  let consoleLive: ConsoleLiveLayer | undefined;
   const agents = createAgentDesk(prisma, { ...config.agents, timeZone: config.operator.timeZone }, {
-    events: options.consoleEvents,
+    events: options.consoleEvents ?? { publish: async (event) => consoleLive?.events.publish(event) },
     churnRisk: options.churnRisk,
     summarize: config.openai.apiKey ? createHandoffSummarizer({ apiKey: config.openai.apiKey, baseURL: config.openai.baseUrl, model: config.openai.model, logger }) : undefined,
     scheduleOfferExpiry: (conversationId, version, at) => queues.expireOfferAt(conversationId, version, at),
@@ -183,6 +186,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     }),
   ];
   const channelNamed = channelsByName(channels);
+  // The agent console's live socket (socket.io over a Redis stream): every instance publishes, API instances serve it.
+  consoleLive = await createConsoleLiveLayer({ config, prisma, agents, channels: channelNamed, publicBaseUrl: () => publicBaseUrl, logger });
+  const liveLayer = consoleLive;
   /** Every channel's inbound messages go through the gateway here. */
   const acceptMessage = async (message: InboundMessage, options?: { runTurn?: 'queue' | 'caller' }) => {
     const result = await acceptInboundMessage({ prisma, sql, logger, enqueueTurn: (job) => queues.enqueueTurn(job) }, message, options);
@@ -233,6 +239,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
           accept: acceptMessage,
           applyReceipt: createReceiptWriter(sql, channel.name),
           onRejected: (reason) => metrics.webhookRejections.inc({ reason }),
+          onCustomerTyping: (address) => liveLayer.customerTyping(channel.name, address),
         }),
       );
     }
@@ -276,7 +283,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = app.listen(config.http.port, options.host ?? '0.0.0.0', () => resolve(listening)).once('error', reject);
   }).catch(async (error: unknown) => {
-    await Promise.all([queues.close(), ownsDatabase ? db.close() : undefined]);
+    await Promise.all([queues.close(), liveLayer.close(), ownsDatabase ? db.close() : undefined]);
     producer.disconnect();
     workerRedis.disconnect();
     throw new StartupError(`Cannot listen on PORT=${config.http.port}: ${error instanceof Error ? error.message : String(error)}`);
@@ -286,7 +293,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   // WebSockets (on API instances): the channel whose stream it is takes it; any other upgrade is refused.
+  if (runsApi) liveLayer.live.attach(server);
   server.on('upgrade', (req, socket, head) => {
+    // The console's socket.io server takes its own upgrades (attached above).
+    if (runsApi && liveLayer.live.ownsUpgrade(req)) return;
     if (!(runsApi && channels.some((channel) => channel.handleUpgrade?.(req, socket, head)))) socket.destroy();
   });
   const port = listeningPort(server);
@@ -375,8 +385,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
       closing ??= (async () => {
         // Channels' live streams first: they are long-lived and would hold the server's close.
         await Promise.all(channels.map((channel) => channel.close()));
+        liveLayer.live.disconnectLocal();
         await closeServer(server);
         await queues.close();
+        await liveLayer.close();
         uninstallStaffAuth();
         if (ownsDatabase) await db.close();
         producer.disconnect();

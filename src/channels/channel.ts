@@ -60,6 +60,8 @@ export interface ChannelGateway {
   applyReceipt(receipt: DeliveryReceipt): Promise<'applied' | 'stale' | 'unknown'>;
   /** Counts a provider request refused at the edge (bad signature, malformed payload), by reason. */
   onRejected(reason: string): void;
+  /** The customer at `address` is typing (channels that report it: web chat); the agent console shows it. */
+  onCustomerTyping?(address: string): void;
 }
 
 /** A provider's delivery-status report as its request carried it. */

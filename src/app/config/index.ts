@@ -18,6 +18,7 @@ import { verificationSettings, verificationVariables } from './verification.ts';
 import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts';
 import { agentsSettings, agentsVariables } from './agents.ts';
 import { voiceSettings, voiceVariables } from './voice.ts';
+import { consoleLiveSettings, consoleLiveVariables } from './console-live.ts';
 
 // The only module that reads process.env. Parsed once at start-up; every bad field is listed.
 // Each area (one file here) declares its variables, the rules between them, and the part of the
@@ -52,6 +53,7 @@ const configSchema = z
     ...agentsVariables.shape,
     ...staffVariables.shape,
     ...voiceVariables.shape,
+    ...consoleLiveVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
   .superRefine((env, context) => {
@@ -79,6 +81,7 @@ const configSchema = z
     agents: agentsSettings(env),
     staff: staffSettings(env),
     voice: voiceSettings(env),
+    consoleLive: consoleLiveSettings(env),
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -28,6 +28,8 @@ export interface DirectLineRoutesOptions {
   maxMessageLength: number;
   /** The gateway: stores the message and enqueues its turn; `text` is the text as stored. */
   accept: (message: InboundMessage) => Promise<{ interactionId: string; duplicate: boolean; text: string }>;
+  /** The visitor is typing (a `typing` activity): shown to the agent who has the conversation open. */
+  onCustomerTyping?: (conversationId: string) => void;
   logger: Logger;
 }
 
@@ -162,6 +164,7 @@ export function directLineRoutes(options: DirectLineRoutesOptions): Router {
     const activityId = inboundActivityId(grant.conversationId, activity);
     // Typing and events from the client are acknowledged; the bot acts on messages only.
     if (activity.type === 'typing' || activity.type === 'event') {
+      if (activity.type === 'typing') options.onCustomerTyping?.(grant.conversationId);
       res.json({ id: activityId });
       return;
     }

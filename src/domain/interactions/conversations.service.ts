@@ -25,3 +25,14 @@ export async function findConversationCustomerId(db: DbClient, channel: Channel,
   const conversation = await db.conversation.findUnique({ where: { channel_externalId: { channel, externalId } }, select: { customerId: true } });
   return conversation?.customerId ?? null;
 }
+
+/** A conversation's id and channel address (the agent console's typing indicators go both ways through these). */
+export async function findConversationAddress(
+  db: DbClient,
+  where: { id: string } | { channel: Channel; externalId: string },
+): Promise<{ id: string; channel: Channel; externalId: string } | null> {
+  const select = { id: true, channel: true, externalId: true } as const;
+  return 'id' in where
+    ? db.conversation.findUnique({ where: { id: where.id }, select })
+    : db.conversation.findUnique({ where: { channel_externalId: { channel: where.channel, externalId: where.externalId } }, select });
+}

@@ -5,6 +5,8 @@ import { PasswordScreen } from './screens/password.tsx';
 import { ApprovalsScreen } from './screens/approvals.tsx';
 import { Customer360Screen } from './screens/customer-360.tsx';
 import { CustomerSearchScreen } from './screens/customers.tsx';
+import { AgentWorkspaceScreen } from './agent/agent-workspace.tsx';
+import { WallboardScreen } from './agent/wallboard-screen.tsx';
 
 // Every screen of the console, once: the shell's navigation and router both read this list.
 // Add a screen with one entry (keep your entries together). `roles` is what the navigation
@@ -31,4 +33,7 @@ export const SCREENS: Screen[] = [
   { path: '/console/customers', label: 'Customers', roles: ['agent', 'supervisor', 'admin'], element: <CustomerSearchScreen /> },
   { path: '/console/customers/:id', label: 'Customer', roles: ['agent', 'supervisor', 'admin'], element: <Customer360Screen />, nav: false },
   { path: '/console/approvals', label: 'Approvals', roles: ['agent', 'supervisor', 'admin'], element: <ApprovalsScreen /> },
+  // The agent console (live inbox and conversations) and the supervisors' wallboard.
+  { path: '/console/inbox', label: 'Inbox', roles: ['agent', 'supervisor', 'admin'], element: <AgentWorkspaceScreen /> },
+  { path: '/console/wallboard', label: 'Wallboard', roles: ['supervisor', 'admin'], element: <WallboardScreen /> },
 ];
