@@ -27,6 +27,8 @@ const DATABASE_AGNOSTIC = [
   'test/domain/retention-policy.test.ts',
   'test/domain/tickets-self-help.test.ts',
   'test/domain/tickets-severity.test.ts',
+  'test/domain/churn-model.test.ts',
+  'test/domain/offer-ranking.test.ts',
   // Browser pages and Direct Line token/limit rules: the database behind them is the same code path as in every other e2e test.
   'test/e2e/demo-page.test.ts',
   'test/e2e/webchat-demo.test.ts',

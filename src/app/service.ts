@@ -39,6 +39,7 @@ import { QueueRegistry } from '../queues/registry.ts';
 import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
 import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
+import { marketingProcessors } from './marketing-work.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -87,7 +88,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const { prisma, sql } = db;
 
   const queues = new QueueRegistry({
-    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking },
+    settings: {
+      prefix: config.redis.prefix,
+      turns: config.turns,
+      delivery: config.delivery,
+      outbox: config.outbox,
+      tracking: config.tracking,
+      marketing: { churnEventSweepMs: config.marketing.churnEventSweepMs, churnNightlyCron: config.marketing.churnNightlyCron, campaignSendConcurrency: config.marketing.sendConcurrency },
+    },
     producer,
     worker: workerRedis,
     logger,
@@ -254,6 +262,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       deliveries: createDeliveryProcessor({ ...replyDelivery, lock: conversationLock }),
       'outbox-relay': createOutboxRelayProcessor({ prisma, queues, logger }),
       ...(config.tracking.workers ? { tracking: tracking.processors } : {}),
+      ...(config.marketing.workers ? { marketing: marketingProcessors(config, prisma, queues, workerRedis, logger) } : {}),
     });
   }
 

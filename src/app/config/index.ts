@@ -13,6 +13,7 @@ import { slaSettings, slaVariables } from './sla.ts';
 import { trackingSettings, trackingVariables } from './tracking.ts';
 import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
+import { marketingSettings, marketingVariables } from './marketing.ts';
 import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts';
 
 // The only module that reads process.env. Parsed once at start-up; every bad field is listed.
@@ -41,6 +42,7 @@ const configSchema = z
     ...slaVariables.shape,
     ...quietHoursVariables.shape,
     ...trackingVariables.shape,
+    ...marketingVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
   .superRefine((env, context) => {
@@ -64,6 +66,7 @@ const configSchema = z
     adjustments: adjustmentSettings(env),
     verification: verificationSettings(env),
     webchat: webchatSettings(env),
+    marketing: marketingSettings(env),
   }));
 
 export type Config = z.output<typeof configSchema>;
