@@ -40,6 +40,9 @@ import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
 import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
 import { marketingProcessors } from './marketing-work.ts';
+import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
+import { installStaffAuth } from '../http/staff-auth/index.ts';
+import { staffSessionRoutes } from '../http/staff-auth/session.routes.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -156,7 +159,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
     }),
   );
   let sandbox: TwilioStandInState | undefined;
+  // Staff sign-in: every staff route (requireStaff) and the console's session API read it from the app.
+  const uninstallStaffAuth = installStaffAuth(app, {
+    prisma,
+    settings: config.staff,
+    secureCookie: config.http.https,
+    redis: producer,
+    redisPrefix: config.redis.prefix,
+    clientAddress: (req) => clientAddress(req, trustProxy),
+    showDemoStaff: config.env === 'development',
+    logger,
+  });
   if (runsApi) {
+    app.use(staffSessionRoutes());
     for (const channel of channels) {
       app.use(
         channel.routes({
@@ -187,6 +202,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
       app.use(webchatDemoRoutes({ prisma, operatorName: config.operator.name, userTokenSecret: config.webchat.userTokenSecret }));
     }
   }
+  // The console's pages last: its API routes above answer first.
+  if (runsApi) app.use(consoleAppRoutes());
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
@@ -286,6 +303,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         await Promise.all(channels.map((channel) => channel.close()));
         await closeServer(server);
         await queues.close();
+        uninstallStaffAuth();
         if (ownsDatabase) await db.close();
         producer.disconnect();
         workerRedis.disconnect();

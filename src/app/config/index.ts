@@ -10,6 +10,7 @@ import { quietHoursSettings, quietHoursVariables } from './quiet-hours.ts';
 import { redisSettings, redisVariables } from './redis.ts';
 import { runtimeProblems, runtimeSettings, runtimeVariables } from './runtime.ts';
 import { slaSettings, slaVariables } from './sla.ts';
+import { staffSettings, staffVariables } from './staff.ts';
 import { trackingSettings, trackingVariables } from './tracking.ts';
 import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
@@ -23,6 +24,7 @@ import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts
 export type { AdjustmentPolicySettings } from './adjustments.ts';
 export type { NetworkFailureRule, NetworkSettings, NetworkStepName } from './network.ts';
 export type { SlaSettings } from './sla.ts';
+export type { StaffSettings } from './staff.ts';
 export type { VerificationSettings } from './verification.ts';
 
 const configSchema = z
@@ -43,6 +45,7 @@ const configSchema = z
     ...quietHoursVariables.shape,
     ...trackingVariables.shape,
     ...marketingVariables.shape,
+    ...staffVariables.shape,
   })
   // Rules between variables run once every variable is valid on its own; all of them are listed.
   .superRefine((env, context) => {
@@ -67,6 +70,7 @@ const configSchema = z
     verification: verificationSettings(env),
     webchat: webchatSettings(env),
     marketing: marketingSettings(env),
+    staff: staffSettings(env),
   }));
 
 export type Config = z.output<typeof configSchema>;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts';
 import {
   DEMO_CUSTOMERS,
@@ -10,6 +10,7 @@ import {
   demoBillingPeriod,
   type DemoCustomer,
 } from './demo-data.ts';
+import { hashPassword } from '../staff/passwords.ts';
 
 /** Row counts per table. */
 export interface SeedCounts {
@@ -36,9 +37,6 @@ export interface SeedSummary {
    */
   skippedCustomers: string[];
 }
-
-/** Scrypt parameters of the demo staff password hashes: node's defaults (N=16384, r=8, p=1). */
-export const DEMO_PASSWORD_KEY_LENGTH = 64;
 
 // Demo ids are UUIDv5 of a natural key, so a row is the same row in every database and every
 // run, and re-inserting it is a no-op (createMany with skipDuplicates).
@@ -316,7 +314,7 @@ async function customersWithTakenKeys(
   return taken;
 }
 
-/** Hashes only for staff users that do not exist yet: scrypt is deliberately slow. */
+/** Hashes only for staff users that do not exist yet: argon2id is deliberately slow. */
 async function staffUsersToCreate(prisma: PrismaClient): Promise<Prisma.StaffUserCreateManyInput[]> {
   const existing = await prisma.staffUser.findMany({
     where: { email: { in: DEMO_STAFF.map((staff) => staff.email) } },
@@ -330,18 +328,10 @@ async function staffUsersToCreate(prisma: PrismaClient): Promise<Prisma.StaffUse
       email: staff.email,
       name: staff.name,
       role: staff.role,
-      passwordHash: await hashDemoPassword(DEMO_STAFF_PASSWORD),
+      // Demo only: every demo staff user shares the published DEMO_STAFF_PASSWORD.
+      passwordHash: await hashPassword(DEMO_STAFF_PASSWORD),
     })),
   );
-}
-
-// Demo only: every demo staff user shares the published password "demo-password".
-async function hashDemoPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await new Promise<Buffer>((resolve, reject) => {
-    scrypt(password, salt, DEMO_PASSWORD_KEY_LENGTH, (error, key) => (error ? reject(error) : resolve(key)));
-  });
-  return `scrypt$${salt.toString('hex')}$${hash.toString('hex')}`;
 }
 
 async function countRows(prisma: PrismaClient): Promise<SeedCounts> {

@@ -104,7 +104,7 @@ async function breachSla(deps: AssuranceDeps, ticketId: string, reference: strin
     { subjectType: 'troubleTicket', subjectId: ticketId, kind: 'sla', name: 'breach', outcome: 'breached', detail: `The ${formatDuration(budget)} SLA ran out`, stepKey: `${ticketId}-sla-breach-${round}` },
     async (context) => {
       const { tx } = context;
-      const supervisor = await tx.staffUser.findFirst({ where: { role: 'supervisor', active: true }, orderBy: { createdAt: 'asc' }, select: { id: true, name: true } });
+      const supervisor = await tx.staffUser.findFirst({ where: { role: 'supervisor', disabledAt: null }, orderBy: { createdAt: 'asc' }, select: { id: true, name: true } });
       const ticket = await tx.troubleTicket.update({
         where: { id: ticketId },
         data: { slaBreachedAt: now, workQueue: SUPERVISOR_QUEUE, assigneeId: supervisor?.id ?? null, escalationLevel: { increment: 1 } },

@@ -1,4 +1,4 @@
-import { scrypt, timingSafeEqual } from 'node:crypto';
+import { verifyPassword } from '../../../src/domain/staff/passwords.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../../src/db/client.ts';
 import {
@@ -13,7 +13,7 @@ import {
   DEMO_SUSPENDED_CUSTOMER,
   SAM_RIVERA,
 } from '../../../src/domain/demo/demo-data.ts';
-import { DEMO_PASSWORD_KEY_LENGTH, seedDemoData, type SeedSummary } from '../../../src/domain/demo/seed.ts';
+import { seedDemoData, type SeedSummary } from '../../../src/domain/demo/seed.ts';
 import { Prisma } from '../../../src/generated/prisma/client.ts';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -160,20 +160,13 @@ describe('seedDemoData', () => {
     expect(affected.products.some((product) => product.serviceType === 'internet')).toBe(true);
   });
 
-  it('creates one staff user per role whose hash verifies the demo password', async () => {
+  it('creates one staff user per role whose argon2id hash verifies the demo password', async () => {
     const staff = await db.prisma.staffUser.findMany({ orderBy: { email: 'asc' } });
     expect(staff.map((user) => user.role).sort()).toEqual(['admin', 'agent', 'marketer', 'supervisor']);
     for (const user of staff) {
-      const [scheme, saltHex, hashHex] = user.passwordHash.split('$');
-      expect(scheme).toBe('scrypt');
-      const expected = Buffer.from(hashHex ?? '', 'hex');
-      const actual = await new Promise<Buffer>((resolve, reject) => {
-        scrypt(DEMO_STAFF_PASSWORD, Buffer.from(saltHex ?? '', 'hex'), DEMO_PASSWORD_KEY_LENGTH, (error, key) =>
-          error ? reject(error) : resolve(key),
-        );
-      });
-      expect(expected.length).toBe(DEMO_PASSWORD_KEY_LENGTH);
-      expect(timingSafeEqual(actual, expected)).toBe(true);
+      expect(user.passwordHash.startsWith('$argon2id$')).toBe(true);
+      expect(await verifyPassword(user.passwordHash, DEMO_STAFF_PASSWORD)).toBe(true);
+      expect(await verifyPassword(user.passwordHash, 'not-the-demo-password')).toBe(false);
     }
   });
 
