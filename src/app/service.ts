@@ -40,6 +40,7 @@ import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
 import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
 import { marketingProcessors } from './marketing-work.ts';
+import { marketingRoutes } from '../http/console/marketing.routes.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
 import { installStaffAuth } from '../http/staff-auth/index.ts';
 import { staffSessionRoutes } from '../http/staff-auth/session.routes.ts';
@@ -182,6 +183,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
       );
     }
     app.use(customerRoutes(prisma, config.devOpenStaffApi));
+    app.use(
+      marketingRoutes({
+        prisma,
+        campaigns: { operatorName: config.operator.name, senderAddress: config.twilio.phoneNumber },
+        attributionDays: config.marketing.attributionDays,
+        dispatch: (campaignId, round, at) => queues.dispatchCampaign(campaignId, round, at),
+      }),
+    );
     app.use(trackingRoutes(tracking.assurance, config.devOpenStaffApi));
     app.use(queueDashboardRoutes(queues.all(), config.devOpenStaffApi));
     if (config.twilio.sandbox) {
@@ -236,6 +245,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       timeZone: config.operator.timeZone,
       adjustments: config.adjustments,
       verification: config.verification,
+      campaignAttributionDays: config.marketing.attributionDays,
     };
     // Messages the bot starts itself (one-time codes) go through the delivery queue like replies.
     const bot = createConversationBot(

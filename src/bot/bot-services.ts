@@ -6,6 +6,7 @@ import { findOffering, listActiveOfferings, lookUpOfferings } from '../domain/ca
 import { recommendOffers } from '../domain/catalog/recommendations.ts';
 import { rankSuggestions, upgradesThenRanked } from '../domain/catalog/offer-ranking.ts';
 import { cachedAssociationTable } from '../domain/catalog/recommendation.service.ts';
+import { DEFAULT_ATTRIBUTION_DAYS, findCampaignOffer } from '../domain/campaigns/campaigns.service.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
 import { checkVerificationCode, isVerifiedInConversation, issueVerificationCode, signInConversation } from '../domain/identity/verification.service.ts';
 import type { NotificationOutbox } from '../domain/notifications/notifications.service.ts';
@@ -62,6 +63,7 @@ export function createBotServices(db: DbClient, sql: Sql, settings: BotSettings,
       const held = holdings.products.map((product) => product.offeringCode);
       return upgradesThenRanked(rankSuggestions(wide, catalog, held, await associations.get(now)), options.limit ?? 3);
     },
+    findCampaignOffer: (customerId, now) => findCampaignOffer(db, customerId, now, settings.campaignAttributionDays ?? DEFAULT_ATTRIBUTION_DAYS),
     placeProductOrder: async (request) => {
       const outcome = await placeProductOrder(db, request);
       if (outcome.status === 'created' || outcome.status === 'existing') await start('orderId', outcome.order.id, (id) => tracking.jobs.startOrder(id));

@@ -275,6 +275,9 @@ export async function completeIfDone(db: DbClient, campaignId: string, now: Date
   return count > 0;
 }
 
+/** CAMPAIGN_ATTRIBUTION_DAYS' default. */
+export const DEFAULT_ATTRIBUTION_DAYS = 7;
+
 /** The campaign offer a customer's "yes" answers: the latest campaign message with an offer, within the attribution window. */
 export async function findCampaignOffer(db: DbClient, customerId: string, now: Date, attributionDays: number): Promise<{ campaignId: string; variant: string; offerCode: string } | null> {
   const recipient = await db.campaignRecipient.findFirst({
