@@ -63,7 +63,7 @@ beforeAll(async () => {
   await prisma().troubleTicket.create({
     data: { customerId: faultId, serviceType: 'internet', name: 'Down', description: 'down', channel: 'sms', idempotencyKey: `fault-${randomUUID()}`, status: 'inProgress' },
   });
-});
+}, 180_000);
 
 afterAll(async () => {
   const keys = await redis.keys(`${prefix}:*`);

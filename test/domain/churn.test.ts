@@ -23,7 +23,7 @@ beforeAll(async () => {
   alexId = await database.customerId('+15551230001');
   await redis.connect();
   seededAt = new Date();
-});
+}, 180_000);
 
 afterAll(async () => {
   const keys = await redis.keys(`${prefix}:*`);

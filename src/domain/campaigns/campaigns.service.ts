@@ -142,7 +142,7 @@ async function transition(db: DbClient, campaignId: string, from: CampaignStatus
 }
 
 /**
- * One page of a dispatch pass. Round 1 streams the segment and freezes it into recipient rows
+ * One page of a dispatch pass. The first pass streams the segment and freezes it into recipient rows
  * (variant and holdout fixed by the seed); later rounds (after a resume) stream the recipients
  * still pending. Returns the customers to queue sends for, and where the next page starts; null
  * `next` when the pass is done. A campaign no longer running stops the pass.
@@ -154,7 +154,8 @@ export async function dispatchPage(db: DbClient, campaignId: string, round: numb
   } else if (campaign.status !== 'running' || round !== campaign.dispatchRound) {
     return { customerIds: [], next: null, stopped: true };
   }
-  if (round === 1) {
+  // The first pass freezes the audience (also after a pause that came before it ever ran).
+  if (round === 1 || campaign.audienceSize === 0) {
     const members = await segmentPage(db, campaign.segment, afterId, limit, now);
     const rows = members.map((member) => {
       const group = assignGroup(campaign.seed, member.customerId, campaign.holdoutPercent, campaign.variants);
