@@ -40,7 +40,7 @@ import { createTurnProcessor } from '../queues/turn.processor.ts';
 import { createTrackedWork } from './tracked-work.ts';
 import { listActiveOfferings } from '../domain/catalog/catalog.service.ts';
 import { marketingProcessors } from './marketing-work.ts';
-import { marketingRoutes } from '../http/console/marketing.routes.ts';
+import { marketingRoutes } from '../http/api/marketing.routes.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
 import { installStaffAuth } from '../http/staff-auth/index.ts';
 import { staffSessionRoutes } from '../http/staff-auth/session.routes.ts';

@@ -5,7 +5,7 @@ import { findCustomerBill, findCustomerBillForPeriod, findLatestBill, findPrevio
 import { findOffering, listActiveOfferings, lookUpOfferings } from '../domain/catalog/catalog.service.ts';
 import { recommendOffers } from '../domain/catalog/recommendations.ts';
 import { rankSuggestions, upgradesThenRanked } from '../domain/catalog/offer-ranking.ts';
-import { cachedAssociationTable } from '../domain/catalog/recommendation.service.ts';
+import { cachedAssociationTable } from '../domain/recommendations/recommendation.service.ts';
 import { DEFAULT_ATTRIBUTION_DAYS, findCampaignOffer } from '../domain/campaigns/campaigns.service.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
 import { checkVerificationCode, isVerifiedInConversation, issueVerificationCode, signInConversation } from '../domain/identity/verification.service.ts';

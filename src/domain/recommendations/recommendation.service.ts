@@ -3,9 +3,9 @@ import { currentChurnRisk, type ChurnRisk } from '../churn/churn.service.ts';
 import { loadCustomerHoldings } from '../orders/customer-holdings.ts';
 import type { RetentionOffer } from '../retention/retention-policy.ts';
 import { findRetentionOffer } from '../retention/retention.service.ts';
-import { listActiveOfferings } from './catalog.service.ts';
-import { buildAssociations, rankSuggestions, type AssociationTable, type RankedOffer } from './offer-ranking.ts';
-import { recommendOffers } from './recommendations.ts';
+import { listActiveOfferings } from '../catalog/catalog.service.ts';
+import { buildAssociations, rankSuggestions, type AssociationTable, type RankedOffer } from '../catalog/offer-ranking.ts';
+import { recommendOffers } from '../catalog/recommendations.ts';
 
 // Recommendations for one customer in the TMF680 Recommendation shape: the offers they may order
 // (catalog eligibility: area, compatibility, not held, not on order), ranked by what customers with

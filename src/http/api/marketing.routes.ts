@@ -17,7 +17,7 @@ import {
 } from '../../domain/campaigns/campaigns.service.ts';
 import { variantSchema } from '../../domain/campaigns/messages.ts';
 import { segmentSchema } from '../../domain/campaigns/segment.ts';
-import { cachedAssociationTable, recommendForCustomer } from '../../domain/catalog/recommendation.service.ts';
+import { cachedAssociationTable, recommendForCustomer } from '../../domain/recommendations/recommendation.service.ts';
 import { currentChurnRisk, listChurnScores } from '../../domain/churn/churn.service.ts';
 import { AppError } from '../../lib/errors.ts';
 import { currentStaff, requireStaff } from '../staff-auth/index.ts';
