@@ -70,7 +70,7 @@ describe('churn scores from the record', () => {
         status: 'handled',
       },
     });
-    const after = await recomputeChurnScore(prisma(), samId, 'ticket', new Date(now.getTime() + 1000));
+    const after = await recomputeChurnScore(prisma(), samId, 'ticket', new Date(Date.now() + 1000));
     if (!after) throw new Error('Sam not scored');
     expect(after.score).toBeGreaterThan(before.score);
     expect(after.band).toBe('high');
@@ -89,6 +89,8 @@ describe('churn scores from the record', () => {
   });
 
   it('the event sweep finds customers with new tickets and queues one score each', async () => {
+    // The sweep reads a second back from its last run; let the tickets above be older than that.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     const found = await customersWithChurnEvents(prisma(), seededAt, null, 100);
     expect(found.map((entry) => entry.customerId)).toContain(samId);
     expect(found.map((entry) => entry.customerId)).not.toContain(alexId);
