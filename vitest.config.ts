@@ -29,6 +29,9 @@ const DATABASE_AGNOSTIC = [
   'test/domain/tickets-self-help.test.ts',
   'test/domain/tickets-severity.test.ts',
   'test/domain/tickets-diagnostics.test.ts',
+  'test/domain/churn-model.test.ts',
+  'test/domain/offer-ranking.test.ts',
+  'test/domain/marketing-gate.test.ts',
   // Browser pages and Direct Line token/limit rules: the database behind them is the same code path as in every other e2e test.
   'test/e2e/demo-page.test.ts',
   'test/e2e/webchat-demo.test.ts',

@@ -7,6 +7,7 @@ import type { IntentRoute } from './intent-route.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { isStartOver, requestAgent } from './cancel-and-help.dialog.ts';
 import { contactText, helpText } from './wording.ts';
+import { ORDER_DIALOG, type OrderOptions } from './order.dialog.ts';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE_STEPS = 'mainRouteSteps';
@@ -169,6 +170,13 @@ export class MainDialog extends ComponentDialog {
           info.reason = `ticket.resolutionConfirmation.${intent}`;
           await say(answered);
           return step.endDialog();
+        }
+        // A "yes" to a campaign text: that offer's order (eligibility and price checked again, one confirmation).
+        const campaignOffer = intent === 'affirm' && info.customer ? await this.services.findCampaignOffer(info.customer.id, info.now) : null;
+        if (campaignOffer) {
+          info.reason = `campaign.reply:${campaignOffer.campaignId}:${campaignOffer.variant}`;
+          const options: OrderOptions = { offeringCode: campaignOffer.offerCode };
+          return step.beginDialog(ORDER_DIALOG, options);
         }
         await say('Sorry, I lost track of what we were talking about. What can I help you with?');
         return step.endDialog();

@@ -60,6 +60,8 @@ export interface BotServices {
   checkOrderEligibility(customerId: string, offeringCode: string, intent: OrderIntent, now: Date): Promise<Eligibility | null>;
   /** Offers worth telling about: the general catalog for anonymous visitors (null), tailored for a customer. */
   recommendOffers(customerId: string | null, options: RecommendOptions, now: Date): Promise<OfferSuggestion[]>;
+  /** The offer of the latest campaign text the customer got within the attribution window (a "yes" to it starts that order), or null. */
+  findCampaignOffer(customerId: string, now: Date): Promise<{ campaignId: string; variant: string; offerCode: string } | null>;
   /** Places a TMF622 product order (eligibility checked again), idempotent on the request's key; fulfilment starts at once. */
   placeProductOrder(request: PlaceProductOrderRequest): Promise<PlaceOrderOutcome>;
   /** The customer's own order with this number (ORD-<number>); null for anyone else's. */
@@ -166,6 +168,8 @@ export interface BotSettings {
    * credit above what an agent may approve (STAFF_AGENT_APPROVAL_LIMIT). Absent: never.
    */
   handoff?: { agentApprovalLimit: string };
+  /** Days after a campaign text in which a "yes" answers its offer (CAMPAIGN_ATTRIBUTION_DAYS). */
+  campaignAttributionDays?: number;
 }
 
 // The domain types dialogs (and fakes of BotServices) work with: dialogs import them from here, not from src/.

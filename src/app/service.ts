@@ -50,6 +50,9 @@ import type { ChurnRiskLookup } from '../domain/agents/routing-rules.ts';
 import { createAgentsProcessor } from '../queues/agents.processor.ts';
 import { createHandoffSummarizer } from '../nlu/handoff-summary.ts';
 import { createConsoleLiveLayer, type ConsoleLiveLayer } from './console-live.ts';
+import { marketingProcessors } from './marketing-work.ts';
+import { churnRiskLookup } from '../domain/churn/churn.service.ts';
+import { marketingRoutes } from '../http/api/marketing.routes.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
 import { consoleCustomerRoutes } from '../http/console/customers.routes.ts';
 import { currentStaff, installStaffAuth, requireStaff } from '../http/staff-auth/index.ts';
@@ -112,7 +115,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const { prisma, sql } = db;
 
   const queues = new QueueRegistry({
-    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking, messageJobs: { lockMs: config.recovery.messageJobLockMs }, agents: { sweepMs: config.agents.sweepMs } },
+    settings: { prefix: config.redis.prefix, turns: config.turns, delivery: config.delivery, outbox: config.outbox, tracking: config.tracking, messageJobs: { lockMs: config.recovery.messageJobLockMs }, agents: { sweepMs: config.agents.sweepMs },
+      marketing: { churnEventSweepMs: config.marketing.churnEventSweepMs, churnNightlyCron: config.marketing.churnNightlyCron, campaignSendConcurrency: config.marketing.sendConcurrency },
+    },
     producer,
     worker: workerRedis,
     logger,
@@ -126,7 +131,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
   let consoleLive: ConsoleLiveLayer | undefined;
   const agents = createAgentDesk(prisma, { ...config.agents, timeZone: config.operator.timeZone }, {
     events: options.consoleEvents ?? { publish: async (event) => consoleLive?.events.publish(event) },
-    churnRisk: options.churnRisk,
+    // The handoff packet and the queue priority read the latest stored churn score (src/domain/churn).
+    churnRisk: options.churnRisk ?? churnRiskLookup(prisma),
     summarize: config.openai.apiKey ? createHandoffSummarizer({ apiKey: config.openai.apiKey, baseURL: config.openai.baseUrl, model: config.openai.model, logger }) : undefined,
     scheduleOfferExpiry: (conversationId, version, at) => queues.expireOfferAt(conversationId, version, at),
     deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId),
@@ -256,6 +262,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
         operatorName: config.operator.name,
       }),
     );
+    app.use(
+      marketingRoutes({
+        prisma,
+        campaigns: { operatorName: config.operator.name, senderAddress: config.twilio.phoneNumber },
+        attributionDays: config.marketing.attributionDays,
+        dispatch: (campaignId, round, at) => queues.dispatchCampaign(campaignId, round, at),
+      }),
+    );
     if (config.twilio.sandbox) {
       const standIn = twilioStandInRouter({ accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
       sandbox = standIn.state;
@@ -313,6 +327,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       adjustments: config.adjustments,
       verification: config.verification,
       handoff: { agentApprovalLimit: config.staff.approvalLimits.agent },
+      campaignAttributionDays: config.marketing.attributionDays,
     };
     // Messages the bot starts itself (one-time codes) go through the delivery queue like replies.
     const bot = createConversationBot(
@@ -362,6 +377,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       'outbox-relay': createOutboxRelayProcessor({ prisma, queues, logger }),
       ...(config.tracking.workers ? { tracking: tracking.processors } : {}),
       agents: createAgentsProcessor(agents),
+      ...(config.marketing.workers ? { marketing: marketingProcessors(config, prisma, queues, workerRedis, logger) } : {}),
     });
   }
 

@@ -5,6 +5,9 @@ import { findChargeDispute, findCustomerAdjustment, requestBillAdjustment } from
 import { findCustomerBill, findCustomerBillForPeriod, findLatestBill, findPreviousBill, getBalance, listRecentBills } from '../domain/billing/bills.service.ts';
 import { findOffering, listActiveOfferings, lookUpOfferings } from '../domain/catalog/catalog.service.ts';
 import { recommendOffers } from '../domain/catalog/recommendations.ts';
+import { rankSuggestions, upgradesThenRanked } from '../domain/catalog/offer-ranking.ts';
+import { cachedAssociationTable } from '../domain/recommendations/recommendation.service.ts';
+import { DEFAULT_ATTRIBUTION_DAYS, findCampaignOffer } from '../domain/campaigns/campaigns.service.ts';
 import { listActiveServices } from '../domain/customers/customers.service.ts';
 import { checkVerificationCode, isVerifiedInConversation, issueVerificationCode, signInConversation } from '../domain/identity/verification.service.ts';
 import type { NotificationOutbox } from '../domain/notifications/notifications.service.ts';
@@ -54,6 +57,8 @@ export function createBotServices(
   const start = (what: string, id: string, run: (id: string) => Promise<void>) =>
     run(id).catch((error: unknown) => logger.warn({ err: error, [what]: id }, 'tracking job not queued; the sweep will start it'));
   const codes = { settings: settings.verification, outbox, operatorName: settings.operatorName };
+  // What customers hold together, recounted every few minutes (not per question).
+  const associations = cachedAssociationTable(db);
   return {
     // Catalog and orders
     listOfferings: () => listActiveOfferings(db),
@@ -62,8 +67,13 @@ export function createBotServices(
     checkOrderEligibility: (customerId, offeringCode, intent, now) => checkOrderEligibility(db, customerId, offeringCode, intent, now),
     recommendOffers: async (customerId, options, now) => {
       const [catalog, holdings] = await Promise.all([listActiveOfferings(db), customerId ? loadCustomerHoldings(db, customerId, now) : null]);
-      return recommendOffers(catalog, holdings, options);
+      if (!holdings || options.serviceType) return recommendOffers(catalog, holdings, options);
+      // Upgrades first, then add-ons and new services by what customers with similar holdings took (and margin).
+      const wide = recommendOffers(catalog, holdings, { ...options, limit: 50 });
+      const held = holdings.products.map((product) => product.offeringCode);
+      return upgradesThenRanked(rankSuggestions(wide, catalog, held, await associations.get(now)), options.limit ?? 3);
     },
+    findCampaignOffer: (customerId, now) => findCampaignOffer(db, customerId, now, settings.campaignAttributionDays ?? DEFAULT_ATTRIBUTION_DAYS),
     placeProductOrder: async (request) => {
       const outcome = await placeProductOrder(db, request);
       if (outcome.status === 'created' || outcome.status === 'existing') await start('orderId', outcome.order.id, (id) => tracking.jobs.startOrder(id));

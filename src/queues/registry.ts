@@ -60,6 +60,12 @@ export const QUEUE_JOBS = {
   'outbox-relay': z.discriminatedUnion('name', [job('sweep', nothing)]),
   /** Human agents: an offer's expiry (delayed to when it lapses), and the agents' sweep (presence timeouts, lapsed offers, assignment). */
   agents: z.discriminatedUnion('name', [job('offer-expiry', z.object({ conversationId: z.string(), version: z.number().int() })), job('sweep', nothing)]),
+  /** Churn scores: one customer (deduplicated while waiting), the event sweep (a scheduler), the nightly rescore (a cron scheduler). */
+  churn: z.discriminatedUnion('name', [job('score', z.object({ customerId: z.string(), trigger: z.string() })), job('event-sweep', nothing), job('nightly', nothing)]),
+  /** A campaign's audience streamed in keyset pages into send jobs (one pass per launch or resume). */
+  'campaign-dispatch': z.discriminatedUnion('name', [job('dispatch', z.object({ campaignId: z.string(), round: z.number().int() }))]),
+  /** One message of a campaign: the compliance gate and the send, paced per sender. Job id = campaign + customer. */
+  'campaign-sends': z.discriminatedUnion('name', [job('send', z.object({ campaignId: z.string(), customerId: z.string() }))]),
 };
 
 export type QueueName = keyof typeof QUEUE_JOBS;
@@ -92,6 +98,12 @@ export interface QueueProcessors {
   };
   /** Offer expiries and the agents' sweep (src/domain/agents). */
   agents?: QueueProcessor<'agents'>;
+  /** Churn scoring and campaigns (src/domain/churn, src/domain/campaigns). */
+  marketing?: {
+    churn: QueueProcessor<'churn'>;
+    'campaign-dispatch': QueueProcessor<'campaign-dispatch'>;
+    'campaign-sends': QueueProcessor<'campaign-sends'>;
+  };
 }
 
 /** The settings the registry needs (the queue parts of the configuration). */
@@ -108,6 +120,8 @@ export interface QueueSettings {
   messageJobs?: { lockMs: number };
   /** The agents' sweep interval (AGENT_SWEEP_INTERVAL); default 10 s. */
   agents?: { sweepMs: number };
+  /** Churn: how often the event sweep runs, and the nightly rescore's cron pattern. Campaign sends at once per process. */
+  marketing?: { churnEventSweepMs: number; churnNightlyCron: string; campaignSendConcurrency: number };
 }
 
 /** How a queue's jobs run. */
@@ -137,6 +151,9 @@ function queuePolicies(settings: QueueSettings): Record<QueueName, QueuePolicy> 
     'tracking-sweep': { attempts: 1, backoffMs: 0, lockMs: settings.tracking.lockMs, concurrency: 1, everyMs: settings.tracking.sweepMs },
     'outbox-relay': { attempts: 1, backoffMs: 0, lockMs: 30_000, concurrency: 1, everyMs: settings.outbox.intervalMs },
     agents: { attempts: 3, backoffMs: 200, lockMs: 30_000, concurrency: 4, everyMs: settings.agents?.sweepMs ?? 10_000 },
+    churn: { attempts: 3, backoffMs: 1000, lockMs: 60_000, concurrency: 4 },
+    'campaign-dispatch': { attempts: 5, backoffMs: 1000, lockMs: 60_000, concurrency: 2 },
+    'campaign-sends': { attempts: 5, backoffMs: 1000, lockMs: 30_000, concurrency: settings.marketing?.campaignSendConcurrency ?? 20 },
   };
 }
 
@@ -198,6 +215,9 @@ export class QueueRegistry implements TrackingJobs {
       'tracking-sweep': make('tracking-sweep'),
       'outbox-relay': make('outbox-relay'),
       agents: make('agents'),
+      churn: make('churn'),
+      'campaign-dispatch': make('campaign-dispatch'),
+      'campaign-sends': make('campaign-sends'),
     };
     this.policies = queuePolicies(options.settings);
     this.flows = new FlowProducer({ connection, prefix });
@@ -328,6 +348,31 @@ export class QueueRegistry implements TrackingJobs {
     await this.add('agents', 'offer-expiry', { conversationId, version }, `offer-${conversationId}-${version}`, delayUntil(at));
   }
 
+  /** Scores a customer soon; a score already waiting for them absorbs this one. */
+  async scoreChurn(customerId: string, trigger: string): Promise<void> {
+    await this.queues.churn.add('score', { customerId, trigger }, { ...this.jobOptions('churn', `churn-${customerId}-${Date.now()}`), deduplication: { id: `churn-${customerId}` } });
+  }
+
+  /** Starts (or, after a resume, restarts) streaming a campaign's audience into send jobs. */
+  async dispatchCampaign(campaignId: string, round: number, at?: Date): Promise<void> {
+    await this.ensure('campaign-dispatch', 'dispatch', { campaignId, round }, `${campaignId}-dispatch-${round}`, delayUntil(at));
+  }
+
+  /**
+   * Queues campaign messages, one job per recipient, id campaign + customer: a re-dispatch after a
+   * crash adds nothing twice (finished send jobs are removed, so a resume can queue the ones a
+   * pause left; the recipient row, changed in the send's transaction, is what prevents a resend).
+   */
+  async enqueueCampaignSends(campaignId: string, customerIds: readonly string[]): Promise<void> {
+    const options = (customerId: string) => ({ ...this.jobOptions('campaign-sends', `${campaignId}-${customerId}`), removeOnComplete: true });
+    await this.queues['campaign-sends'].addBulk(customerIds.map((customerId) => ({ name: 'send', data: { campaignId, customerId }, opts: options(customerId) })));
+  }
+
+  /** Removes a campaign's waiting send jobs (cancel); running ones see the cancellation in their transaction. */
+  async dropCampaignSends(campaignId: string, customerIds: readonly string[]): Promise<void> {
+    await Promise.all(customerIds.map((customerId) => this.queues['campaign-sends'].remove(`${campaignId}-${customerId}`).catch(() => 0)));
+  }
+
   private jobOptions(queue: QueueName, jobId: string, extra: JobsOptions = {}): JobsOptions {
     const { attempts, backoffMs } = this.policies[queue];
     return { jobId, attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED, ...extra };
@@ -366,6 +411,13 @@ export class QueueRegistry implements TrackingJobs {
       this.startWorker('tracking-sweep', QUEUE_JOBS['tracking-sweep'], tracking['tracking-sweep']);
     }
     if (processors.agents) this.startWorker('agents', QUEUE_JOBS.agents, processors.agents);
+    const marketing = processors.marketing;
+    if (marketing) {
+      this.startWorker('churn', QUEUE_JOBS.churn, marketing.churn);
+      this.startWorker('campaign-dispatch', QUEUE_JOBS['campaign-dispatch'], marketing['campaign-dispatch']);
+      this.startWorker('campaign-sends', QUEUE_JOBS['campaign-sends'], marketing['campaign-sends']);
+      await this.scheduleChurn();
+    }
     for (const queue of this.sweeps) await this.scheduleSweep(queue);
     // Checked as often as the relay runs (capped), so a lost scheduler or a stuck worker is noticed soon.
     this.watchdog = setInterval(() => {
@@ -411,6 +463,15 @@ export class QueueRegistry implements TrackingJobs {
     const every = this.policies[queue].everyMs;
     if (every === undefined) return;
     await this.queues[queue].upsertJobScheduler(queue, { every }, { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } });
+  }
+
+  /** The churn event sweep (every few seconds) and the nightly rescore (a cron pattern), one scheduler each across instances. */
+  private async scheduleChurn(): Promise<void> {
+    const settings = this.options.settings.marketing;
+    if (!settings) return;
+    const opts = { removeOnComplete: true, removeOnFail: { count: 100 } };
+    await this.queues.churn.upsertJobScheduler('churn-event-sweep', { every: settings.churnEventSweepMs }, { name: 'event-sweep', data: {}, opts });
+    await this.queues.churn.upsertJobScheduler('churn-nightly', { pattern: settings.churnNightlyCron }, { name: 'nightly', data: {}, opts });
   }
 
   /** One pass of the watch: stuck workers replaced, lost sweep schedulers put back; best effort. */

@@ -222,6 +222,14 @@ export class FakeBotServices implements BotServices {
     return decideEligibility(offering, this.holdings(customerId, now), CATALOG, intent);
   }
 
+  /** Campaign offers by customer id, as a test sets them. */
+  readonly campaignOffers = new Map<string, { campaignId: string; variant: string; offerCode: string }>();
+
+  async findCampaignOffer(customerId: string, now: Date): Promise<{ campaignId: string; variant: string; offerCode: string } | null> {
+    this.record('findCampaignOffer', customerId, now);
+    return this.campaignOffers.get(customerId) ?? null;
+  }
+
   async recommendOffers(customerId: string | null, options: RecommendOptions, now: Date): Promise<OfferSuggestion[]> {
     this.record('recommendOffers', customerId, options, now);
     return recommendOffers(CATALOG, customerId ? this.holdings(customerId, now) : null, options);

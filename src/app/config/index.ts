@@ -15,6 +15,7 @@ import { staffSettings, staffVariables } from './staff.ts';
 import { trackingSettings, trackingVariables } from './tracking.ts';
 import { twilioProblems, twilioSettings, twilioVariables } from './twilio.ts';
 import { verificationSettings, verificationVariables } from './verification.ts';
+import { marketingSettings, marketingVariables } from './marketing.ts';
 import { webchatProblems, webchatSettings, webchatVariables } from './webchat.ts';
 import { agentsSettings, agentsVariables } from './agents.ts';
 import { voiceSettings, voiceVariables } from './voice.ts';
@@ -51,6 +52,7 @@ const configSchema = z
     ...trackingVariables.shape,
     ...recoveryVariables.shape,
     ...agentsVariables.shape,
+    ...marketingVariables.shape,
     ...staffVariables.shape,
     ...voiceVariables.shape,
     ...consoleLiveVariables.shape,
@@ -79,6 +81,7 @@ const configSchema = z
     webchat: webchatSettings(env),
     recovery: recoverySettings(env),
     agents: agentsSettings(env),
+    marketing: marketingSettings(env),
     staff: staffSettings(env),
     voice: voiceSettings(env),
     consoleLive: consoleLiveSettings(env),

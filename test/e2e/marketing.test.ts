@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sendCampaignMessage } from '../../src/domain/campaigns/campaigns.service.ts';
+import { recordMarketingConsent } from '../../src/domain/contact-policy/consent.service.ts';
+import { localMinute } from '../../src/domain/contact-policy/local-window.ts';
+import { createStaffUser, signInStaff } from '../support/staff.ts';
+import { SAM, startTestEnv, type TestEnv } from '../support/service.ts';
+
+// Marketing over HTTP: who may build and run campaigns (marketers, admins) and who may not
+// (agents), bad input, and a campaign text answered "YES" by SMS that becomes an order, counted
+// as the campaign's conversion.
+
+let env: TestEnv;
+type Session = Awaited<ReturnType<typeof signInStaff>>;
+let marketer: Session;
+let agent: Session;
+let samId: string;
+
+const post = (session: Session, path: string, body: unknown) => session.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+const campaignBody = {
+  name: 'Extra data for mobile',
+  segment: { productsHeld: ['MOBILE-ESSENTIALS'] },
+  variants: [{ key: 'A', template: 'Hi {firstName}, add {offerName} for {offerPrice}. Reply YES to order.', weight: 100 }],
+  offerCode: 'ADDON-EXTRA-DATA-10GB',
+  holdoutPercent: 0,
+};
+
+beforeAll(async () => {
+  env = await startTestEnv();
+  const db = env.database.db;
+  marketer = await signInStaff(env.service.url, await createStaffUser(db, { role: 'marketer' }));
+  agent = await signInStaff(env.service.url, await createStaffUser(db, { role: 'agent' }));
+  samId = (await db.prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber: SAM } })).customerId;
+  await recordMarketingConsent(db.prisma, { channel: 'sms', address: SAM, customerId: samId, source: 'web-form:test' }, true);
+}, 180_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('marketing console API', () => {
+  it('refuses agents: no campaign list, preview, creation or launch', async () => {
+    for (const response of [
+      await agent.request('/console/api/marketing/campaigns'),
+      await post(agent, '/console/api/marketing/preview', campaignBody),
+      await post(agent, '/console/api/marketing/campaigns', campaignBody),
+    ]) {
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ error: { code: 'staff_role_forbidden' } });
+    }
+  });
+
+  it('answers bad input with a 4xx and a code, writing nothing', async () => {
+    const before = await env.database.db.prisma.campaign.count();
+    const bad = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, variants: [] });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_campaign' } });
+    const placeholder = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, variants: [{ key: 'A', template: 'Hi {nickname}' }] });
+    expect(await placeholder.json()).toMatchObject({ error: { code: 'campaign_invalid' } });
+    const offer = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, offerCode: 'NO-SUCH-OFFER' });
+    expect(await offer.json()).toMatchObject({ error: { code: 'offer_not_found' } });
+    expect((await marketer.request('/console/api/marketing/campaigns/7d0a4c57-1111-4a4a-8a8a-000000000000')).status).toBe(404);
+    expect(await env.database.db.prisma.campaign.count()).toBe(before);
+  });
+
+  it('previews a segment: audience, consent, and messages as they will read', async () => {
+    const response = await post(marketer, '/console/api/marketing/preview', campaignBody);
+    expect(response.status).toBe(200);
+    const preview = z.object({ audience: z.number(), withMarketingConsent: z.number(), samples: z.array(z.object({ text: z.string() })) }).parse(await response.json());
+    expect(preview.audience).toBeGreaterThan(0);
+    expect(preview.withMarketingConsent).toBeGreaterThanOrEqual(1);
+    expect(preview.samples[0]?.text).toMatch(/^Hi \w+, add Extra Data 10 GB for \$10\.00\/mo\. Reply YES to order\. Reply STOP to opt out\.$/);
+  });
+
+  it('a marketer launches; an agent cannot; a "YES" by SMS orders the offer and counts as a conversion', async () => {
+    const created = await post(marketer, '/console/api/marketing/campaigns', campaignBody);
+    expect(created.status).toBe(201);
+    const { campaign } = z.object({ campaign: z.object({ id: z.string() }) }).parse(await created.json());
+    expect((await post(agent, `/console/api/marketing/campaigns/${campaign.id}/launch`, {})).status).toBe(403);
+    const launched = await post(marketer, `/console/api/marketing/campaigns/${campaign.id}/launch`, {});
+    expect(launched.status).toBe(200);
+    expect(await launched.json()).toMatchObject({ campaign: { status: 'running' } });
+
+    // The workers send on the wall clock (which may be night in San Francisco); Sam's message goes
+    // through the same gate here at the latest noon there, whichever comes first.
+    const prisma = env.database.db.prisma;
+    await expect.poll(() => prisma.campaignRecipient.count({ where: { campaignId: campaign.id, customerId: samId } }), { timeout: 20_000 }).toBe(1);
+    const result = await sendCampaignMessage(
+      prisma,
+      campaign.id,
+      samId,
+      { operatorName: 'Northwind Telecom', frequencyCap: { messages: 2, days: 7 }, minWindowMinutes: 15, suppressSlaBreachDays: 30 },
+      latestNoonInSanFrancisco(),
+    );
+    if (result.outcome === 'sent') await env.service.queues.enqueueDelivery(result.stored.conversationId, [result.stored.id], result.stored.correlationId);
+    const [offerText] = await env.twilio.state.waitForMessages(SAM, 1, 20_000);
+    expect(offerText?.body).toMatch(/^Hi Sam, add Extra Data 10 GB for \$10\.00\/mo\. Reply YES to order\. Reply STOP to opt out\.$/);
+
+    const [summary] = await env.converse(SAM, 'YES');
+    expect(summary).toMatch(/^Add Extra Data 10 GB to your mobile: \$10\.00 a month, no one-time fee, no commitment\. Shall I place the order\?/);
+    const [done] = await env.converse(SAM, 'yes');
+    expect(done).toMatch(/^Done\. Your order is ORD-\d+ \(Extra Data 10 GB\)/);
+
+    const details = z
+      .object({ results: z.object({ groups: z.array(z.object({ group: z.string(), sent: z.number(), converted: z.number(), replied: z.number() })) }) })
+      .parse(await (await marketer.request(`/console/api/marketing/campaigns/${campaign.id}`)).json());
+    const group = details.results.groups.find((entry) => entry.group === 'A');
+    expect(group).toMatchObject({ sent: expect.any(Number), converted: 1, replied: 1 });
+    const csv = await (await marketer.request(`/console/api/marketing/campaigns/${campaign.id}/evidence.csv`)).text();
+    expect(csv.split('\n')[0]).toBe('decidedAt,customerId,recipientId,outcome,timeZones,checks');
+    expect(csv).toContain(samId);
+
+  });
+
+  it('schedules, pauses, resumes and cancels; a cancelled campaign cannot resume', async () => {
+    const { campaign } = z.object({ campaign: z.object({ id: z.string() }) }).parse(await (await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, name: 'Later' })).json());
+    const at = new Date(Date.now() + 86_400_000).toISOString();
+    const scheduled = await post(marketer, `/console/api/marketing/campaigns/${campaign.id}/launch`, { scheduledAt: at });
+    expect(await scheduled.json()).toMatchObject({ campaign: { status: 'scheduled' } });
+    expect(await (await post(marketer, `/console/api/marketing/campaigns/${campaign.id}/pause`, {})).json()).toMatchObject({ campaign: { status: 'paused' } });
+    expect((await post(agent, `/console/api/marketing/campaigns/${campaign.id}/resume`, {})).status).toBe(403);
+    expect(await (await post(marketer, `/console/api/marketing/campaigns/${campaign.id}/resume`, {})).json()).toMatchObject({ campaign: { status: 'running' } });
+    expect(await (await post(marketer, `/console/api/marketing/campaigns/${campaign.id}/cancel`, {})).json()).toMatchObject({ campaign: { status: 'cancelled' } });
+    const again = await post(marketer, `/console/api/marketing/campaigns/${campaign.id}/resume`, {});
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ error: { code: 'campaign_state' } });
+  });
+
+  it('shows an agent a customer\'s churn risk and TMF680 recommendations', async () => {
+    const churn = await agent.request(`/console/api/customers/${samId}/churn`);
+    expect(churn.status).toBe(200);
+    const recommendation = z.object({ item: z.array(z.unknown()) }).passthrough().parse(await (await agent.request(`/console/api/customers/${samId}/recommendations`)).json());
+    expect(recommendation).toMatchObject({ recommendationType: expect.stringMatching(/crossSell|retention/), relatedParty: [{ id: samId, role: 'Customer' }] });
+    expect(recommendation.item.length).toBeGreaterThan(0);
+    for (const item of recommendation.item) expect(item).toMatchObject({ priority: expect.any(Number), offering: { code: expect.any(String) }, reason: expect.any(String) });
+  });
+});
+
+/** The latest moment at or before now when it was 12:00-12:59 in San Francisco. */
+function latestNoonInSanFrancisco(): Date {
+  let at = Date.now();
+  while (Math.floor(localMinute(new Date(at), 'America/Los_Angeles') / 60) !== 12) at -= 15 * 60_000;
+  return new Date(at);
+}
