@@ -96,7 +96,7 @@ export interface StartOptions {
   database?: Database;
   /** Live events to agent consoles (the console's socket layer); absent: none are published. */
   consoleEvents?: ConsoleEvents;
-  /** The churn scorer for handoff packets and priorities; absent: no churn risk. */
+  /** The churn scorer for handoff packets and priorities; absent: the latest stored score (src/domain/churn). */
   churnRisk?: ChurnRiskLookup;
 }
 
