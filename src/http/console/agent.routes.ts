@@ -68,8 +68,14 @@ function send<T>(res: Response, schema: z.ZodType<T>, body: T): void {
 export function agentRoutes(deps: AgentRoutesDeps): Router {
   const { prisma, desk, auth } = deps;
   const router = Router();
-  const staff = auth.requireStaff('agent', 'supervisor', 'admin');
-  const supervisors = auth.requireStaff('supervisor', 'admin');
+  // Customer data: no browser or proxy may keep it (set on each route, so every path under the
+  // base is a route with a role rule).
+  const noStore = (guard: RequestHandler): RequestHandler => (req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    return guard(req, res, next);
+  };
+  const staff = noStore(auth.requireStaff('agent', 'supervisor', 'admin'));
+  const supervisors = noStore(auth.requireStaff('supervisor', 'admin'));
   const json = express.json({ limit: '32kb' });
   const actorOf = (res: Response) => {
     const principal = auth.currentStaff(res);
@@ -77,12 +83,6 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
   };
   const base = AGENT_API_BASE;
   const card = (conversationId: string) => conversationCard(prisma, conversationId, desk.settings);
-
-  router.use(base, (_req, res, next) => {
-    // Customer data: no browser or proxy may keep it.
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
 
   router.get(`${base}/inbox`, staff, async (_req, res) => {
     send(res, inboxResponse, await agentInbox(prisma, desk.settings, actorOf(res).staffId));
