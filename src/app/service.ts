@@ -243,6 +243,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
       app.use(
         channel.routes({
           accept: acceptMessage,
+          queueTurn: (turn) => {
+            queues.enqueueTurn(turn).catch((error: unknown) => logger.warn({ err: error, interactionId: turn.interactionId }, 'turn not enqueued (queue unavailable); the outbox relay will retry'));
+          },
           applyReceipt: createReceiptWriter(sql, channel.name),
           onRejected: (reason) => metrics.webhookRejections.inc({ reason }),
           onCustomerTyping: (address) => liveLayer.customerTyping(channel.name, address),

@@ -56,6 +56,12 @@ export interface ChannelGateway {
     message: InboundMessage,
     options?: { runTurn?: 'queue' | 'caller' },
   ): Promise<{ interactionId: string; duplicate: boolean; text: string; turn: { interactionId: string; conversationId: string; correlationId: string } }>;
+  /**
+   * Queues a turn accepted with `runTurn: 'caller'` (web chat, once its echo is published, so the
+   * visitor's message is shown before the reply); never throws: a failed enqueue is logged and the
+   * outbox relay queues the turn from the database.
+   */
+  queueTurn?(turn: { interactionId: string; conversationId: string; correlationId: string }): void;
   /** Applies a delivery receipt to the outbound message it names. */
   applyReceipt(receipt: DeliveryReceipt): Promise<'applied' | 'stale' | 'unknown'>;
   /** Counts a provider request refused at the edge (bad signature, malformed payload), by reason. */

@@ -73,7 +73,8 @@ describe('the agent console', () => {
     await page.getByRole('textbox', { name: 'Reply', exact: true }).press('Enter');
     const toAlex = await env.twilio.state.waitForMessages(ALEX, replied + 1);
     expect(toAlex.at(-1)?.body).toBe('Hi Alex, Ada here. How can I help?');
-    await panel.getByText('Hi Alex, Ada here. How can I help?').waitFor();
+    await panel.getByTestId('line-agent').filter({ hasText: 'Hi Alex, Ada here. How can I help?' }).waitFor();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Reply', exact: true }).inputValue()).toBe('');
 
     // The customer's answer shows up live in the open conversation.
     expect((await env.sms(ALEX, 'My internet bill looks too high this month')).status).toBe(200);

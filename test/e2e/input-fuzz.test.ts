@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { toStorableText } from '../../src/lib/storable-text.ts';
 import { fakeSid, signTwilioRequest } from '../../src/sandbox/twilio-signing.ts';
 import { ACCOUNT_SID, AUTH_TOKEN, OUR_NUMBER, SAM, startTestEnv, type TestEnv } from '../support/service.ts';
+import { createStaffUser, signInStaff } from '../support/staff.ts';
 import { startSandboxEnv, type SandboxEnv } from '../support/sandbox.ts';
 import { generateToken, getActivities } from '../support/webchat.ts';
 
@@ -18,11 +19,16 @@ const METRICS_TOKEN = 'fuzz-metrics-token-0123456789';
 
 beforeAll(async () => {
   // Every case posts from this machine: the per-address limit must not be what answers.
-  // The staff routes open (development switch) and /metrics behind a token, so the fuzz reaches their parsers.
+  // The staff routes are reached as a signed-in admin and /metrics with its token, so the fuzz reaches their parsers.
   env = await startTestEnv({
-    env: { WEBCHAT_RATE_PER_IP: '10000', WEBCHAT_RATE_PER_CONVERSATION: '1000', DEV_OPEN_STAFF_API: 'true', METRICS_TOKEN: METRICS_TOKEN },
+    env: { WEBCHAT_RATE_PER_IP: '10000', WEBCHAT_RATE_PER_CONVERSATION: '1000', METRICS_TOKEN: METRICS_TOKEN },
   });
-});
+  const admin = await signInStaff(env.service.url, await createStaffUser(env.database.db, { role: 'admin' }));
+  staffHeaders = { Cookie: admin.cookie, 'x-csrf-token': admin.csrfToken };
+}, 180_000);
+
+/** A signed-in admin's cookie and CSRF header, sent with every request to /api. */
+let staffHeaders: Record<string, string> = {};
 
 afterAll(async () => {
   await env?.close();
@@ -193,7 +199,8 @@ describe('the Direct Line activities route under malformed input', () => {
 // a request could write, taken before and after).
 
 /** A request with this method, raw path (already percent-encoded as sent) and bytes. */
-function rawRequest(method: string, url: string, headers: Record<string, string>, body?: Buffer | string): Promise<RawResponse> {
+function rawRequest(method: string, url: string, requestHeaders: Record<string, string>, body?: Buffer | string): Promise<RawResponse> {
+  const headers = url.startsWith(`${env.service.url}/api/`) ? { ...staffHeaders, ...requestHeaders } : requestHeaders;
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method, headers: body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) } }, (response) => {
       const chunks: Buffer[] = [];

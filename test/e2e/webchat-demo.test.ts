@@ -144,8 +144,8 @@ describe('web chat demo page', () => {
     expect(await page.locator('.webchat__suggested-action').allTextContents()).toEqual(['My internet is down', 'Explain my bill', 'What offers do you have?']);
     await screenshot(page, 'webchat-demo-welcome.png');
 
-    expect(await say(page, 'bill or fault?? idk my internet bill')).toBe('Just to be sure: is this about your bill or a fault with a service?');
-    expect(await page.locator('.webchat__suggested-action').allTextContents()).toEqual(['Your bill', 'A fault with a service']);
+    expect(await say(page, 'bill or fault?? idk my internet bill')).toBe('Just to be sure: is this about a fault with a service or your bill?');
+    expect(await page.locator('.webchat__suggested-action').allTextContents()).toEqual(['A fault with a service', 'Your bill']);
     const answer = await tap(page, 'Your bill');
     expect(answer).not.toMatch(/\bText\b/);
     const before = await page.locator('.webchat__text-content').allTextContents();

@@ -27,7 +27,12 @@ export interface DirectLineRoutesOptions {
   bot: WebchatBot;
   maxMessageLength: number;
   /** The gateway: stores the message and enqueues its turn; `text` is the text as stored. */
-  accept: (message: InboundMessage) => Promise<{ interactionId: string; duplicate: boolean; text: string }>;
+  accept: (
+    message: InboundMessage,
+    options?: { runTurn?: 'queue' | 'caller' },
+  ) => Promise<{ interactionId: string; duplicate: boolean; text: string; turn: { interactionId: string; conversationId: string; correlationId: string } }>;
+  /** Queues the turn of a message accepted with `runTurn: 'caller'`, once its echo is published. */
+  queueTurn: (turn: { interactionId: string; conversationId: string; correlationId: string }) => void;
   /** The visitor is typing (a `typing` activity): shown to the agent who has the conversation open. */
   onCustomerTyping?: (conversationId: string) => void;
   logger: Logger;
@@ -185,7 +190,8 @@ export function directLineRoutes(options: DirectLineRoutesOptions): Router {
     }
     const receivedAt = new Date();
     // Stored first, as SMS is: the client counts the message as sent once this answers with its id.
-    const stored = await options.accept(toInboundMessage(activityId, text, grant, bot, receivedAt));
+    // Its turn is queued only after the echo below, so the reply never reaches the visitor before their own message.
+    const stored = await options.accept(toInboundMessage(activityId, text, grant, bot, receivedAt), { runTurn: 'caller' });
     // Then the echo, of the text as stored. Without Redis it is missing, the message is not: the
     // turn runs and is answered once Redis is back, and the client's retry of the post (a
     // duplicate) publishes the echo then. Published once per activity id, whichever post gets it through.
@@ -197,6 +203,7 @@ export function directLineRoutes(options: DirectLineRoutesOptions): Router {
         'web chat echo not published (Redis unavailable); the message is stored and will be answered',
       );
     }
+    if (!stored.duplicate) options.queueTurn(stored.turn);
     res.json({ id: activityId });
   });
 

@@ -55,7 +55,7 @@ export function createWebchatChannel(options: WebchatChannelOptions): Channel {
       const feed = new LiveFeed(options.createSubscriber, (conversationId) => store.liveChannel(conversationId), logger);
       streams = new DirectLineStreams({ tokens, store, feed, guard, logger });
       const router = Router();
-      router.use(directLineRoutes({ prisma: options.prisma, tokens, store, guard, bot, maxMessageLength: settings.maxMessageLength, accept: gateway.accept, onCustomerTyping: (conversationId) => gateway.onCustomerTyping?.(conversationId), logger }));
+      router.use(directLineRoutes({ prisma: options.prisma, tokens, store, guard, bot, maxMessageLength: settings.maxMessageLength, accept: gateway.accept, queueTurn: (turn) => gateway.queueTurn?.(turn), onCustomerTyping: (conversationId) => gateway.onCustomerTyping?.(conversationId), logger }));
       router.use(webchatAssetRoutes());
       return router;
     },
