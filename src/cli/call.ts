@@ -4,9 +4,8 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { loadConfig } from '../app/config/index.ts';
-import { startService, type Service } from '../app/service.ts';
+import { reachService } from './reach-service.ts';
 import { outboundRelayFrame } from '../channels/voice/relay-messages.ts';
-import { createLogger } from '../lib/logger.ts';
 import { toE164 } from '../lib/phone.ts';
 import { signTwilioRequest } from '../sandbox/twilio-signing.ts';
 
@@ -27,15 +26,7 @@ async function main(): Promise<void> {
 
   const config = loadConfig();
   const baseUrl = (values.url ?? config.http.publicBaseUrl).replace(/\/+$/, '');
-  let service: Service | undefined;
-  let url = baseUrl;
-  let publicBaseUrl = baseUrl;
-  if (!(await isRunning(baseUrl))) {
-    process.stdout.write(`No service at ${baseUrl}; starting one in this process…\n`);
-    service = await startService({ ...config, http: { ...config.http, port: 0, publicBaseUrl: 'http://localhost:0' } }, { logger: createLogger('warn') });
-    url = service.url;
-    publicBaseUrl = service.publicBaseUrl;
-  }
+  const { url, publicBaseUrl, service } = await reachService(config, baseUrl);
 
   const path = '/twilio/voice/relay';
   const signature = signTwilioRequest(config.twilio.authToken, `${publicBaseUrl.replace(/^http/, 'ws')}${path}`, {});
@@ -90,15 +81,6 @@ async function main(): Promise<void> {
     rl.close();
     socket.close();
     await service?.close();
-  }
-}
-
-async function isRunning(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-    return response.ok;
-  } catch {
-    return false;
   }
 }
 

@@ -2,9 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/config/index.ts';
 import { fakeSid, postSignedForm } from '../sandbox/twilio-signing.ts';
-import { createLogger } from '../lib/logger.ts';
 import { toE164 } from '../lib/phone.ts';
-import { startService, type Service } from '../app/service.ts';
+import { reachService } from './reach-service.ts';
 import { z } from 'zod';
 
 // `npm run chat -- --from +15551230001`: a terminal conversation with the bot as that phone
@@ -28,15 +27,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.twilio.sandbox) throw new Error('A Twilio account is configured (TWILIO_*): replies go to real phones, so the chat CLI cannot show them. Unset TWILIO_* to use the sandbox.');
   const baseUrl = (values.url ?? config.http.publicBaseUrl).replace(/\/+$/, '');
-  let service: Service | undefined;
-  let url = baseUrl;
-  let publicBaseUrl = baseUrl;
-  if (!(await isRunning(baseUrl))) {
-    process.stdout.write(`No service at ${baseUrl}; starting one in this process…\n`);
-    service = await startService({ ...config, http: { ...config.http, port: 0, publicBaseUrl: 'http://localhost:0' } }, { logger: createLogger('warn') });
-    url = service.url;
-    publicBaseUrl = service.publicBaseUrl;
-  }
+  const { url, publicBaseUrl, service } = await reachService(config, baseUrl);
 
   let after = await lastIndex(url);
   process.stdout.write(`Texting ${config.operator.name} as ${from}. Type a message; Ctrl-D or "/quit" to leave.\n`);
@@ -60,15 +51,6 @@ async function main(): Promise<void> {
   } finally {
     rl.close();
     await service?.close();
-  }
-}
-
-async function isRunning(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-    return response.ok;
-  } catch {
-    return false;
   }
 }
 

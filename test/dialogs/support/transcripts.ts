@@ -27,12 +27,7 @@ export interface TranscriptCase {
   does?: ExpectedWrite[];
   /** What the last turn was about (its outcome's reason). */
   reason?: string;
-  /** A known bug: the case shows what should happen and is skipped until it is fixed. */
-  bug?: string;
 }
-
-// TRANSCRIPT_BUGS=1 runs the known-bug cases too (they fail until the bug is fixed).
-const RUN_KNOWN_BUGS = process.env['TRANSCRIPT_BUGS'] === '1';
 
 /** In the enclosing describe: the clock stands at NOW and the recogniser is trained before the first test. */
 export function atTranscriptClock(): void {
@@ -50,13 +45,7 @@ export function atTranscriptClock(): void {
 export function describeTranscripts(title: string, cases: readonly TranscriptCase[]): void {
   describe(title, () => {
     atTranscriptClock();
-    for (const testCase of cases) {
-      if (testCase.bug && !RUN_KNOWN_BUGS) {
-        it.skip(`${testCase.name} [known bug: ${testCase.bug}]`, () => runTranscript(testCase));
-        continue;
-      }
-      it(testCase.name, () => runTranscript(testCase));
-    }
+    for (const testCase of cases) it(testCase.name, () => runTranscript(testCase));
   });
 }
 
