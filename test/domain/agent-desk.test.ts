@@ -48,10 +48,13 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** A conversation with one customer message in it, as intake stores them. */
+let conversationsMade = 0;
+
+/** A conversation with one customer message in it, as intake stores them; each from its own address. */
 async function newConversation(channel: 'sms' | 'webchat' = 'sms'): Promise<string> {
   const id = randomUUID();
-  const address = channel === 'sms' ? `+1555${Math.floor(1e6 + Math.random() * 8e6)}` : `dl_${id.slice(0, 8)}`;
+  conversationsMade += 1;
+  const address = channel === 'sms' ? `+1555${1_000_000 + conversationsMade}` : `dl_${id.slice(0, 8)}`;
   await database.db.prisma.conversation.create({ data: { id, channel, externalId: address, serviceAddress: '+15557770000' } });
   await database.db.prisma.interaction.create({
     data: { conversationId: id, direction: 'inbound', channel, fromAddress: address, toAddress: '+15557770000', text: 'I want a person', status: 'handled', seq: 1 },
