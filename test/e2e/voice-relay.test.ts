@@ -152,6 +152,22 @@ describe('answering a call with ConversationRelay', () => {
     again.close();
   });
 
+  it('speaks each reply on its own call when two calls come from one number at once (a family line)', async () => {
+    // Replies used to be spoken on the newest live call from the number: the other caller heard nothing (the bench's silent prompts).
+    const first = await call(SAM);
+    const second = await call(SAM);
+    await Promise.all([first.relay.utterances(1), second.relay.utterances(1)]);
+    first.relay.say('thanks');
+    second.relay.say('help');
+    const [firstReply, secondReply] = await Promise.all([first.relay.next(1, /./), second.relay.next(1, /./)]);
+    expect(firstReply).toMatch(/welcome/i);
+    expect(secondReply).toMatch(/I can help with/);
+    expect(first.relay.frames.filter((frame) => frame.type === 'text' && /I can help with/.test(frame.token))).toEqual([]);
+    expect(second.relay.frames.filter((frame) => frame.type === 'text' && /welcome/i.test(frame.token))).toEqual([]);
+    first.relay.close();
+    second.relay.close();
+  });
+
   it('refuses a handshake with a forged signature or none', async () => {
     await expect(RelayClient.open(env, 'forged')).rejects.toThrow(/403/);
     await expect(RelayClient.open(env, 'none')).rejects.toThrow(/403/);
