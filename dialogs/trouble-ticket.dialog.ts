@@ -157,7 +157,8 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
   private async sinceStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
     if (typeof step.result === 'string' && selfHelpAnswer(step.result) === 'fixed') {
       getTurnInfo(step.context).reason = `ticket.create.selfHelpFixed.${step.options.selfHelpCode ?? 'step'}`;
-      await step.context.sendActivity("Great, glad it's working again. I haven't opened a ticket; text me anytime if it happens again.");
+      const again = anytime(getTurnInfo(step.context).capabilities).toLowerCase();
+      await step.context.sendActivity(`Great, glad it's working again. I haven't opened a ticket; ${again} if it happens again.`);
       return step.endDialog();
     }
     if (typeof step.result === 'string') {

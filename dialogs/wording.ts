@@ -48,6 +48,12 @@ export function sendVerb(capabilities: Reach): string {
   return capabilities.addressIsPhone ? 'Text' : 'Type';
 }
 
+/** Where this conversation happens: "by text" (SMS), "in this chat" (web chat), "on this call" (voice). */
+export function hereWords(capabilities: Reach): string {
+  if (capabilities.spoken) return 'on this call';
+  return capabilities.addressIsPhone ? 'by text' : 'in this chat';
+}
+
 /** "Text me anytime" on SMS, "Message me anytime" in web chat, "Call anytime" on the phone. */
 export function anytime(capabilities: Reach): string {
   if (capabilities.spoken) return 'Call anytime';
