@@ -74,6 +74,12 @@ const cases: TranscriptCase[] = [
     steps: [['what tv add-ons do you have', "I'll check who you are first"]],
   },
   {
+    name: 'a caller who asks for a person is passed to the call, which puts them through (no text handoff)',
+    channel: 'voice',
+    steps: [['can I speak to a real person', 'Let me find you a person.']],
+    reason: 'agent.request',
+  },
+  {
     name: 'on SMS the number texting in is proof: the balance at once, no code',
     steps: [['what do I owe', 'You owe $224.95: INV-10003, due Tue, Dec 1.']],
   },

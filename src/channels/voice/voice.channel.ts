@@ -35,6 +35,8 @@ export interface VoiceChannelOptions {
   keepSecret: CallFlowDeps['keepSecret'];
   /** Texts a customer through the SMS channel (after-call references, after-hours follow-up). */
   textCustomer: CallFlowDeps['textCustomer'];
+  /** The agent desk's handOff for a call (the console's queue). */
+  queueForAgent: CallFlowDeps['queueForAgent'];
   catalogNames(): Promise<string[]>;
   /** Prompt received → first text token sent, in ms (the bench reads it). */
   onFirstToken?: (ms: number) => void;
@@ -90,6 +92,7 @@ export function createVoiceChannel(options: VoiceChannelOptions): VoiceChannel {
       runTurnNow: options.runTurnNow,
       keepSecret: options.keepSecret,
       textCustomer: options.textCustomer,
+      queueForAgent: options.queueForAgent,
       turnBudgetMs: settings.turnBudgetMs,
       // Outside the hours is a "quiet window" from their end to their start.
       agentsAvailable: (now) => start === end || sendableAt(now, { startMinute: end, endMinute: start }, options.timeZone).getTime() === now.getTime(),
