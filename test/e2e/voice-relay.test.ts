@@ -82,6 +82,9 @@ describe('answering a call with ConversationRelay', () => {
     expect(await relay.next(1, /confirmed/)).toMatch(/^(One moment\. )?Thanks, Alex, that's you confirmed\.$/);
     const reply = await relay.next(1, /dollars/);
     expect(reply).not.toMatch(/\$/);
+    // Said once: the turn's replies are spoken as delivered, and only the unspoken ones again after the turn.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await relay.utterances(1)).filter((utterance) => /You owe/.test(utterance))).toHaveLength(1);
     const conversation = await voiceConversation(callSid);
     const stored = await prisma().interaction.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: 'asc' } });
     expect(stored.map((row) => [row.direction, row.channel])).toEqual(expect.arrayContaining([['inbound', 'voice'], ['outbound', 'voice']]));

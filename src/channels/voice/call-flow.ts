@@ -33,6 +33,8 @@ export type CallNext = { kind: 'listen' } | { kind: 'handoff'; reason: string } 
 /** Speaks to the caller; `replyId` names the stored reply being spoken (null: a channel prompt). */
 export interface CallSpeaker {
   speak(replyId: string | null, spoken: string): void;
+  /** Whether this stored reply was spoken on the call already (deliver() speaks the turn's replies as they are stored). */
+  hasSpoken(replyId: string): boolean;
 }
 
 export interface StoredTurn {
@@ -162,6 +164,10 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
   }
   const ran = await deps.runTurnNow(stored.turn, deps.turnBudgetMs);
   replies = (await findRepliesTo(deps.prisma, stored.interactionId)).replies;
+  // A turn handled elsewhere (a queued job on another instance, which cannot reach this call) left
+  // its replies unspoken: they are read back by the message they answer and said here. Once
+  // runTurnNow has the conversation's lock, every delivery of that turn has finished.
+  for (const reply of replies) if (!speaker.hasSpoken(reply.id)) speaker.speak(reply.id, renderForEar(reply));
   if (ran.budgetExhausted && replies.length === 0) return { next: { kind: 'listen' }, inboundId: stored.interactionId, waiting: true };
   return { next: await afterTurn(deps, call, replies, say), inboundId: stored.interactionId };
 }

@@ -56,6 +56,9 @@ export function runRelaySession(socket: WebSocket, options: RelaySessionOptions)
       parts.forEach((part, index) => send({ type: 'text', token: part, last: index === parts.length - 1 }));
       armSilence(spoken);
     },
+    hasSpoken(replyId) {
+      return cycle.some((entry) => entry.replyId === replyId);
+    },
   };
 
   function armSilence(spoken: string) {
