@@ -40,6 +40,10 @@ describe('speaking a reply', () => {
     expect(toSpeech('See https://example.com/help/billing for more.')).toBe('See example.com/help/billing for more.');
   });
 
+  it('says a monthly price as "a month"', () => {
+    expect(toSpeech('Internet from $50.00/mo (Fiber 300)')).toBe('Internet from fifty dollars a month (Fiber 300)');
+  });
+
   it('reads the last digits of a number one by one', () => {
     expect(toSpeech("I've texted a 6-digit code to your number ending 0001.")).toBe("I've texted a 6-digit code to your number ending zero zero zero one.");
   });

@@ -73,6 +73,8 @@ export function toSpeech(text: string): string {
       .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? /g, (_match, day: string) => `${WEEKDAYS[day] ?? day}, `)
       .replace(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.? (\d{1,2})\b(?!:)/g, (_match, month: string, day: string) => `${MONTHS[month] ?? month} ${ordinalWords(Number(day))}`)
       .replace(/(\d{1,2}):00 ?(AM|PM)/g, '$1 $2')
+      // Prices per month as written ("$50.00/mo", already in words here).
+      .replace(/\/mo\b/g, ' a month')
       // Web addresses without their scheme ("support.example.com"); the last four digits of a number one by one.
       .replace(/\bhttps?:\/\/([^\s/]+)(\/\S*?)?(?=[.,;!?]?(\s|$))/gi, (_match, host: string, path: string | undefined) => `${host}${path && path !== '/' ? path : ''}`)
       .replace(/\b(ending|ends in|ending in) (\d{2,4})\b/g, (_match, words: string, digits: string) => `${words} ${[...digits].map((digit) => DIGIT_WORDS[Number(digit)] ?? digit).join(' ')}`)
