@@ -104,6 +104,21 @@ describe('voice wording comes from the channel’s capabilities', () => {
     expect(call.text).not.toMatch(/\breply\b/i);
   });
 
+  it('asks again with "say", not "reply", on a call; SMS keeps "reply"', async () => {
+    const harness = new DialogHarness(DIALOG_FIXTURE);
+    const call = harness.conversation({ customerId: ALEX, channel: 'voice' });
+    await call.say('I want to cancel my tv');
+    await call.say(FAKE_CODE);
+    await call.say('too expensive');
+    const again = await call.say('hmm purple');
+    expect(again.text).toContain('Please say YES to take the offer or NO to carry on with the cancellation.');
+    expect(again.text).not.toMatch(/\breply\b/i);
+    const sms = harness.conversation({ customerId: ALEX, channel: 'sms' });
+    await sms.say('I want to cancel my tv');
+    await sms.say('too expensive');
+    expect((await sms.say('hmm purple')).text).toContain('Please reply YES to take the offer');
+  });
+
   it('offers a person "to take your call" on a call, "to text you" on SMS', async () => {
     const harness = new DialogHarness(DIALOG_FIXTURE);
     const call = harness.conversation({ customerId: ALEX, channel: 'voice' });
