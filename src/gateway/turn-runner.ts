@@ -253,7 +253,7 @@ async function handleOneTurn(
         await recordCsatAnswer(tx, { conversationId: message.conversationId, handbackVersion: handler.version, customerId: message.customerId, score: handler.score });
         return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, {
           reason: 'csat.answer',
-          replies: [{ reason: 'csat.answer', text: `Thank you for rating us ${handler.score} out of 5. Text us anytime you need help.` }],
+          replies: [{ reason: 'csat.answer', text: `Thank you for rating us ${handler.score} out of 5. ${csatSignOff(CHANNEL_CAPABILITIES[message.channel])}` }],
           links: [],
         });
       });
@@ -283,6 +283,11 @@ async function runBotTurn(
       })
     : await recordTurnOutcome(deps.sql, message, outcome);
   return { recorded, reason: outcome.reason };
+}
+
+/** How the thanks for a rating ends: a caller is asked to call (written channels keep their wording). */
+function csatSignOff(capabilities: { spoken: boolean }): string {
+  return capabilities.spoken ? 'Call us anytime you need help.' : 'Text us anytime you need help.';
 }
 
 function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo, afterthought?: string): TurnOutcome {
