@@ -188,6 +188,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
         const outbox = { smsFrom: config.twilio.phoneNumber, deliverSoon: (conversationId: string, interactionId: string, correlationId: string) => queues.enqueueDelivery(conversationId, [interactionId], correlationId) };
         return (await notifyCustomer(prisma, outbox, { customerId, text, reason: 'voice.followUp', idempotencyKey })) !== null;
       },
+      // The call in the agent console's queue with its packet, as a texted handoff is (src/domain/agents).
+      queueForAgent: (request) => agents.handOff(request),
       catalogNames: () => (catalogNames ??= listActiveOfferings(prisma).then((offerings) => offerings.map((offering) => offering.name))),
     }),
   ];

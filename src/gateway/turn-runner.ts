@@ -259,7 +259,7 @@ async function handleOneTurn(
         await recordCsatAnswer(tx, { conversationId: message.conversationId, handbackVersion: handler.version, customerId: message.customerId, score: handler.score });
         return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, {
           reason: 'csat.answer',
-          replies: [{ reason: 'csat.answer', text: `Thank you for rating us ${handler.score} out of 5. Text us anytime you need help.` }],
+          replies: [{ reason: 'csat.answer', text: `Thank you for rating us ${handler.score} out of 5. ${csatSignOff(CHANNEL_CAPABILITIES[message.channel])}` }],
           links: [],
         }, outcomeOptions(deps, message));
       });
@@ -294,6 +294,11 @@ async function runBotTurn(
 /** A turn's replies are delivered right after its outcome is written: where sends are looked up after a crash, the start goes in with them. */
 function outcomeOptions(deps: TurnDeps, message: InboundTurnMessage): RecordOutcomeOptions {
   return { sendStartsNow: deps.looksUpSends?.(message.channel) ?? false };
+}
+
+/** How the thanks for a rating ends: a caller is asked to call (written channels keep their wording). */
+function csatSignOff(capabilities: { spoken: boolean }): string {
+  return capabilities.spoken ? 'Call us anytime you need help.' : 'Text us anytime you need help.';
 }
 
 function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo, afterthought?: string): TurnOutcome {
