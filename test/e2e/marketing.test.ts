@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sendCampaignMessage } from '../../src/domain/campaigns/campaigns.service.ts';
-import { recordMarketingConsent } from '../../src/domain/contact-policy/consent.service.ts';
+import { OFFERS_DISCLOSURE } from '../../src/domain/demo/demo-data.ts';
+import { recordProgramConsent } from '../../src/domain/contact-policy/consent.service.ts';
 import { localMinute } from '../../src/domain/contact-policy/local-window.ts';
 import { createStaffUser, signInStaff } from '../support/staff.ts';
 import { SAM, startTestEnv, type TestEnv } from '../support/service.ts';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   marketer = await signInStaff(env.service.url, await createStaffUser(db, { role: 'marketer' }));
   agent = await signInStaff(env.service.url, await createStaffUser(db, { role: 'agent' }));
   samId = (await db.prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber: SAM } })).customerId;
-  await recordMarketingConsent(db.prisma, { channel: 'sms', address: SAM, customerId: samId, source: 'web-form:test' }, true);
+  await recordProgramConsent(db.prisma, { channel: 'sms', address: SAM, customerId: samId, program: 'offers', disclosureText: OFFERS_DISCLOSURE, source: 'web-form', where: 'https://example.com/offers-sign-up' }, true);
 }, 180_000);
 
 afterAll(async () => {
