@@ -60,6 +60,16 @@ describe('marketing console API', () => {
     expect(await placeholder.json()).toMatchObject({ error: { code: 'campaign_invalid' } });
     const offer = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, offerCode: 'NO-SUCH-OFFER' });
     expect(await offer.json()).toMatchObject({ error: { code: 'offer_not_found' } });
+    const noOffer = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, offerCode: undefined });
+    expect(noOffer.status).toBe(400);
+    expect(await noOffer.json()).toMatchObject({ error: { code: 'campaign_invalid', message: '{offerPrice} needs an offer: choose one from the catalog' } });
+    const badProgram = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, program: 'Retention Offers!' });
+    expect(badProgram.status).toBe(400);
+    expect(await badProgram.json()).toMatchObject({ error: { code: 'invalid_campaign' } });
+    // The preview refuses what creation would, so the builder shows it while the marketer types.
+    const preview = await post(marketer, '/console/api/marketing/preview', { ...campaignBody, variants: [{ key: 'A', template: 'Hi {nickname}' }] });
+    expect(preview.status).toBe(400);
+    expect(await preview.json()).toMatchObject({ error: { code: 'campaign_invalid', message: 'unknown placeholders: nickname' } });
     expect((await marketer.request('/console/api/marketing/campaigns/7d0a4c57-1111-4a4a-8a8a-000000000000')).status).toBe(404);
     expect(await env.database.db.prisma.campaign.count()).toBe(before);
   });

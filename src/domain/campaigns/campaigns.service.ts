@@ -52,8 +52,7 @@ export async function createCampaign(db: DbClient, input: CampaignInput, setting
   const data = parsed.data;
   const keys = data.variants.map((variant) => variant.key);
   if (new Set(keys).size !== keys.length) throw new CampaignError('campaign_invalid', 'variant keys must differ');
-  const unknown = data.variants.flatMap((variant) => unknownPlaceholders(variant.template));
-  if (unknown.length > 0) throw new CampaignError('campaign_invalid', `unknown placeholders: ${unknown.join(', ')}`);
+  checkTemplates(data.variants, data.offerCode);
   if (data.offerCode && !(await db.productOffering.findUnique({ where: { code: data.offerCode } }))) throw new CampaignError('offer_not_found', `no offering ${data.offerCode}`);
   const campaign = await db.campaign.create({
     data: {
@@ -71,6 +70,13 @@ export async function createCampaign(db: DbClient, input: CampaignInput, setting
   });
   await recordAuditEvent(db, { actorType: 'staff', actorId: createdBy ?? undefined, action: 'campaign.create', entityType: 'campaign', entityId: campaign.id, details: { name: data.name } });
   return campaign;
+}
+
+/** Refuses templates that would read wrong: an unknown placeholder, or a price with no offer to take it from. */
+function checkTemplates(variants: readonly Variant[], offerCode: string | null | undefined): void {
+  const unknown = [...new Set(variants.flatMap((variant) => unknownPlaceholders(variant.template)))];
+  if (unknown.length > 0) throw new CampaignError('campaign_invalid', `unknown placeholders: ${unknown.join(', ')}`);
+  if (!offerCode && variants.some((variant) => variant.template.includes('{offerPrice}'))) throw new CampaignError('campaign_invalid', '{offerPrice} needs an offer: choose one from the catalog');
 }
 
 export async function getCampaign(db: DbClient, campaignId: string) {
@@ -111,6 +117,7 @@ export async function previewSegment(
   settings: CampaignSettings,
   now: Date,
 ) {
+  checkTemplates(input.variants, input.offerCode);
   const counts = await countSegment(db, input.segment, input.program, now);
   const sample = await segmentPage(db, input.segment, null, 5, now);
   const offer = await offerValues(db, input.offerCode);
