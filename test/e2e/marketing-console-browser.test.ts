@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendCampaignMessage } from '../../src/domain/campaigns/campaigns.service.ts';
-import { localMinute } from '../../src/domain/contact-policy/local-window.ts';
 import { collectPageProblems, launchChromium } from '../support/browser.ts';
+import { sendCampaignTextAtNoon } from '../support/campaign-clock.ts';
 import { startTestEnv, type TestEnv } from '../support/service.ts';
 
 // The marketer console in Debian's chromium: the demo marketer signs in, builds a segment (holders
@@ -89,8 +88,7 @@ describe('the marketer console in a browser', () => {
     // clock, which may be night in San Francisco; then the same gate runs here at the latest noon there.
     const [buyer] = await consentedNonHoldout(campaign.id);
     if (!buyer) throw new Error('no consented recipient outside the holdout');
-    const result = await sendCampaignMessage(prisma, campaign.id, buyer.customerId, { operatorName: 'Northwind Telecom', frequencyCap: { messages: 2, days: 7 }, minWindowMinutes: 15, suppressSlaBreachDays: 30 }, latestNoonInSanFrancisco());
-    if (result.outcome === 'sent') await env.service.queues.enqueueDelivery(result.stored.conversationId, [result.stored.id], result.stored.correlationId);
+    await sendCampaignTextAtNoon(env, prisma, campaign.id, buyer.customerId);
     const [offerText] = await env.twilio.state.waitForMessages(buyer.address, 1, 20_000);
     expect(offerText?.body).toMatch(/Extra Data 10 GB|never run out of data/);
     const [summary] = await env.converse(buyer.address, 'yes please');
@@ -151,11 +149,4 @@ async function consentedNonHoldout(campaignId: string) {
   const consented = await prisma.programConsent.findMany({ where: { program: 'offers', status: 'granted', address: { in: rows.map((row) => row.address) } }, select: { address: true } });
   const addresses = new Set(consented.map((row) => row.address));
   return rows.filter((row) => addresses.has(row.address));
-}
-
-/** The latest moment at or before now when it was 12:00-12:59 in San Francisco. */
-function latestNoonInSanFrancisco(): Date {
-  let at = Date.now();
-  while (Math.floor(localMinute(new Date(at), 'America/Los_Angeles') / 60) !== 12) at -= 15 * 60_000;
-  return new Date(at);
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sendCampaignMessage } from '../../src/domain/campaigns/campaigns.service.ts';
 import { OFFERS_DISCLOSURE } from '../../src/domain/demo/demo-data.ts';
 import { recordProgramConsent } from '../../src/domain/contact-policy/consent.service.ts';
-import { localMinute } from '../../src/domain/contact-policy/local-window.ts';
+import { storeCustomerNotification } from '../../src/domain/notifications/notifications.service.ts';
+import { sendCampaignTextAtNoon } from '../support/campaign-clock.ts';
 import { createStaffUser, signInStaff } from '../support/staff.ts';
-import { SAM, startTestEnv, type TestEnv } from '../support/service.ts';
+import { ALEX, SAM, startTestEnv, type TestEnv } from '../support/service.ts';
 
 // Marketing over HTTP: who may build and run campaigns (marketers, admins) and who may not
 // (agents), bad input, and a campaign text answered "YES" by SMS that becomes an order, counted
@@ -96,16 +96,15 @@ describe('marketing console API', () => {
     // through the same gate here at the latest noon there, whichever comes first.
     const prisma = env.database.db.prisma;
     await expect.poll(() => prisma.campaignRecipient.count({ where: { campaignId: campaign.id, customerId: samId } }), { timeout: 20_000 }).toBe(1);
-    const result = await sendCampaignMessage(
-      prisma,
-      campaign.id,
-      samId,
-      { operatorName: 'Northwind Telecom', frequencyCap: { messages: 2, days: 7 }, minWindowMinutes: 15, suppressSlaBreachDays: 30 },
-      latestNoonInSanFrancisco(),
-    );
-    if (result.outcome === 'sent') await env.service.queues.enqueueDelivery(result.stored.conversationId, [result.stored.id], result.stored.correlationId);
+    await sendCampaignTextAtNoon(env, prisma, campaign.id, samId);
     const [offerText] = await env.twilio.state.waitForMessages(SAM, 1, 20_000);
     expect(offerText?.body).toMatch(/^Hi Sam, add Extra Data 10 GB for \$10\.00\/mo\. Reply YES to order\. Reply STOP to opt out\.$/);
+    // Twilio is told to drop it if it is still queued when Sam's window closes.
+    const stored = await prisma.interaction.findFirstOrThrow({ where: { customerId: samId, reason: { startsWith: `campaign:${campaign.id}:` } } });
+    expect(stored.validUntil).not.toBeNull();
+    const secondsLeft = ((stored.validUntil?.getTime() ?? 0) - (offerText?.at.getTime() ?? 0)) / 1000;
+    expect(offerText?.validityPeriod).toBeGreaterThanOrEqual(Math.floor(secondsLeft) - 2);
+    expect(offerText?.validityPeriod).toBeLessThanOrEqual(Math.min(36_000, Math.ceil(secondsLeft)));
 
     const [summary] = await env.converse(SAM, 'YES');
     expect(summary).toMatch(/^Add Extra Data 10 GB to your mobile: \$10\.00 a month, no one-time fee, no commitment\. Shall I place the order\?/);
@@ -121,6 +120,24 @@ describe('marketing console API', () => {
     expect(csv.split('\n')[0]).toBe('decidedAt,customerId,recipientId,outcome,timeZones,checks');
     expect(csv).toContain(samId);
 
+  });
+
+  it('does not send a marketing text whose validity ended before it could go (a backlog never texts after the window)', async () => {
+    const prisma = env.database.db.prisma;
+    const alexId = (await prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber: ALEX } })).customerId;
+    const before = env.twilio.state.messagesTo(ALEX).length;
+    const stored = await storeCustomerNotification(prisma, '+15557770000', {
+      customerId: alexId,
+      text: 'Hi Alex, a late offer. Reply STOP to opt out.',
+      reason: 'campaign:test:A',
+      idempotencyKey: 'expired-campaign-text',
+      validUntil: new Date(Date.now() - 60_000),
+    });
+    if (!stored) throw new Error('not stored');
+    await env.service.queues.enqueueDelivery(stored.conversationId, [stored.id], stored.correlationId);
+    await expect.poll(async () => (await prisma.interaction.findUniqueOrThrow({ where: { id: stored.id } })).deliveryStatus, { timeout: 20_000 }).toBe('failed');
+    expect(await prisma.interaction.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ deliveryErrorCode: 'expired', providerMessageId: null });
+    expect(env.twilio.state.messagesTo(ALEX).length).toBe(before);
   });
 
   it('schedules, pauses, resumes and cancels; a cancelled campaign cannot resume', async () => {
@@ -146,10 +163,3 @@ describe('marketing console API', () => {
     for (const item of recommendation.item) expect(item).toMatchObject({ priority: expect.any(Number), offering: { code: expect.any(String) }, reason: expect.any(String) });
   });
 });
-
-/** The latest moment at or before now when it was 12:00-12:59 in San Francisco. */
-function latestNoonInSanFrancisco(): Date {
-  let at = Date.now();
-  while (Math.floor(localMinute(new Date(at), 'America/Los_Angeles') / 60) !== 12) at -= 15 * 60_000;
-  return new Date(at);
-}

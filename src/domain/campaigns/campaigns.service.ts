@@ -297,6 +297,8 @@ export async function sendCampaignMessage(prisma: PrismaClient, campaignId: stri
       reason: `campaign:${campaignId}:${recipient.variant}`,
       idempotencyKey: `campaign-${campaignId}-${customerId}`,
       phone: address,
+      // Delivered only while the recipient's window is open: after it, Twilio drops it and we do not send it.
+      validUntil: new Date(now.getTime() + decision.validityMinutes * 60_000),
     });
     if (!stored) {
       await tx.campaignRecipient.update({ where: { id: recipient.id }, data: { status: 'held', heldReason: 'no-phone' } });
