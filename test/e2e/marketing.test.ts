@@ -5,6 +5,7 @@ import { recordProgramConsent } from '../../src/domain/contact-policy/consent.se
 import { storeCustomerNotification } from '../../src/domain/notifications/notifications.service.ts';
 import { sendCampaignTextAtNoon } from '../support/campaign-clock.ts';
 import { createStaffUser, signInStaff } from '../support/staff.ts';
+import { connectChat, generateToken, signUserToken, textOf } from '../support/webchat.ts';
 import { ALEX, SAM, startTestEnv, type TestEnv } from '../support/service.ts';
 
 // Marketing over HTTP: who may build and run campaigns (marketers, admins) and who may not
@@ -16,6 +17,8 @@ type Session = Awaited<ReturnType<typeof signInStaff>>;
 let marketer: Session;
 let agent: Session;
 let samId: string;
+/** Zoe Park, demo customer 8: Mobile Essentials, signed up to "offers" by the demo seed. */
+const ZOE = '+15551230008';
 
 const post = (session: Session, path: string, body: unknown) => session.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 const campaignBody = {
@@ -120,6 +123,44 @@ describe('marketing console API', () => {
     expect(csv.split('\n')[0]).toBe('decidedAt,customerId,recipientId,outcome,timeZones,checks');
     expect(csv).toContain(samId);
 
+  });
+
+  it('a campaign text answered "yes" in web chat (signed in on the website) orders the offer in that chat and counts as a conversion', async () => {
+    const prisma = env.database.db.prisma;
+    const zoe = await prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber: ZOE } });
+    const created = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, name: 'Extra data, web chat' });
+    const { campaign } = z.object({ campaign: z.object({ id: z.string() }) }).parse(await created.json());
+    expect((await post(marketer, `/console/api/marketing/campaigns/${campaign.id}/launch`, {})).status).toBe(200);
+    await expect.poll(() => prisma.campaignRecipient.count({ where: { campaignId: campaign.id, customerId: zoe.customerId } }), { timeout: 20_000 }).toBe(1);
+    await sendCampaignTextAtNoon(env, prisma, campaign.id, zoe.customerId);
+    const [offerText] = await env.twilio.state.waitForMessages(ZOE, 1, 20_000);
+    expect(offerText?.body).toMatch(/^Hi Zoe, add Extra Data 10 GB for \$10\.00\/mo\./);
+
+    // Zoe answers on the operator's website, where she is signed in, rather than by text.
+    const secret = env.config.webchat.userTokenSecret;
+    if (!secret) throw new Error('test services have a web chat user token secret');
+    const { token, conversationId } = await generateToken(env.service.url, await signUserToken(secret, zoe.customerId));
+    const chat = connectChat(env.service.url, { token, webSocket: true });
+    try {
+      await chat.say('yes');
+      expect(textOf(await chat.botMessage(0))).toMatch(/^Add Extra Data 10 GB to your mobile: \$10\.00 a month, no one-time fee, no commitment\. Shall I place the order\?/);
+      await chat.say('yes please');
+      expect(textOf(await chat.botMessage(1))).toMatch(/^Done\. Your order is ORD-\d+ \(Extra Data 10 GB\)/);
+    } finally {
+      chat.close();
+    }
+    const order = await prisma.productOrder.findFirstOrThrow({ where: { customerId: zoe.customerId, items: { some: { offering: { code: 'ADDON-EXTRA-DATA-10GB' } } } } });
+    expect(order.channel).toBe('webchat');
+    const chatConversation = await prisma.conversation.findUniqueOrThrow({ where: { channel_externalId: { channel: 'webchat', externalId: conversationId } } });
+    const replies = await prisma.interaction.findMany({ where: { conversationId: chatConversation.id, direction: 'outbound' }, orderBy: { createdAt: 'asc' } });
+    expect(replies.some((reply) => reply.text.startsWith('Done. Your order is ORD-'))).toBe(true);
+    // Nothing about it went by text: the SMS thread holds only campaign messages (the first campaign's too, if its workers sent one).
+    for (const text of env.twilio.state.messagesTo(ZOE)) expect(text.body).toMatch(/^Hi Zoe, add Extra Data 10 GB for \$10\.00\/mo\. Reply YES to order\. Reply STOP to opt out\.$/);
+
+    const details = z
+      .object({ results: z.object({ groups: z.array(z.object({ group: z.string(), converted: z.number() })) }) })
+      .parse(await (await marketer.request(`/console/api/marketing/campaigns/${campaign.id}`)).json());
+    expect(details.results.groups.find((group) => group.group === 'A')?.converted).toBe(1);
   });
 
   it('does not send a marketing text whose validity ended before it could go (a backlog never texts after the window)', async () => {
