@@ -193,7 +193,8 @@ async function main(): Promise<void> {
     const sendingSeconds = (finishedAt - launchedAt - (paused ? options.BENCH_CAMPAIGN_PAUSE_MS : 0)) / 1000;
 
     // Reconciliation: every text at Twilio against its recipient row and its evidence.
-    const texts = twilio.state.messages;
+    // One snapshot: deliveries still running keep adding to the stand-in's list.
+    const texts = [...twilio.state.messages];
     const numbers = new Set(texts.map((text) => text.to));
     const [violations] = z
       .array(z.object({ withoutConsent: z.coerce.number(), optedOut: z.coerce.number(), holdoutMessaged: z.coerce.number(), sentWithoutEvidence: z.coerce.number() }))
