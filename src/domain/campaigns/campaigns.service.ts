@@ -311,8 +311,9 @@ export async function sendCampaignMessage(prisma: PrismaClient, campaignId: stri
 
 /** Marks a running campaign completed when no recipient is left pending. */
 export async function completeIfDone(db: DbClient, campaignId: string, now: Date): Promise<boolean> {
-  const pending = await db.campaignRecipient.count({ where: { campaignId, status: 'pending' } });
-  if (pending > 0) return false;
+  // Any one pending row will do: counting them all after every send grows with the audience.
+  const pending = await db.campaignRecipient.findFirst({ where: { campaignId, status: 'pending' }, select: { id: true } });
+  if (pending) return false;
   const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { status: true, audienceSize: true } });
   if (!campaign || campaign.status !== 'running' || campaign.audienceSize === 0) return false;
   const { count } = await db.campaign.updateMany({ where: { id: campaignId, status: 'running' }, data: { status: 'completed', completedAt: now } });
