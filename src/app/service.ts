@@ -370,6 +370,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
           agents.customerMessage({ conversationId: message.conversationId, interactionId: message.id, channel: message.channel, text: message.text, at: new Date(), ownerStaffId }),
         // Only spoken channels store input masked (codes and keys a caller gave); others cost no read.
         revealInput: async (message) => (CHANNEL_CAPABILITIES[message.channel].spoken ? maskedInput.reveal(message.id) : undefined),
+        looksUpSends: (channel) => channelNamed[channel]?.findEarlierSends !== undefined,
       },
       lock: conversationLock,
       deliverNow: createImmediateDelivery({ ...replyDelivery, attempts: config.delivery.attempts }),

@@ -109,7 +109,7 @@ async function deliverReply(deps: ReplyDeliveryDeps, message: OutboundForDeliver
       log.info({ sendStartedAt: message.sendStartedAt }, 'an earlier send never reached the provider: sending');
     }
     // Only a channel that can look a send up needs to know one began (web chat's send is idempotent).
-    if (sender.findEarlierSends) await deps.recordSendStarted(message.id);
+    if (sender.findEarlierSends && !message.sendStartRecorded) await deps.recordSendStarted(message.id);
     const result = await sender.deliver(outbound);
     await deps.recordAcceptance({ interactionId: message.id, providerMessageId: result.providerMessageId, status: result.status });
     deps.metrics.messagesOut.inc({ channel: message.channel });

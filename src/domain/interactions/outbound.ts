@@ -28,6 +28,11 @@ export interface OutboundForDelivery {
   sendStartedAt?: Date | null;
   /** Marketing: not to be sent after this (the end of the recipient's window); null: no limit. */
   validUntil?: Date | null;
+  /**
+   * Fresh from its turn, with its send's start written in the same statement (recordTurnOutcome's
+   * sendStartsNow): never sent before, so nothing to look up and nothing more to record first.
+   */
+  sendStartRecorded?: boolean;
 }
 
 const outboundForDeliveryRow = z.object({
