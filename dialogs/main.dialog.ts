@@ -8,7 +8,7 @@ import { getTurnInfo } from './turn-info.ts';
 import { isStartOver, requestAgent } from './cancel-and-help.dialog.ts';
 import { contactText, helpText, hereWords } from './wording.ts';
 import { PROVE_CALLER_DIALOG } from './prove-caller.dialog.ts';
-import { ORDER_DIALOG, type OrderOptions } from './order.dialog.ts';
+import { isPriceQuestion, ORDER_DIALOG, type OrderOptions } from './order.dialog.ts';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ROUTE_STEPS = 'mainRouteSteps';
@@ -74,6 +74,14 @@ export class MainDialog extends ComponentDialog {
         info.reason = `ticket.resolutionConfirmation.${recognition.answer === 'yes' ? 'affirm' : 'deny'}`;
         await step.context.sendActivity(answered);
         return step.endDialog();
+      }
+    }
+    if (info.customer && isPriceQuestion(recognition)) {
+      // "how much?" to a campaign text: that offer's order, whose summary gives the price and asks again.
+      const campaignOffer = await this.services.findCampaignOffer(info.customer.id, info.now);
+      if (campaignOffer) {
+        info.memory.misunderstood = 0;
+        return this.orderCampaignOffer(step, campaignOffer);
       }
     }
     if (understood) {
@@ -177,17 +185,20 @@ export class MainDialog extends ComponentDialog {
         }
         // A "yes" to a campaign text: that offer's order (eligibility and price checked again, one confirmation).
         const campaignOffer = intent === 'affirm' && info.customer ? await this.services.findCampaignOffer(info.customer.id, info.now) : null;
-        if (campaignOffer) {
-          info.reason = `campaign.reply:${campaignOffer.campaignId}:${campaignOffer.variant}`;
-          const options: OrderOptions = { offeringCode: campaignOffer.offerCode };
-          return step.beginDialog(ORDER_DIALOG, options);
-        }
+        if (campaignOffer) return this.orderCampaignOffer(step, campaignOffer);
         await say('Sorry, I lost track of what we were talking about. What can I help you with?');
         return step.endDialog();
       }
       default:
         return this.notUnderstood(step);
     }
+  }
+
+  /** A reply to a campaign text: the order of its offer (eligibility and price checked again, one confirmation), attributed to the campaign. */
+  private async orderCampaignOffer(step: WaterfallStepContext, campaignOffer: { campaignId: string; variant: string; offerCode: string }): Promise<DialogTurnResult> {
+    getTurnInfo(step.context).reason = `campaign.reply:${campaignOffer.campaignId}:${campaignOffer.variant}`;
+    const options: OrderOptions = { offeringCode: campaignOffer.offerCode };
+    return step.beginDialog(ORDER_DIALOG, options);
   }
 
   /** After a caller proved who they are from the resume step: carries on with the request. */

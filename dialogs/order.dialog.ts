@@ -12,6 +12,17 @@ import { anytime, contactText, formatDay, replyVerb, sendVerb, SERVICE_NAMES, up
 
 export const ORDER_DIALOG = 'orderDialog';
 
+// "how much?", "what does it cost", "price?": a short question about a price, not about a bill.
+const PRICE_WORDS = /\b(how much|price|prices|pricing|cost|costs|fee|fees)\b/;
+const BILL_WORDS = /\b(owe|owed|bill|bills|billed|due|pay|paid|balance|invoice|refund|credit|charged)\b/;
+
+/** A short price question naming no offering: in reply to an offer, it asks that offer's price. */
+export function isPriceQuestion(recognition: Pick<Recognition, 'text' | 'entities'>): boolean {
+  const text = recognition.text.toLowerCase().replace(/[^a-z0-9' ]+/g, ' ').trim();
+  if (text.split(/\s+/).length > 8 || recognition.entities.some((entity) => entity.type === 'offer')) return false;
+  return PRICE_WORDS.test(text) && !BILL_WORDS.test(text);
+}
+
 /** What the order dialog starts from; other dialogs hand over with `beginDialog(ORDER_DIALOG, { offeringCode })`. */
 export interface OrderOptions {
   /** The offering to order (a ProductOffering code, e.g. "FIBER-2G"). */

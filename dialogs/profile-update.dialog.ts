@@ -202,6 +202,7 @@ export class ProfileUpdateDialog extends CancelAndHelpDialog {
       idempotencyKey: `profile-${info.inboundId}`,
       channel: info.channel,
       correlationId: info.correlationId,
+      ...(change.field === 'marketingTexts' && change.value ? { disclosureText: `${describeChange(change)}? (yes) ${describeDone(change)}` } : {}),
     });
     info.reason = 'profile.update';
     info.links.push({ itemType: 'customer', itemId: info.customer.id, action: 'updated' });

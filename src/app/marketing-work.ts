@@ -11,7 +11,7 @@ import type { Config } from './config/index.ts';
 /** A campaign message needs this much of the recipient's window left (its delivery must end inside it). */
 export const MIN_WINDOW_MINUTES = 15;
 
-export function campaignWorkDeps(config: Config, prisma: PrismaClient, queues: QueueRegistry, redis: Redis, logger: Logger): CampaignWorkDeps {
+export function campaignWorkDeps(config: Config, prisma: PrismaClient, queues: QueueRegistry, redis: Redis, logger: Logger, clock?: () => Date): CampaignWorkDeps {
   const { marketing } = config;
   return {
     prisma,
@@ -22,11 +22,12 @@ export function campaignWorkDeps(config: Config, prisma: PrismaClient, queues: Q
     ratePerSecond: marketing.ratePerSecond,
     dailyCap: marketing.dailyCap,
     logger,
+    ...(clock ? { now: clock } : {}),
   };
 }
 
-export function marketingProcessors(config: Config, prisma: PrismaClient, queues: QueueRegistry, redis: Redis, logger: Logger): NonNullable<QueueProcessors['marketing']> {
-  const campaigns = campaignWorkDeps(config, prisma, queues, redis, logger);
+export function marketingProcessors(config: Config, prisma: PrismaClient, queues: QueueRegistry, redis: Redis, logger: Logger, clock?: () => Date): NonNullable<QueueProcessors['marketing']> {
+  const campaigns = campaignWorkDeps(config, prisma, queues, redis, logger, clock);
   return {
     churn: createChurnProcessor({ prisma, redis, redisPrefix: config.redis.prefix, queues, logger }),
     'campaign-dispatch': createCampaignDispatchProcessor(campaigns),

@@ -98,6 +98,8 @@ export interface StartOptions {
   consoleEvents?: ConsoleEvents;
   /** The churn scorer for handoff packets and priorities; absent: the latest stored score (src/domain/churn). */
   churnRisk?: ChurnRiskLookup;
+  /** The campaign workers' clock (the gate's "now": local windows, caps); absent: the wall clock. The campaign bench runs at a fixed local hour. */
+  campaignClock?: () => Date;
 }
 
 /** Starts the whole service (or one role of it) from a parsed configuration. */
@@ -383,7 +385,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       'outbox-relay': createOutboxRelayProcessor({ prisma, queues, logger }),
       ...(config.tracking.workers ? { tracking: tracking.processors } : {}),
       agents: createAgentsProcessor(agents),
-      ...(config.marketing.workers ? { marketing: marketingProcessors(config, prisma, queues, workerRedis, logger) } : {}),
+      ...(config.marketing.workers ? { marketing: marketingProcessors(config, prisma, queues, workerRedis, logger, options.campaignClock) } : {}),
     });
   }
 

@@ -20,6 +20,8 @@ export interface OutboundMessage {
   text: string;
   /** Quick replies: a channel with buttons shows them, SMS numbers them after the text. */
   suggestedActions?: string[];
+  /** The provider should drop the message if it cannot hand it on by then (SMS: Twilio's ValidityPeriod). */
+  validUntil?: Date;
 }
 
 export interface DeliveryResult {

@@ -81,7 +81,22 @@ async function deliverReply(deps: ReplyDeliveryDeps, conversationId: string, mes
     log.info('not delivered: the number opted out');
     return 'refused';
   }
-  const outbound = { interactionId: message.id, conversationId, from: message.fromAddress, to: message.toAddress, text: message.text, suggestedActions: message.suggestedActions };
+  // A marketing message whose window has closed is not sent at all (a retry or a backlog must not text at night).
+  if (message.validUntil && message.validUntil.getTime() <= Date.now()) {
+    await recordDeliveryFailure(deps.prisma, message.id, 'expired', true);
+    deps.metrics.deliveryFailures.inc({ channel: message.channel, kind: 'expired' });
+    log.info({ validUntil: message.validUntil }, 'not delivered: its validity ended before it could be sent');
+    return 'refused';
+  }
+  const outbound = {
+    interactionId: message.id,
+    conversationId,
+    from: message.fromAddress,
+    to: message.toAddress,
+    text: message.text,
+    suggestedActions: message.suggestedActions,
+    ...(message.validUntil ? { validUntil: message.validUntil } : {}),
+  };
   try {
     // A send that began before and never came back may have reached the provider: ask it first.
     if (message.sendStartedAt && sender.findEarlierSends) {

@@ -14,6 +14,8 @@ export interface SentMessage {
   from: string;
   body: string;
   statusCallback: string | undefined;
+  /** Seconds Twilio would keep it queued before dropping it (ValidityPeriod), when the sender gave one. */
+  validityPeriod?: number | undefined;
   at: Date;
   /** The last status reported to its callback (queued until then). */
   status: string;
@@ -158,7 +160,12 @@ export class MessagesApi {
     const refusal = state.refusalFor(to);
     if (refusal) return { status: 400, body: { ...refusal, status: 400 } };
     const statusCallback = fields.get('StatusCallback') ?? undefined;
-    const sent = state.record({ sid: fakeSid('SM'), to, from, body, statusCallback, at: new Date() });
+    const validity = fields.get('ValidityPeriod');
+    const validityPeriod = validity === null ? undefined : Number(validity);
+    if (validityPeriod !== undefined && !(Number.isInteger(validityPeriod) && validityPeriod >= 1 && validityPeriod <= 36_000)) {
+      return { status: 400, body: { code: 20001, message: 'ValidityPeriod must be an integer from 1 to 36000 seconds.', status: 400 } };
+    }
+    const sent = state.record({ sid: fakeSid('SM'), to, from, body, statusCallback, validityPeriod, at: new Date() });
     if (state.takeDrop()) return { status: 0, body: null, drop: true };
     const delayMs = state.answerDelayMs;
     // The first callback waits callbackDelayMs after the answer, so it always follows it.

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignEvidenceCsv, campaignResults } from '../../src/domain/campaigns/campaign-results.ts';
 import { cancelCampaign, createCampaign, launchCampaign, pauseCampaign, resumeCampaign, sendCampaignMessage, type SendPolicy } from '../../src/domain/campaigns/campaigns.service.ts';
-import { recordMarketingConsent, recordOptOut } from '../../src/domain/contact-policy/consent.service.ts';
+import { OFFERS_DISCLOSURE, RETENTION_DISCLOSURE } from '../../src/domain/demo/demo-data.ts';
+import { recordMarketingConsent, recordOptOut, recordProgramConsent } from '../../src/domain/contact-policy/consent.service.ts';
 import { placeProductOrder } from '../../src/domain/orders/product-orders.service.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import { createCampaignDispatchProcessor, type CampaignWorkDeps } from '../../src/queues/campaign.processor.ts';
@@ -57,7 +58,7 @@ beforeAll(async () => {
   const phones = await prisma().contactMedium.findMany({ where: { mediumType: 'phone', phoneNumber: { not: null } }, select: { phoneNumber: true, customerId: true } });
   for (const phone of phones) {
     if (!phone.phoneNumber || phone.customerId === alexId) continue;
-    await recordMarketingConsent(prisma(), { channel: 'sms', address: phone.phoneNumber, customerId: phone.customerId, source: 'web-form:test' }, true);
+    await recordProgramConsent(prisma(), { channel: 'sms', address: phone.phoneNumber, customerId: phone.customerId, program: 'offers', disclosureText: OFFERS_DISCLOSURE, source: 'web-form', where: 'https://example.com/offers-sign-up' }, true);
   }
   await recordOptOut(prisma(), { channel: 'sms', address: '+15551230003', customerId: optedOutId, source: 'sms-keyword:STOP' });
   await prisma().troubleTicket.create({
@@ -184,5 +185,44 @@ describe('a campaign from launch to results', () => {
     expect(lines.length - 1).toBe(await prisma().campaignDecision.count({ where: { campaignId } }));
     expect(lines.some((line) => line.includes(',held,') && line.includes('consent=FAIL'))).toBe(true);
     expect(lines.some((line) => line.includes(',sent,') && line.includes('local-window=pass (CA (postcode)'))).toBe(true);
+  });
+});
+
+describe('consent per program', () => {
+  it('sends only to addresses that agreed to the campaign\'s program; a general revocation overrides a program', async () => {
+    const campaign = await createCampaign(
+      prisma(),
+      { name: 'Loyalty', program: 'retention', segment: {}, variants: [{ key: 'A', template: 'Hi {firstName}, a thank-you from us. Reply YES.', weight: 100 }], holdoutPercent: 0 },
+      settings,
+      null,
+    );
+    await launchCampaign(prisma(), campaign.id, null, noon);
+    await createCampaignDispatchProcessor(deps())({ name: 'dispatch', data: { campaignId: campaign.id, round: 1 } });
+    const fiveId = await database.customerId('+15551230005');
+    // Customer 5 signs up to the retention program on a web form; Alex too, then texts "no more promo texts".
+    for (const [customerId, address] of [
+      [fiveId, '+15551230005'],
+      [alexId, '+15551230001'],
+    ] as const) {
+      await recordProgramConsent(prisma(), { channel: 'sms', address, customerId, program: 'retention', disclosureText: RETENTION_DISCLOSURE, source: 'web-form', where: 'https://www.example.com/sign-up/retention', at: noon }, true);
+    }
+    await recordMarketingConsent(prisma(), { channel: 'sms', address: '+15551230001', customerId: alexId, source: 'bot' }, false);
+
+    const consentCheck = async (customerId: string) => {
+      const outcome = await sendCampaignMessage(prisma(), campaign.id, customerId, policy, noon);
+      if (outcome.outcome === 'skipped') throw new Error(`skipped: ${outcome.reason}`);
+      return outcome.decision.checks.find((check) => check.check === 'consent');
+    };
+    // Sam agreed to "offers" only.
+    expect(await consentCheck(samId)).toEqual({ check: 'consent', passed: false, detail: 'no consent to retention on record' });
+    expect(await consentCheck(alexId)).toEqual({ check: 'consent', passed: false, detail: 'marketing consent for retention revoked' });
+    expect(await consentCheck(fiveId)).toEqual({ check: 'consent', passed: true, detail: 'consent to retention on record' });
+
+    const record = await prisma().programConsent.findUniqueOrThrow({ where: { channel_address_program: { channel: 'sms', address: '+15551230005', program: 'retention' } } });
+    expect(record).toMatchObject({ status: 'granted', disclosureText: RETENTION_DISCLOSURE, source: 'web-form', capturedWhere: 'https://www.example.com/sign-up/retention', capturedAt: noon, customerId: fiveId });
+    await expect(
+      recordProgramConsent(prisma(), { channel: 'sms', address: '+15551230005', customerId: fiveId, program: 'Retention Offers!', disclosureText: RETENTION_DISCLOSURE, source: 'web-form' }, true),
+    ).rejects.toThrow(/program name/);
+    await expect(recordProgramConsent(prisma(), { channel: 'sms', address: '+15551230005', customerId: fiveId, program: 'retention', disclosureText: '  ', source: 'web-form' }, true)).rejects.toThrow(/disclosure text/);
   });
 });

@@ -13,6 +13,7 @@ const afternoon = new Date('2026-07-15T18:00:00Z');
 function facts(overrides: Partial<GateFacts> = {}): GateFacts {
   return {
     now: afternoon,
+    program: 'offers',
     marketingConsent: 'granted',
     optedOut: false,
     customerActive: true,

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sendCampaignMessage } from '../../src/domain/campaigns/campaigns.service.ts';
-import { recordMarketingConsent } from '../../src/domain/contact-policy/consent.service.ts';
-import { localMinute } from '../../src/domain/contact-policy/local-window.ts';
+import { OFFERS_DISCLOSURE } from '../../src/domain/demo/demo-data.ts';
+import { recordProgramConsent } from '../../src/domain/contact-policy/consent.service.ts';
+import { storeCustomerNotification } from '../../src/domain/notifications/notifications.service.ts';
+import { sendCampaignTextAtNoon } from '../support/campaign-clock.ts';
 import { createStaffUser, signInStaff } from '../support/staff.ts';
-import { SAM, startTestEnv, type TestEnv } from '../support/service.ts';
+import { connectChat, generateToken, signUserToken, textOf } from '../support/webchat.ts';
+import { ALEX, SAM, startTestEnv, type TestEnv } from '../support/service.ts';
 
 // Marketing over HTTP: who may build and run campaigns (marketers, admins) and who may not
 // (agents), bad input, and a campaign text answered "YES" by SMS that becomes an order, counted
@@ -15,6 +17,8 @@ type Session = Awaited<ReturnType<typeof signInStaff>>;
 let marketer: Session;
 let agent: Session;
 let samId: string;
+/** Zoe Park, demo customer 8: Mobile Essentials, signed up to "offers" by the demo seed. */
+const ZOE = '+15551230008';
 
 const post = (session: Session, path: string, body: unknown) => session.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 const campaignBody = {
@@ -31,7 +35,7 @@ beforeAll(async () => {
   marketer = await signInStaff(env.service.url, await createStaffUser(db, { role: 'marketer' }));
   agent = await signInStaff(env.service.url, await createStaffUser(db, { role: 'agent' }));
   samId = (await db.prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber: SAM } })).customerId;
-  await recordMarketingConsent(db.prisma, { channel: 'sms', address: SAM, customerId: samId, source: 'web-form:test' }, true);
+  await recordProgramConsent(db.prisma, { channel: 'sms', address: SAM, customerId: samId, program: 'offers', disclosureText: OFFERS_DISCLOSURE, source: 'web-form', where: 'https://example.com/offers-sign-up' }, true);
 }, 180_000);
 
 afterAll(async () => {
@@ -59,6 +63,16 @@ describe('marketing console API', () => {
     expect(await placeholder.json()).toMatchObject({ error: { code: 'campaign_invalid' } });
     const offer = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, offerCode: 'NO-SUCH-OFFER' });
     expect(await offer.json()).toMatchObject({ error: { code: 'offer_not_found' } });
+    const noOffer = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, offerCode: undefined });
+    expect(noOffer.status).toBe(400);
+    expect(await noOffer.json()).toMatchObject({ error: { code: 'campaign_invalid', message: '{offerPrice} needs an offer: choose one from the catalog' } });
+    const badProgram = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, program: 'Retention Offers!' });
+    expect(badProgram.status).toBe(400);
+    expect(await badProgram.json()).toMatchObject({ error: { code: 'invalid_campaign' } });
+    // The preview refuses what creation would, so the builder shows it while the marketer types.
+    const preview = await post(marketer, '/console/api/marketing/preview', { ...campaignBody, variants: [{ key: 'A', template: 'Hi {nickname}' }] });
+    expect(preview.status).toBe(400);
+    expect(await preview.json()).toMatchObject({ error: { code: 'campaign_invalid', message: 'unknown placeholders: nickname' } });
     expect((await marketer.request('/console/api/marketing/campaigns/7d0a4c57-1111-4a4a-8a8a-000000000000')).status).toBe(404);
     expect(await env.database.db.prisma.campaign.count()).toBe(before);
   });
@@ -85,16 +99,15 @@ describe('marketing console API', () => {
     // through the same gate here at the latest noon there, whichever comes first.
     const prisma = env.database.db.prisma;
     await expect.poll(() => prisma.campaignRecipient.count({ where: { campaignId: campaign.id, customerId: samId } }), { timeout: 20_000 }).toBe(1);
-    const result = await sendCampaignMessage(
-      prisma,
-      campaign.id,
-      samId,
-      { operatorName: 'Northwind Telecom', frequencyCap: { messages: 2, days: 7 }, minWindowMinutes: 15, suppressSlaBreachDays: 30 },
-      latestNoonInSanFrancisco(),
-    );
-    if (result.outcome === 'sent') await env.service.queues.enqueueDelivery(result.stored.conversationId, [result.stored.id], result.stored.correlationId);
+    await sendCampaignTextAtNoon(env, prisma, campaign.id, samId);
     const [offerText] = await env.twilio.state.waitForMessages(SAM, 1, 20_000);
     expect(offerText?.body).toMatch(/^Hi Sam, add Extra Data 10 GB for \$10\.00\/mo\. Reply YES to order\. Reply STOP to opt out\.$/);
+    // Twilio is told to drop it if it is still queued when Sam's window closes.
+    const stored = await prisma.interaction.findFirstOrThrow({ where: { customerId: samId, reason: { startsWith: `campaign:${campaign.id}:` } } });
+    expect(stored.validUntil).not.toBeNull();
+    const secondsLeft = ((stored.validUntil?.getTime() ?? 0) - (offerText?.at.getTime() ?? 0)) / 1000;
+    expect(offerText?.validityPeriod).toBeGreaterThanOrEqual(Math.floor(secondsLeft) - 2);
+    expect(offerText?.validityPeriod).toBeLessThanOrEqual(Math.min(36_000, Math.ceil(secondsLeft)));
 
     const [summary] = await env.converse(SAM, 'YES');
     expect(summary).toMatch(/^Add Extra Data 10 GB to your mobile: \$10\.00 a month, no one-time fee, no commitment\. Shall I place the order\?/);
@@ -110,6 +123,62 @@ describe('marketing console API', () => {
     expect(csv.split('\n')[0]).toBe('decidedAt,customerId,recipientId,outcome,timeZones,checks');
     expect(csv).toContain(samId);
 
+  });
+
+  it('a campaign text answered "yes" in web chat (signed in on the website) orders the offer in that chat and counts as a conversion', async () => {
+    const prisma = env.database.db.prisma;
+    const zoe = await prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber: ZOE } });
+    const created = await post(marketer, '/console/api/marketing/campaigns', { ...campaignBody, name: 'Extra data, web chat' });
+    const { campaign } = z.object({ campaign: z.object({ id: z.string() }) }).parse(await created.json());
+    expect((await post(marketer, `/console/api/marketing/campaigns/${campaign.id}/launch`, {})).status).toBe(200);
+    await expect.poll(() => prisma.campaignRecipient.count({ where: { campaignId: campaign.id, customerId: zoe.customerId } }), { timeout: 20_000 }).toBe(1);
+    await sendCampaignTextAtNoon(env, prisma, campaign.id, zoe.customerId);
+    const [offerText] = await env.twilio.state.waitForMessages(ZOE, 1, 20_000);
+    expect(offerText?.body).toMatch(/^Hi Zoe, add Extra Data 10 GB for \$10\.00\/mo\./);
+
+    // Zoe answers on the operator's website, where she is signed in, rather than by text.
+    const secret = env.config.webchat.userTokenSecret;
+    if (!secret) throw new Error('test services have a web chat user token secret');
+    const { token, conversationId } = await generateToken(env.service.url, await signUserToken(secret, zoe.customerId));
+    const chat = connectChat(env.service.url, { token, webSocket: true });
+    try {
+      await chat.say('yes');
+      expect(textOf(await chat.botMessage(0))).toMatch(/^Add Extra Data 10 GB to your mobile: \$10\.00 a month, no one-time fee, no commitment\. Shall I place the order\?/);
+      await chat.say('yes please');
+      expect(textOf(await chat.botMessage(1))).toMatch(/^Done\. Your order is ORD-\d+ \(Extra Data 10 GB\)/);
+    } finally {
+      chat.close();
+    }
+    const order = await prisma.productOrder.findFirstOrThrow({ where: { customerId: zoe.customerId, items: { some: { offering: { code: 'ADDON-EXTRA-DATA-10GB' } } } } });
+    expect(order.channel).toBe('webchat');
+    const chatConversation = await prisma.conversation.findUniqueOrThrow({ where: { channel_externalId: { channel: 'webchat', externalId: conversationId } } });
+    const replies = await prisma.interaction.findMany({ where: { conversationId: chatConversation.id, direction: 'outbound' }, orderBy: { createdAt: 'asc' } });
+    expect(replies.some((reply) => reply.text.startsWith('Done. Your order is ORD-'))).toBe(true);
+    // Nothing about it went by text: the SMS thread holds only campaign messages (the first campaign's too, if its workers sent one).
+    for (const text of env.twilio.state.messagesTo(ZOE)) expect(text.body).toMatch(/^Hi Zoe, add Extra Data 10 GB for \$10\.00\/mo\. Reply YES to order\. Reply STOP to opt out\.$/);
+
+    const details = z
+      .object({ results: z.object({ groups: z.array(z.object({ group: z.string(), converted: z.number() })) }) })
+      .parse(await (await marketer.request(`/console/api/marketing/campaigns/${campaign.id}`)).json());
+    expect(details.results.groups.find((group) => group.group === 'A')?.converted).toBe(1);
+  });
+
+  it('does not send a marketing text whose validity ended before it could go (a backlog never texts after the window)', async () => {
+    const prisma = env.database.db.prisma;
+    const alexId = (await prisma.contactMedium.findUniqueOrThrow({ where: { phoneNumber: ALEX } })).customerId;
+    const before = env.twilio.state.messagesTo(ALEX).length;
+    const stored = await storeCustomerNotification(prisma, '+15557770000', {
+      customerId: alexId,
+      text: 'Hi Alex, a late offer. Reply STOP to opt out.',
+      reason: 'campaign:test:A',
+      idempotencyKey: 'expired-campaign-text',
+      validUntil: new Date(Date.now() - 60_000),
+    });
+    if (!stored) throw new Error('not stored');
+    await env.service.queues.enqueueDelivery(stored.conversationId, [stored.id], stored.correlationId);
+    await expect.poll(async () => (await prisma.interaction.findUniqueOrThrow({ where: { id: stored.id } })).deliveryStatus, { timeout: 20_000 }).toBe('failed');
+    expect(await prisma.interaction.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({ deliveryErrorCode: 'expired', providerMessageId: null });
+    expect(env.twilio.state.messagesTo(ALEX).length).toBe(before);
   });
 
   it('schedules, pauses, resumes and cancels; a cancelled campaign cannot resume', async () => {
@@ -135,10 +204,3 @@ describe('marketing console API', () => {
     for (const item of recommendation.item) expect(item).toMatchObject({ priority: expect.any(Number), offering: { code: expect.any(String) }, reason: expect.any(String) });
   });
 });
-
-/** The latest moment at or before now when it was 12:00-12:59 in San Francisco. */
-function latestNoonInSanFrancisco(): Date {
-  let at = Date.now();
-  while (Math.floor(localMinute(new Date(at), 'America/Los_Angeles') / 60) !== 12) at -= 15 * 60_000;
-  return new Date(at);
-}

@@ -174,7 +174,8 @@ const updates: UpdateCase[] = [
   },
   {
     name: 'marketing texts on, then off again (said as an opt-out from offers)',
-    n: 6,
+    // Customer 19: signed up to no marketing program by the demo seed.
+    n: 19,
     turns: [
       say('I want marketing texts', /^Turn marketing texts on\?/),
       yesThenCode,
@@ -183,11 +184,15 @@ const updates: UpdateCase[] = [
       say('yes', /^Done\. You won't get marketing texts from us\.$/),
     ],
     check: async (customerId) => {
-      const { phone } = customer(6);
+      const { phone } = customer(19);
       const consent = await prisma().consent.findUniqueOrThrow({ where: { channel_address_purpose: { channel: 'sms', address: phone, purpose: 'marketing' } } });
       expect([consent.status, consent.source, consent.customerId]).toEqual(['revoked', 'bot', customerId]);
       const consentAudits = await prisma().auditEvent.findMany({ where: { entityId: consent.id }, orderBy: { at: 'asc' } });
       expect(consentAudits.map((audit) => audit.action)).toEqual(['consent.grant', 'consent.revoke']);
+      // Turned on in the conversation: consent to the "offers" program, in the bot's words.
+      const offers = await prisma().programConsent.findUniqueOrThrow({ where: { channel_address_program: { channel: 'sms', address: phone, program: 'offers' } } });
+      expect(offers).toMatchObject({ status: 'granted', source: 'bot', capturedWhere: 'sms conversation', customerId });
+      expect(offers.disclosureText).toBe('Turn marketing texts on? (yes) Marketing texts are now on. Reply STOP anytime to opt out.');
       // Service texts are untouched.
       const service = await prisma().consent.findUnique({ where: { channel_address_purpose: { channel: 'sms', address: phone, purpose: 'service' } } });
       expect(service?.status).toBe('granted');

@@ -64,6 +64,7 @@ const RULES: Rule[] = [
   { method: 'GET', path: '/console/api/agent/agents', sample: `/console/api/agent/agents`, roles: RECORDS },
   { method: 'GET', path: '/console/api/agent/wallboard', sample: `/console/api/agent/wallboard`, roles: ['supervisor', 'admin'] },
   { method: 'GET', path: '/console/api/marketing/campaigns', sample: `/console/api/marketing/campaigns`, roles: ['marketer', 'admin', 'supervisor'] },
+  { method: 'GET', path: '/console/api/marketing/offerings', sample: `/console/api/marketing/offerings`, roles: ['marketer', 'admin', 'supervisor'] },
   { method: 'POST', path: '/console/api/marketing/preview', sample: `/console/api/marketing/preview`, body: {}, roles: ['marketer', 'admin'] },
   { method: 'POST', path: '/console/api/marketing/campaigns', sample: `/console/api/marketing/campaigns`, body: {}, roles: ['marketer', 'admin'] },
   { method: 'GET', path: '/console/api/marketing/campaigns/:id', sample: `/console/api/marketing/campaigns/${NOBODY_ID}`, roles: ['marketer', 'admin', 'supervisor'] },

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createSmsChannel } from '../../src/channels/sms/sms.channel.ts';
+import { createSmsChannel, validityPeriodSeconds } from '../../src/channels/sms/sms.channel.ts';
 import { PermanentDeliveryError } from '../../src/channels/channel.ts';
 import { fakeSid, sendSignedForm, signTwilioRequest } from '../../src/sandbox/twilio-signing.ts';
 import { twilioStandInRouter } from '../../src/sandbox/twilio-standin.ts';
@@ -115,6 +115,34 @@ describe('the Messages API, through the official twilio client', () => {
     // Each callback waits the default 5 ms (timers may fire up to a millisecond early).
     expect((sent?.at ?? 0) - acceptedAt).toBeGreaterThanOrEqual(4);
     expect((delivered?.at ?? 0) - (sent?.at ?? 0)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('passes a message\'s validity to Twilio as ValidityPeriod (seconds, 1 to 36,000); none when it has none', async () => {
+    const sender = createSmsChannel({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, apiBaseUrl: () => standIn.baseUrl, publicBaseUrl: () => receiver.baseUrl, validateSignatures: true, phoneNumbers: [OUR_NUMBER] });
+    const to = '+15550009001';
+    await sender.deliver({ interactionId: 'valid-10-min', from: OUR_NUMBER, to, text: 'An offer until 9 pm.', validUntil: new Date(Date.now() + 600_000) });
+    await sender.deliver({ interactionId: 'valid-2-days', from: OUR_NUMBER, to, text: 'An offer for days.', validUntil: new Date(Date.now() + 2 * 86_400_000) });
+    await sender.deliver({ interactionId: 'no-validity', from: OUR_NUMBER, to, text: 'Your order is on its way.' });
+    const [tenMinutes, twoDays, none] = await standIn.state.waitForMessages(to, 3);
+    expect(tenMinutes?.validityPeriod).toBeGreaterThanOrEqual(595);
+    expect(tenMinutes?.validityPeriod).toBeLessThanOrEqual(600);
+    expect(twoDays?.validityPeriod).toBe(36_000);
+    expect(none?.validityPeriod).toBeUndefined();
+    expect(validityPeriodSeconds(new Date(0), new Date(5_000))).toBe(1);
+  });
+
+  it('refuses a ValidityPeriod outside 1 to 36,000 seconds with a 400, recording nothing', async () => {
+    const to = '+15550009002';
+    for (const period of ['0', '36001', '1.5', 'soon']) {
+      const response = await fetch(`${standIn.baseUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`, {
+        method: 'POST',
+        headers: { Authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ To: to, From: OUR_NUMBER, Body: 'x', ValidityPeriod: period }).toString(),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 20001, message: 'ValidityPeriod must be an integer from 1 to 36000 seconds.' });
+    }
+    expect(standIn.state.messagesTo(to)).toEqual([]);
   });
 
   it('refuses wrong credentials as Twilio does (401, code 20003)', async () => {

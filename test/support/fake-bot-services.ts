@@ -85,6 +85,8 @@ export interface FixtureCustomer {
   retentionOffers?: Record<string, RetentionOffer>;
   /** What answerResolutionQuestion replies: a resolved ticket waiting for "does it work again?". */
   resolutionReply?: { affirm: string; deny: string };
+  /** The campaign text the customer last got, within the attribution window (what findCampaignOffer finds). */
+  campaignOffer?: { campaignId: string; variant: string; offerCode: string };
 }
 
 export interface Fixture {
@@ -147,6 +149,7 @@ export class FakeBotServices implements BotServices {
 
   constructor(private readonly fixture: Fixture) {
     for (const customer of fixture.customers) this.customers.set(customer.id, structuredClone(customer));
+    for (const customer of fixture.customers) if (customer.campaignOffer) this.campaignOffers.set(customer.id, customer.campaignOffer);
   }
 
   /** The calls to one service, their arguments. */

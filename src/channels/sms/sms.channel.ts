@@ -98,6 +98,11 @@ const CLOCK_SKEW_MS = 60_000;
 /** Enough for any one recipient's messages in the look-up window. */
 const LOOKUP_LIMIT = 500;
 
+/** Twilio keeps an unsent message in its queue at most ValidityPeriod seconds (1 to 36,000), then drops it. */
+export function validityPeriodSeconds(validUntil: Date, now: Date): number {
+  return Math.min(36_000, Math.max(1, Math.floor((validUntil.getTime() - now.getTime()) / 1000)));
+}
+
 /** Delivers SMS with the official twilio client; throws PermanentDeliveryError for refusals. */
 function createSmsSender(options: SmsSenderOptions): SmsSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -113,6 +118,7 @@ function createSmsSender(options: SmsSenderOptions): SmsSender {
           // SMS has no buttons: quick replies become numbered options after the text.
           body: withNumberedChoices(message.text, message.suggestedActions ?? []),
           statusCallback: options.statusCallbackUrl(message.interactionId),
+          ...(message.validUntil ? { validityPeriod: validityPeriodSeconds(message.validUntil, new Date()) } : {}),
         });
         const status = deliveryStatusSchema.safeParse(sent.status);
         return { providerMessageId: sent.sid, status: status.success ? toDeliveryStatus(status.data) : 'queued' };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Prisma, type CampaignStatus, type PrismaClient } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
+import { marketingProgramSchema } from '../contact-policy/consent.service.ts';
 import { locateRecipient } from '../contact-policy/local-window.ts';
 import { decideMarketingSend, type GateDecision, type GatePolicy } from '../contact-policy/marketing-gate.ts';
 import { storeCustomerNotification, type StoredNotification } from '../notifications/notifications.service.ts';
@@ -27,6 +28,8 @@ export class CampaignError extends Error {
 export const campaignInputSchema = z.object({
   name: z.string().trim().min(1).max(120),
   subject: z.string().trim().min(1).max(60).default('offers'),
+  /** The marketing program whose consent recipients need. */
+  program: marketingProgramSchema.default('offers'),
   segment: segmentSchema,
   variants: z.array(variantSchema).min(1).max(4),
   offerCode: z.string().regex(/^[A-Z0-9-]{2,40}$/).optional(),
@@ -49,13 +52,13 @@ export async function createCampaign(db: DbClient, input: CampaignInput, setting
   const data = parsed.data;
   const keys = data.variants.map((variant) => variant.key);
   if (new Set(keys).size !== keys.length) throw new CampaignError('campaign_invalid', 'variant keys must differ');
-  const unknown = data.variants.flatMap((variant) => unknownPlaceholders(variant.template));
-  if (unknown.length > 0) throw new CampaignError('campaign_invalid', `unknown placeholders: ${unknown.join(', ')}`);
+  checkTemplates(data.variants, data.offerCode);
   if (data.offerCode && !(await db.productOffering.findUnique({ where: { code: data.offerCode } }))) throw new CampaignError('offer_not_found', `no offering ${data.offerCode}`);
   const campaign = await db.campaign.create({
     data: {
       name: data.name,
       subject: data.subject,
+      program: data.program,
       segment: json(data.segment),
       variants: json(data.variants),
       offerCode: data.offerCode ?? null,
@@ -69,19 +72,53 @@ export async function createCampaign(db: DbClient, input: CampaignInput, setting
   return campaign;
 }
 
+/** Refuses templates that would read wrong: an unknown placeholder, or a price with no offer to take it from. */
+function checkTemplates(variants: readonly Variant[], offerCode: string | null | undefined): void {
+  const unknown = [...new Set(variants.flatMap((variant) => unknownPlaceholders(variant.template)))];
+  if (unknown.length > 0) throw new CampaignError('campaign_invalid', `unknown placeholders: ${unknown.join(', ')}`);
+  if (!offerCode && variants.some((variant) => variant.template.includes('{offerPrice}'))) throw new CampaignError('campaign_invalid', '{offerPrice} needs an offer: choose one from the catalog');
+}
+
 export async function getCampaign(db: DbClient, campaignId: string) {
   const campaign = await db.campaign.findUnique({ where: { id: campaignId } });
   if (!campaign) throw new CampaignError('campaign_not_found', 'no such campaign');
   return { ...campaign, segment: segmentSchema.parse(campaign.segment), variants: variantsSchema.parse(campaign.variants) };
 }
 
+/** The latest 100 campaigns, each with how many of its recipients are in each state (its progress). */
 export async function listCampaigns(db: DbClient) {
-  return db.campaign.findMany({ orderBy: { createdAt: 'desc' }, take: 100, select: { id: true, name: true, status: true, audienceSize: true, createdAt: true, startedAt: true, offerCode: true } });
+  const campaigns = await db.campaign.findMany({
+    orderBy: { createdAt: 'desc' },
+    take: 100,
+    select: { id: true, name: true, status: true, program: true, audienceSize: true, createdAt: true, scheduledAt: true, startedAt: true, completedAt: true, offerCode: true },
+  });
+  const counts = await db.campaignRecipient.groupBy({ by: ['campaignId', 'status'], where: { campaignId: { in: campaigns.map((campaign) => campaign.id) } }, _count: { _all: true } });
+  return campaigns.map((campaign) => {
+    const progress = { pending: 0, sent: 0, held: 0, holdout: 0, cancelled: 0 };
+    for (const row of counts) if (row.campaignId === campaign.id) progress[row.status] = row._count._all;
+    return { ...campaign, progress };
+  });
+}
+
+/** Offerings a campaign may promote: the catalog's active ones, add-ons first. */
+export async function listCampaignOfferings(db: DbClient) {
+  const offerings = await db.productOffering.findMany({
+    where: { lifecycleStatus: 'active' },
+    orderBy: [{ isAddOn: 'desc' }, { serviceType: 'asc' }, { recurringPrice: 'asc' }],
+    select: { code: true, name: true, serviceType: true, isAddOn: true, recurringPrice: true, currency: true },
+  });
+  return offerings.map((offering) => ({ ...offering, recurringPrice: offering.recurringPrice.toFixed(2) }));
 }
 
 /** Audience size (and how many have marketing consent), and a few messages as they would read. */
-export async function previewSegment(db: DbClient, input: { segment: Segment; variants: Variant[]; offerCode?: string | undefined; holdoutPercent: number; seed?: string }, settings: CampaignSettings, now: Date) {
-  const counts = await countSegment(db, input.segment, now);
+export async function previewSegment(
+  db: DbClient,
+  input: { segment: Segment; variants: Variant[]; offerCode?: string | undefined; holdoutPercent: number; program: string; seed?: string },
+  settings: CampaignSettings,
+  now: Date,
+) {
+  checkTemplates(input.variants, input.offerCode);
+  const counts = await countSegment(db, input.segment, input.program, now);
   const sample = await segmentPage(db, input.segment, null, 5, now);
   const offer = await offerValues(db, input.offerCode);
   const seed = input.seed ?? 'preview';
@@ -213,19 +250,23 @@ export async function sendCampaignMessage(prisma: PrismaClient, campaignId: stri
 
     const address = recipient.address;
     const capSince = new Date(now.getTime() - policy.frequencyCap.days * 86_400_000);
-    const [customer, consents, sentInCapWindow, subjectSends, openFaults, recentSlaBreaches, openDisputes] = await Promise.all([
+    const [customer, consents, programConsent, sentInCapWindow, subjectSends, openFaults, recentSlaBreaches, openDisputes] = await Promise.all([
       tx.customer.findUniqueOrThrow({ where: { id: customerId }, select: { status: true, serviceArea: true, contactMedia: { where: { mediumType: 'postalAddress' }, select: { postCode: true } } } }),
       tx.consent.findMany({ where: { channel: 'sms', address }, select: { purpose: true, status: true } }),
+      tx.programConsent.findUnique({ where: { channel_address_program: { channel: 'sms', address, program: campaign.program } }, select: { status: true } }),
       tx.campaignRecipient.count({ where: { customerId, status: 'sent', sentAt: { gte: capSince } } }),
       tx.campaignRecipient.findMany({ where: { customerId, status: 'sent', sentAt: { gte: new Date(now.getTime() - 86_400_000) }, campaign: { subject: campaign.subject } }, select: { sentAt: true } }),
       tx.troubleTicket.count({ where: { customerId, ticketType: 'fault', status: { in: ['acknowledged', 'pending', 'held', 'inProgress'] } } }),
       tx.troubleTicket.count({ where: { customerId, slaBreachedAt: { gte: new Date(now.getTime() - policy.suppressSlaBreachDays * 86_400_000) } } }),
       tx.billAdjustment.count({ where: { customerId, status: 'pending' } }),
     ]);
-    const marketing = consents.find((consent) => consent.purpose === 'marketing')?.status ?? null;
+    // A revoked general marketing consent overrides every program; otherwise the program's own counts.
+    const general = consents.find((consent) => consent.purpose === 'marketing')?.status ?? null;
+    const marketing = general === 'revoked' ? 'revoked' : (programConsent?.status ?? null);
     const decision = decideMarketingSend(
       {
         now,
+        program: campaign.program,
         marketingConsent: marketing,
         optedOut: consents.some((consent) => consent.purpose === 'service' && consent.status === 'revoked'),
         customerActive: customer.status === 'active',
@@ -256,6 +297,8 @@ export async function sendCampaignMessage(prisma: PrismaClient, campaignId: stri
       reason: `campaign:${campaignId}:${recipient.variant}`,
       idempotencyKey: `campaign-${campaignId}-${customerId}`,
       phone: address,
+      // Delivered only while the recipient's window is open: after it, Twilio drops it and we do not send it.
+      validUntil: new Date(now.getTime() + decision.validityMinutes * 60_000),
     });
     if (!stored) {
       await tx.campaignRecipient.update({ where: { id: recipient.id }, data: { status: 'held', heldReason: 'no-phone' } });
@@ -268,8 +311,9 @@ export async function sendCampaignMessage(prisma: PrismaClient, campaignId: stri
 
 /** Marks a running campaign completed when no recipient is left pending. */
 export async function completeIfDone(db: DbClient, campaignId: string, now: Date): Promise<boolean> {
-  const pending = await db.campaignRecipient.count({ where: { campaignId, status: 'pending' } });
-  if (pending > 0) return false;
+  // Any one pending row will do: counting them all after every send grows with the audience.
+  const pending = await db.campaignRecipient.findFirst({ where: { campaignId, status: 'pending' }, select: { id: true } });
+  if (pending) return false;
   const campaign = await db.campaign.findUnique({ where: { id: campaignId }, select: { status: true, audienceSize: true } });
   if (!campaign || campaign.status !== 'running' || campaign.audienceSize === 0) return false;
   const { count } = await db.campaign.updateMany({ where: { id: campaignId, status: 'running' }, data: { status: 'completed', completedAt: now } });

@@ -55,12 +55,14 @@ export async function segmentPage(db: DbClient, segment: Segment, afterId: strin
   return memberRows.parse(rows);
 }
 
-/** How many customers the segment holds. */
-export async function countSegment(db: DbClient, segment: Segment, now: Date): Promise<{ audience: number; withMarketingConsent: number }> {
+/** How many customers the segment holds, and how many of them have consent to the program (not overridden by a general revocation). */
+export async function countSegment(db: DbClient, segment: Segment, program: string, now: Date): Promise<{ audience: number; withMarketingConsent: number }> {
   const rows = await db.$queryRaw`
     SELECT count(*)::int AS "audience",
       count(*) FILTER (WHERE EXISTS (
-        SELECT 1 FROM "Consent" k WHERE k."channel" = 'sms' AND k."address" = phone."phoneNumber" AND k."purpose" = 'marketing' AND k."status" = 'granted'
+        SELECT 1 FROM "ProgramConsent" k WHERE k."channel" = 'sms' AND k."address" = phone."phoneNumber" AND k."program" = ${program} AND k."status" = 'granted'
+      ) AND NOT EXISTS (
+        SELECT 1 FROM "Consent" k WHERE k."channel" = 'sms' AND k."address" = phone."phoneNumber" AND k."status" = 'revoked'
       ))::int AS "withMarketingConsent"
     FROM "Customer" c
     JOIN LATERAL (

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Channel, ConsentPurpose } from '../../generated/prisma/client.ts';
 import type { DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
@@ -62,4 +63,51 @@ export async function isOptedOut(db: DbClient, channel: Channel, address: string
     select: { status: true },
   });
   return consent?.status === 'revoked';
+}
+
+/** A marketing program's name, e.g. "offers" or "retention". */
+export const marketingProgramSchema = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'a program name such as offers or retention');
+
+interface ProgramConsentChange extends ConsentChange {
+  program: string;
+  /** The exact text the customer was shown and agreed to (or the words they revoked with). */
+  disclosureText: string;
+  /** Where: the page, the number texted, the conversation. */
+  where?: string | undefined;
+  /** When the customer agreed (default now). */
+  at?: Date | undefined;
+}
+
+/**
+ * Marketing consent for one program, with its disclosure text and how, where and when. Granting
+ * a program also records general marketing consent on the address (a STOP or "no more offers"
+ * revokes that, and with it every program).
+ */
+export async function recordProgramConsent(db: DbClient, change: ProgramConsentChange, granted: boolean): Promise<void> {
+  const program = marketingProgramSchema.parse(change.program);
+  const disclosureText = change.disclosureText.trim();
+  if (disclosureText.length === 0) throw new Error('a program consent needs the disclosure text the customer saw');
+  const { channel, address, customerId, source } = change;
+  const status = granted ? 'granted' : 'revoked';
+  const fields = { status, disclosureText, source, capturedWhere: change.where ?? null, capturedAt: change.at ?? new Date() } as const;
+  const consent = await db.programConsent.upsert({
+    where: { channel_address_program: { channel, address, program } },
+    create: { channel, address, program, customerId, ...fields },
+    update: { ...fields, ...(customerId ? { customerId } : {}) },
+  });
+  await recordAuditEvent(db, {
+    actorType: customerId ? 'customer' : 'system',
+    actorId: customerId ?? undefined,
+    action: granted ? 'consent.program.grant' : 'consent.program.revoke',
+    entityType: 'programConsent',
+    entityId: consent.id,
+    details: { program, source, channel, where: change.where ?? null },
+    correlationId: change.correlationId,
+  });
+  if (granted) await setConsent(db, change, 'marketing', 'granted');
+}
+
+/** The address's consents for marketing programs, newest first. */
+export async function listProgramConsents(db: DbClient, channel: Channel, address: string) {
+  return db.programConsent.findMany({ where: { channel, address }, orderBy: { capturedAt: 'desc' } });
 }

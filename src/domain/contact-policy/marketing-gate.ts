@@ -9,7 +9,9 @@ import { checkWindow, windowFor, type RecipientLocation } from './local-window.t
 
 export interface GateFacts {
   now: Date;
-  /** Marketing consent on record for the address: granted, revoked, or none. */
+  /** The campaign's marketing program. */
+  program: string;
+  /** Consent on record for the address and that program (revoked when general marketing consent is): granted, revoked, or none. */
   marketingConsent: 'granted' | 'revoked' | null;
   /** STOP (or any revocation) of every purpose on the address. */
   optedOut: boolean;
@@ -50,7 +52,11 @@ export function decideMarketingSend(facts: GateFacts, policy: GatePolicy): GateD
   checks.push({
     check: 'consent',
     passed: consented,
-    detail: facts.optedOut ? 'opted out (STOP or revocation)' : facts.marketingConsent === 'revoked' ? 'marketing consent revoked' : facts.marketingConsent === 'granted' ? 'marketing consent on record' : 'no marketing consent on record',
+    detail: facts.optedOut ? 'opted out (STOP or revocation)' : facts.marketingConsent === 'revoked'
+        ? `marketing consent for ${facts.program} revoked`
+        : facts.marketingConsent === 'granted'
+          ? `consent to ${facts.program} on record`
+          : `no consent to ${facts.program} on record`,
   });
   if (!consented) return hold('consent');
   checks.push({ check: 'customer', passed: facts.customerActive, detail: facts.customerActive ? 'active customer' : 'customer not active' });

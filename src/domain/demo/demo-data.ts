@@ -380,6 +380,22 @@ export const DEMO_OUTAGE: DemoOutage = {
   expectedRestoreInHours: 5,
 };
 
+/** The sign-up form's words for the "offers" marketing program: what demo customers agreed to. */
+export const OFFERS_DISCLOSURE =
+  'Yes, text me offers and product news from Northwind Telecom at this number. Up to 2 messages a week; message and data rates may apply. Consent is not a condition of purchase. Reply STOP to cancel, HELP for help.';
+/** The same for the "retention" program (loyalty and contract-renewal offers). */
+export const RETENTION_DISCLOSURE =
+  'Yes, text me loyalty rewards and renewal offers from Northwind Telecom at this number. Up to 2 messages a week; message and data rates may apply. Consent is not a condition of purchase. Reply STOP to cancel.';
+
+/**
+ * The marketing programs a demo customer signed up for, so a demo campaign has someone to reach:
+ * even-numbered customers (Sam Rivera among them) to "offers", every third to "retention"; Alex
+ * Morgan to none, so a demo also shows the gate holding for want of consent.
+ */
+export function demoMarketingPrograms(customer: DemoCustomer): string[] {
+  return [...(customer.number % 2 === 0 ? ['offers'] : []), ...(customer.number % 3 === 0 ? ['retention'] : [])];
+}
+
 export const DEMO_STAFF: readonly DemoStaffUser[] = [
   { email: 'agent@example.com', name: 'Dana Whitfield', role: 'agent' },
   { email: 'supervisor@example.com', name: 'Chris Okafor', role: 'supervisor' },

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Prisma, type PrismaClient } from '../../generated/prisma/client.ts';
 import {
+  demoMarketingPrograms,
+  OFFERS_DISCLOSURE,
+  RETENTION_DISCLOSURE,
   DEMO_CUSTOMERS,
   DEMO_OFFERINGS,
   DEMO_OUTAGE,
@@ -120,7 +123,8 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedSummary> {
         data: rows.flatMap((row) => row.charges),
         skipDuplicates: true,
       });
-      const consents = await tx.consent.createMany({ data: rows.map((row) => row.consent), skipDuplicates: true });
+      const consents = await tx.consent.createMany({ data: rows.flatMap((row) => row.consents), skipDuplicates: true });
+      await tx.programConsent.createMany({ data: rows.flatMap((row) => row.programConsents), skipDuplicates: true });
 
       if (bills.count > 0) {
         // Bills carry fixed numbers (INV-10001...); move the sequence past them so bills the
@@ -176,7 +180,8 @@ interface CustomerRows {
   products: Prisma.ProductCreateManyInput[];
   bills: WithId<Prisma.BillCreateManyInput & { number: number }>[];
   charges: Prisma.BillChargeCreateManyInput[];
-  consent: Prisma.ConsentCreateManyInput;
+  consents: Prisma.ConsentCreateManyInput[];
+  programConsents: Prisma.ProgramConsentCreateManyInput[];
 }
 
 function customerRows(customer: DemoCustomer, now: Date, offeringIdFor: (code: string) => string): CustomerRows {
@@ -186,6 +191,7 @@ function customerRows(customer: DemoCustomer, now: Date, offeringIdFor: (code: s
   const productId = (productKey: string): string => demoRecordId('product', `${accountNumber}:${productKey}`);
   // A cycle's dates; products start and end a few days into the period they are billed from.
   const period = (cyclesAgo: number) => demoBillingPeriod(now, billCycleDay, cyclesAgo);
+  const programs = demoMarketingPrograms(customer);
 
   const bills = customer.bills.map((bill): CustomerRows['bills'][number] => {
     const dates = period(bill.cyclesAgo);
@@ -265,15 +271,33 @@ function customerRows(customer: DemoCustomer, now: Date, offeringIdFor: (code: s
         ...asIssued(customer, charge, period(bill.cyclesAgo)),
       })),
     ),
-    consent: {
-      id: demoRecordId('consent', `sms:${customer.phoneNumber}:service`),
+    consents: [
+      {
+        id: demoRecordId('consent', `sms:${customer.phoneNumber}:service`),
+        channel: 'sms',
+        address: customer.phoneNumber,
+        purpose: 'service',
+        status: 'granted',
+        source: 'demo-seed',
+        customerId,
+      },
+      ...(programs.length > 0
+        ? [{ id: demoRecordId('consent', `sms:${customer.phoneNumber}:marketing`), channel: 'sms' as const, address: customer.phoneNumber, purpose: 'marketing' as const, status: 'granted' as const, source: 'web-form', customerId }]
+        : []),
+    ],
+    // Signed up on the operator's offers page a month before the seed.
+    programConsents: programs.map((program) => ({
+      id: demoRecordId('program-consent', `sms:${customer.phoneNumber}:${program}`),
       channel: 'sms',
       address: customer.phoneNumber,
-      purpose: 'service',
+      program,
       status: 'granted',
-      source: 'demo-seed',
+      disclosureText: program === 'retention' ? RETENTION_DISCLOSURE : OFFERS_DISCLOSURE,
+      source: 'web-form',
+      capturedWhere: `https://www.example.com/sign-up/${program}`,
+      capturedAt: addDays(now, -30),
       customerId,
-    },
+    })),
   };
 }
 

@@ -26,6 +26,8 @@ export interface OutboundForDelivery {
    * Absent or null: never started (a reply fresh from its turn).
    */
   sendStartedAt?: Date | null;
+  /** Marketing: not to be sent after this (the end of the recipient's window); null: no limit. */
+  validUntil?: Date | null;
   /**
    * Fresh from its turn, with its send's start written in the same statement (recordTurnOutcome's
    * sendStartsNow): never sent before, so nothing to look up and nothing more to record first.
@@ -45,6 +47,7 @@ const outboundForDeliveryRow = z.object({
   correlationId: z.string().nullable(),
   recipientOptedOut: z.boolean(),
   sendStartedAt: z.iso.datetime().nullable().transform((at) => (at === null ? null : new Date(at))),
+  validUntil: z.iso.datetime().nullable().transform((at) => (at === null ? null : new Date(at))),
 });
 const outboundForDeliveryRows = z.array(outboundForDeliveryRow);
 
@@ -52,7 +55,8 @@ const LIST_PENDING_OUTBOUND = statement(
   'interactions.listPendingOutbound',
   `SELECT i."id", i."channel"::text AS "channel", i."fromAddress", i."toAddress", i."text", i."reason", i."suggestedActions", i."deliveryStatus"::text AS "deliveryStatus", i."correlationId",
      COALESCE(consent."status" = 'revoked', false) AS "recipientOptedOut",
-     to_char(i."sendStartedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "sendStartedAt"
+     to_char(i."sendStartedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "sendStartedAt",
+     to_char(i."validUntil", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "validUntil"
    FROM "Interaction" i
    LEFT JOIN "Consent" consent ON consent."channel" = i."channel" AND consent."address" = i."toAddress" AND consent."purpose" = 'service'
    WHERE i."conversationId" = $1::text AND i."direction" = 'outbound' AND i."deliveryStatus" = 'pending'

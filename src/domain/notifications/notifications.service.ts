@@ -17,6 +17,8 @@ export interface CustomerNotification {
   /** The number to text; it must be one of the customer's numbers on file. Default: their preferred phone. */
   phone?: string | undefined;
   correlationId?: string | undefined;
+  /** Not to be sent after this (marketing: the end of the recipient's local window). */
+  validUntil?: Date | undefined;
 }
 
 export interface StoredNotification {
@@ -59,7 +61,7 @@ export function notificationId(idempotencyKey: string): string {
  * `outbox.deliverSoon` only after it commits (or call `notifyCustomer`).
  */
 export async function storeCustomerNotification(db: DbClient, smsFrom: string, notification: CustomerNotification): Promise<StoredNotification | null> {
-  const { customerId, text, reason, idempotencyKey, phone } = notification;
+  const { customerId, text, reason, idempotencyKey, phone, validUntil } = notification;
   const medium = await db.contactMedium.findFirst({
     where: { customerId, mediumType: 'phone', phoneNumber: phone ?? { not: null } },
     orderBy: [{ preferred: 'desc' }, { createdAt: 'asc' }],
@@ -90,6 +92,7 @@ export async function storeCustomerNotification(db: DbClient, smsFrom: string, n
         status: 'pending',
         deliveryStatus: 'pending',
         correlationId,
+        validUntil: validUntil ?? null,
         // The process clock, as turn replies use: a code stored mid-turn is delivered before the turn's reply.
         createdAt: new Date(),
       },

@@ -3,7 +3,7 @@ import type { Channel } from '../../generated/prisma/client.ts';
 import { inTransaction, type DbClient } from '../../lib/db-types.ts';
 import { recordAuditEvent } from '../audit/audit.service.ts';
 import { formatPostalAddress, type PostalAddress } from './postal-address.ts';
-import { hasMarketingConsent, recordMarketingConsent } from '../contact-policy/consent.service.ts';
+import { hasMarketingConsent, recordMarketingConsent, recordProgramConsent } from '../contact-policy/consent.service.ts';
 
 // The customer's own record (TMF629 Customer with its contactMedium, the billing account's
 // paperless flag, and the marketing consent), as the customer may see and change it.
@@ -44,6 +44,8 @@ export interface ProfileUpdateRequest {
   idempotencyKey: string;
   channel: Channel;
   correlationId?: string | undefined;
+  /** Marketing texts turned on: the exact words the customer was shown and agreed to (recorded with the "offers" program's consent). */
+  disclosureText?: string | undefined;
 }
 
 export interface ProfileUpdateResult {
@@ -162,7 +164,16 @@ async function applyChange(tx: DbClient, profile: CustomerProfile, change: Profi
       return;
     case 'marketingTexts':
       if (!profile.phone) throw new Error(`Customer ${customerId} has no phone number for marketing texts`);
-      await recordMarketingConsent(tx, { channel: 'sms', address: profile.phone, customerId, source: 'bot', correlationId: request.correlationId }, change.value);
+      // Turned on in the conversation: consent to the "offers" program in the words the bot used (which grants marketing too).
+      if (change.value) {
+        await recordProgramConsent(
+          tx,
+          { channel: 'sms', address: profile.phone, customerId, source: 'bot', program: 'offers', disclosureText: request.disclosureText ?? 'Turn marketing texts on? (yes)', where: `${request.channel} conversation`, correlationId: request.correlationId },
+          true,
+        );
+      } else {
+        await recordMarketingConsent(tx, { channel: 'sms', address: profile.phone, customerId, source: 'bot', correlationId: request.correlationId }, false);
+      }
       return;
   }
 }

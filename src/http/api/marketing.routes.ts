@@ -9,6 +9,7 @@ import {
   createCampaign,
   getCampaign,
   launchCampaign,
+  listCampaignOfferings,
   listCampaigns,
   pauseCampaign,
   previewSegment,
@@ -19,6 +20,7 @@ import { variantSchema } from '../../domain/campaigns/messages.ts';
 import { segmentSchema } from '../../domain/campaigns/segment.ts';
 import { cachedAssociationTable, recommendForCustomer } from '../../domain/recommendations/recommendation.service.ts';
 import { currentChurnRisk, listChurnScores } from '../../domain/churn/churn.service.ts';
+import { marketingProgramSchema } from '../../domain/contact-policy/consent.service.ts';
 import { AppError } from '../../lib/errors.ts';
 import { currentStaff, requireStaff } from '../staff-auth/index.ts';
 
@@ -44,6 +46,7 @@ const previewSchema = z.object({
   variants: z.array(variantSchema).min(1).max(4),
   offerCode: z.string().regex(/^[A-Z0-9-]{2,40}$/).optional(),
   holdoutPercent: z.number().int().min(0).max(50).default(10),
+  program: marketingProgramSchema.default('offers'),
 });
 const launchSchema = z.object({ scheduledAt: z.iso.datetime().optional() });
 
@@ -73,6 +76,10 @@ export function marketingRoutes(options: MarketingRoutesOptions): Router {
 
   router.get('/console/api/marketing/campaigns', requireStaff(...WATCH), async (_req, res) => {
     res.json({ campaigns: await listCampaigns(prisma) });
+  });
+
+  router.get('/console/api/marketing/offerings', requireStaff(...WATCH), async (_req, res) => {
+    res.json({ offerings: await listCampaignOfferings(prisma) });
   });
 
   router.post('/console/api/marketing/preview', json, requireStaff(...RUN), async (req, res) => {

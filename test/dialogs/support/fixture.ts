@@ -206,6 +206,8 @@ export const DIALOG_FIXTURE: Fixture = {
       paperlessBill: true,
       marketingTexts: false,
       serviceArea: '94704',
+      // Texted a campaign offer of the Sports Package yesterday.
+      campaignOffer: { campaignId: 'campaign-sports', variant: 'B', offerCode: 'ADDON-SPORTS' },
       products: [
         { productId: 'prod-casey-tv', offeringCode: 'TV-BASIC' },
         { productId: 'prod-casey-phone', offeringCode: 'HOME-PHONE' },

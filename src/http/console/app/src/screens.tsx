@@ -7,6 +7,9 @@ import { Customer360Screen } from './screens/customer-360.tsx';
 import { CustomerSearchScreen } from './screens/customers.tsx';
 import { AgentWorkspaceScreen } from './agent/agent-workspace.tsx';
 import { WallboardScreen } from './agent/wallboard-screen.tsx';
+import { CampaignBuilderScreen } from './marketing/campaign-builder.tsx';
+import { CampaignScreen } from './marketing/campaign-screen.tsx';
+import { CampaignsScreen } from './marketing/campaigns-screen.tsx';
 
 // Every screen of the console, once: the shell's navigation and router both read this list.
 // Add a screen with one entry (keep your entries together). `roles` is what the navigation
@@ -36,4 +39,8 @@ export const SCREENS: Screen[] = [
   // The agent console (live inbox and conversations) and the supervisors' wallboard.
   { path: '/console/inbox', label: 'Inbox', roles: ['agent', 'supervisor', 'admin'], element: <AgentWorkspaceScreen /> },
   { path: '/console/wallboard', label: 'Wallboard', roles: ['supervisor', 'admin'], element: <WallboardScreen /> },
+  // The marketer console: campaigns, the builder, one campaign's progress and results.
+  { path: '/console/marketing', label: 'Campaigns', roles: ['marketer', 'admin', 'supervisor'], element: <CampaignsScreen /> },
+  { path: '/console/marketing/new', label: 'New campaign', roles: ['marketer', 'admin'], element: <CampaignBuilderScreen />, nav: false },
+  { path: '/console/marketing/campaigns/:id', label: 'Campaign', roles: ['marketer', 'admin', 'supervisor'], element: <CampaignScreen />, nav: false },
 ];
