@@ -37,6 +37,11 @@ const DATABASE_AGNOSTIC = [
   'test/e2e/webchat-demo.test.ts',
   // The voice try-it page drives the same relay path as test/e2e/voice-relay.test.ts, which runs on both.
   'test/e2e/voice-demo.test.ts',
+  // Gather and after-hours are call-flow rules over the same storage path voice-relay.test.ts runs on both.
+  'test/e2e/voice-gather.test.ts',
+  'test/e2e/voice-after-hours.test.ts',
+  // The marketer console in a browser: the same routes as marketing.test.ts, which runs on both.
+  'test/e2e/marketing-console-browser.test.ts',
   'test/e2e/webchat-security.test.ts',
   // Runs its own PostgreSQL cluster, Redis and service processes.
   'test/e2e/chaos.test.ts',
