@@ -44,6 +44,8 @@ export interface ProfileUpdateRequest {
   idempotencyKey: string;
   channel: Channel;
   correlationId?: string | undefined;
+  /** Who made the change, when not the customer themselves (a staff member in the console). */
+  actor?: { actorType: 'staff'; actorId: string } | undefined;
 }
 
 export interface ProfileUpdateResult {
@@ -129,8 +131,8 @@ export async function updateCustomerProfile(db: DbClient, request: ProfileUpdate
     if (applied || sameValue(before, change.value)) return { changed: false, before, after: change.value };
     await applyChange(tx, profile, change, request);
     await recordAuditEvent(tx, {
-      actorType: 'customer',
-      actorId: customerId,
+      actorType: request.actor?.actorType ?? 'customer',
+      actorId: request.actor?.actorId ?? customerId,
       action: PROFILE_UPDATED,
       entityType: 'customer',
       entityId: customerId,

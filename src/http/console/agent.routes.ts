@@ -2,6 +2,8 @@ import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { AgentDesk, StaffRole } from '../../domain/agents/agent-desk.ts';
+import type { StaffActions } from '../../domain/agents/staff-actions.ts';
+import { listActiveOfferings } from '../../domain/catalog/catalog.service.ts';
 import { agentInbox, cannedReplies, conversationCard, presenceViews, storedPacket, transcript, wallboard, type StaffDirectory } from '../../domain/agents/agent-views.ts';
 import { invalidRequest } from '../error-handler.ts';
 import {
@@ -15,8 +17,16 @@ import {
   declineRequest,
   handBackRequest,
   inboxResponse,
+  creditActionRequest,
   noteRequest,
   noteResponse,
+  offeringsResponse,
+  orderActionRequest,
+  orderCancelActionRequest,
+  profileActionRequest,
+  resendCodeActionRequest,
+  staffActionResponse,
+  ticketActionRequest,
   ownershipResponse,
   packetResponse,
   presenceRequest,
@@ -48,6 +58,8 @@ export interface AgentRoutesDeps {
   auth: ConsoleStaffAuth;
   staffNames: StaffDirectory;
   operatorName: string;
+  /** What staff do for the customer (tickets, orders, credits, profile, codes). */
+  actions: StaffActions;
 }
 
 const conversationParams = z.object({ id: z.uuid('must be a conversation id (UUID)') });
@@ -122,6 +134,30 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
   change('transfer', transferRequest, (actor, id, body) => desk.transfer(actor, id, body.version, body.to, body.note));
   change('hand-back', handBackRequest, (actor, id, body) => desk.handBack(actor, id, body.version, body.resume));
   change('close', closeRequest, (actor, id, body) => desk.close(actor, id, body.version, body.note));
+
+  /** One action for the conversation's customer: parse, act as the signed-in staff member (the desk checks they may), answer with the outcome. */
+  const action = <B>(kind: string, schema: z.ZodType<B>, act: (actor: ReturnType<typeof actorOf>, id: string, body: B) => Promise<z.infer<typeof staffActionResponse>>) => {
+    router.post(`${base}/conversations/:id/actions/${kind}`, staff, json, async (req, res) => {
+      const { id } = parse(conversationParams, req.params, 'conversation id');
+      const body = parse(schema, req.body ?? {}, 'body');
+      const result = await act(actorOf(res), id, body);
+      res.status(result.outcome === 'unchanged' ? 200 : 201);
+      send(res, staffActionResponse, result);
+    });
+  };
+  action('ticket', ticketActionRequest, (actor, id, body) => deps.actions.openTicket(actor, id, body));
+  action('order', orderActionRequest, (actor, id, body) => deps.actions.placeOrder(actor, id, body));
+  action('order-cancel', orderCancelActionRequest, (actor, id, body) => deps.actions.cancelOrder(actor, id, body));
+  action('credit', creditActionRequest, (actor, id, body) => deps.actions.requestCredit(actor, id, body));
+  action('profile', profileActionRequest, (actor, id, body) => deps.actions.updateProfile(actor, id, body));
+  action('resend-code', resendCodeActionRequest, (actor, id, body) => deps.actions.resendCode(actor, id, body));
+
+  router.get(`${base}/offerings`, staff, async (_req, res) => {
+    const offerings = await listActiveOfferings(prisma);
+    send(res, offeringsResponse, {
+      offerings: offerings.map((offering) => ({ code: offering.code, name: offering.name, serviceType: offering.serviceType, isAddOn: offering.isAddOn, recurringPrice: offering.recurringPrice, currency: offering.currency })),
+    });
+  });
 
   router.post(`${base}/conversations/:id/replies`, staff, json, async (req, res) => {
     const { id } = parse(conversationParams, req.params, 'conversation id');
