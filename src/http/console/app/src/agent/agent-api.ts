@@ -4,9 +4,17 @@ import {
   agentsResponse,
   cannedRepliesResponse,
   conversationResponse,
+  creditActionRequest,
   inboxResponse,
   noteResponse,
+  offeringsResponse,
+  orderActionRequest,
+  orderCancelActionRequest,
   ownershipResponse,
+  profileActionRequest,
+  resendCodeActionRequest,
+  staffActionResponse,
+  ticketActionRequest,
   presenceResponse,
   readResponse,
   replyResponse,
@@ -30,6 +38,15 @@ function post<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> 
 
 const conversationPath = (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}`;
 
+/** One action for the conversation's customer, with its request body. */
+export type StaffActionRequest =
+  | { kind: 'ticket'; body: z.infer<typeof ticketActionRequest> }
+  | { kind: 'order'; body: z.infer<typeof orderActionRequest> }
+  | { kind: 'order-cancel'; body: z.infer<typeof orderCancelActionRequest> }
+  | { kind: 'credit'; body: z.infer<typeof creditActionRequest> }
+  | { kind: 'profile'; body: z.infer<typeof profileActionRequest> }
+  | { kind: 'resend-code'; body: z.infer<typeof resendCodeActionRequest> };
+
 export type TransferTarget = { kind: 'queue'; queue: AgentQueue } | { kind: 'agent'; staffId: string };
 
 export const agentApi = {
@@ -52,6 +69,8 @@ export const agentApi = {
   markRead: (conversationId: string) => post(`${conversationPath(conversationId)}/read`, {}, readResponse),
   setPresence: (status: PresenceStatus) => api(`${AGENT_API_BASE}/presence`, presenceResponse, { method: 'PUT', body: { status } }),
   heartbeat: () => post('/presence/heartbeat', {}, presenceResponse),
+  offerings: () => get('/offerings', offeringsResponse),
+  act: (conversationId: string, action: StaffActionRequest) => post(`${conversationPath(conversationId)}/actions/${action.kind}`, action.body, staffActionResponse),
 };
 
 /** TanStack Query keys: the live layer updates and invalidates these. */

@@ -22,6 +22,7 @@ export const SHORTCUTS: Array<{ keys: string[]; what: string }> = [
   { keys: ['/'], what: 'Write in the reply box' },
   { keys: ['Enter'], what: 'Send (Shift+Enter: a new line)' },
   { keys: ['Alt', 'N'], what: 'Switch between reply and internal note' },
+  { keys: ['Alt', 'A'], what: 'Act for the customer (ticket, order, credit, profile, code)…' },
   { keys: ['Alt', 'T'], what: 'Transfer…' },
   { keys: ['Alt', 'B'], what: 'Hand back to the bot with a rating question' },
   { keys: ['Alt', 'X'], what: 'Close the conversation…' },
