@@ -237,6 +237,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         prisma,
         sql,
         approvalLimits: config.staff.approvalLimits,
+        slaBySeverity: config.sla.bySeverity,
         afterAdjustmentDecision: (adjustmentId, status) => (status === 'approved' ? queues.applyAdjustment(adjustmentId) : queues.explainRejection(adjustmentId)),
       }),
     );
