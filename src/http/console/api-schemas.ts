@@ -143,7 +143,7 @@ export const customer360Schema = z.object({
       sla: z.object({ budgetSeconds: z.number().int(), elapsedSeconds: z.number().int(), remainingSeconds: z.number().int(), running: z.boolean() }).nullable(),
     }),
   ),
-  /** The stored churn score (src/domain/churn), null when the customer was never scored. */
+  /** The stored churn score (src/domain/churn; score 0..100, the probability in percent), null when the customer was never scored. */
   churnRisk: z.object({ score: z.number(), band: z.string(), reasons: z.array(z.string()) }).nullable(),
   balance: z.object({ currency: z.string(), owed: z.string(), nextBillDate: isoDate.nullable() }),
   bills: z.array(

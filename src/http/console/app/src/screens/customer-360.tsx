@@ -36,7 +36,7 @@ export function Customer360Screen() {
         <Group gap="xs">
           {churnRisk && (
             <Badge color={BAND_COLORS[churnRisk.band] ?? 'gray'} data-testid="churn-band">
-              churn risk {churnRisk.band} ({Math.round(churnRisk.score * 100)}%)
+              churn risk {churnRisk.band} ({churnRisk.score}%)
             </Badge>
           )}
           <Badge color={profile.status === 'active' ? 'green' : 'orange'}>{profile.status}</Badge>
