@@ -723,7 +723,7 @@ export function createAgentDesk(prisma: PrismaClient, settings: AgentRoutingSett
       const row = await prisma.agentPresence.upsert({
         where: { staffId: actor.staffId },
         create: { staffId: actor.staffId, chosenStatus: status, lastHeartbeatAt: now },
-        update: { chosenStatus: status, lastHeartbeatAt: now, ...(status === 'available' ? { missedOffers: 0 } : {}) },
+        update: { chosenStatus: status, lastHeartbeatAt: now, timedOutFrom: null, ...(status === 'available' ? { missedOffers: 0 } : {}) },
       });
       if (!before || effectivePresence(before, now, settings) !== status) {
         await recordAuditEvent(prisma, { actorType: 'staff', actorId: actor.staffId, action: `agent.presence.${status}`, entityType: 'staff', entityId: actor.staffId });
@@ -733,9 +733,25 @@ export function createAgentDesk(prisma: PrismaClient, settings: AgentRoutingSett
       return row;
     },
 
-    /** A console is open: keeps the chosen presence alive (back from a lapse, it counts again). */
+    /**
+     * A console is open: keeps the chosen presence alive (back from a lapse, it counts again). An
+     * agent the sweep set offline for missing heartbeats (not by their own choice) gets back what
+     * they had chosen, in the same compare-and-set on the row the sweep wrote.
+     */
     async heartbeat(actor: StaffActor, now = new Date()) {
       const before = await prisma.agentPresence.findUnique({ where: { staffId: actor.staffId } });
+      if (before?.chosenStatus === 'offline' && before.timedOutFrom) {
+        const { count } = await prisma.agentPresence.updateMany({
+          where: { staffId: actor.staffId, chosenStatus: 'offline', timedOutFrom: before.timedOutFrom },
+          data: { chosenStatus: before.timedOutFrom, timedOutFrom: null, lastHeartbeatAt: now, ...(before.timedOutFrom === 'available' ? { missedOffers: 0 } : {}) },
+        });
+        if (count > 0) {
+          await recordAuditEvent(prisma, { actorType: 'staff', actorId: actor.staffId, action: `agent.presence.${before.timedOutFrom}`, entityType: 'staff', entityId: actor.staffId, details: { cause: 'heartbeat-after-timeout' } });
+          await publish([{ type: 'presence.changed', staffId: actor.staffId, status: before.timedOutFrom, at: iso(now), cause: 'heartbeat' }]);
+          if (before.timedOutFrom === 'available') await desk.assign(now);
+          return prisma.agentPresence.findUniqueOrThrow({ where: { staffId: actor.staffId } });
+        }
+      }
       const row = await prisma.agentPresence.upsert({ where: { staffId: actor.staffId }, create: { staffId: actor.staffId, chosenStatus: 'offline', lastHeartbeatAt: now }, update: { lastHeartbeatAt: now } });
       if (before && effectivePresence(before, now, settings) !== row.chosenStatus) {
         await publish([{ type: 'presence.changed', staffId: actor.staffId, status: row.chosenStatus, at: iso(now), cause: 'heartbeat' }]);
@@ -754,7 +770,7 @@ export function createAgentDesk(prisma: PrismaClient, settings: AgentRoutingSett
       const lapsed = await prisma.agentPresence.findMany({ where: { chosenStatus: { not: 'offline' }, OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: cutoff } }] } });
       let requeued = 0;
       for (const presence of lapsed) {
-        const { count } = await prisma.agentPresence.updateMany({ where: { staffId: presence.staffId, chosenStatus: presence.chosenStatus, lastHeartbeatAt: presence.lastHeartbeatAt }, data: { chosenStatus: 'offline' } });
+        const { count } = await prisma.agentPresence.updateMany({ where: { staffId: presence.staffId, chosenStatus: presence.chosenStatus, lastHeartbeatAt: presence.lastHeartbeatAt }, data: { chosenStatus: 'offline', timedOutFrom: presence.chosenStatus } });
         if (count === 0) continue;
         await recordAuditEvent(prisma, { actorType: 'system', action: 'agent.presence.offline', entityType: 'staff', entityId: presence.staffId, details: { cause: 'timeout' } });
         await publish([{ type: 'presence.changed', staffId: presence.staffId, status: 'offline', at: iso(now), cause: 'timeout' }]);
