@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingConsoleEvents } from '../../src/domain/agents/console-events.ts';
-import { conversationResponse, inboxResponse, ownershipResponse, type ConversationCard } from '../../src/http/console/agent-api-schemas.ts';
+import { agentsResponse, conversationResponse, inboxResponse, ownershipResponse, routingProfileResponse, routingProfilesResponse, type ConversationCard } from '../../src/http/console/agent-api-schemas.ts';
 import { ALEX, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 import { createStaffUser, signInStaff, type SignedInStaff } from '../support/staff.ts';
 
 // Two paths through the agent desk over the real entry points: a transfer (the owning agent to a
 // named agent, who accepts, then on to another queue), and the credit-above-limit trigger (a
 // customer disputes a charge for more than an agent may approve: the bot records the request and
-// puts the conversation in the billing queue for a person, with the request in the packet).
+// puts the conversation in the billing queue for a person, with the request in the packet); and
+// the routing profiles supervisors set (skills and capacity per channel).
 
 const ALL_DAY = 'billing=00:00-24:00,technical=00:00-24:00,sales_retention=00:00-24:00,general=00:00-24:00';
 const API = '/console/api/agent';
@@ -132,5 +133,43 @@ describe('a credit above the agent approval limit', () => {
     expect((await env.sms(ALEX, 'hello?? anyone there')).status).toBe(200);
     await eventually(async () => ((await env.database.db.prisma.interaction.findFirst({ where: { fromAddress: ALEX, text: 'hello?? anyone there', status: 'handled' } })) ? true : undefined), 'the message handled');
     expect(env.twilio.state.messagesTo(ALEX).length).toBe(before);
+  });
+});
+
+describe('routing profiles (skills and capacity per agent)', () => {
+  it('a supervisor sets an agent’s queues and capacities; agents may not; bad input is refused; routing follows at once', async () => {
+    const profileUrl = (staffId: string) => `/agents/${staffId}/routing`;
+    const listed = routingProfilesResponse.parse((await call(supervisor, '/routing-profiles')).json);
+    expect(listed.profiles.map((profile) => profile.staffId)).toEqual(expect.arrayContaining([first.staff.id, second.staff.id, supervisor.staff.id]));
+    expect(listed.defaults.sms).toBeGreaterThan(0);
+
+    const body = { skills: ['technical'], capacity: { sms: 2, webchat: null, voice: 0 } };
+    expect(await call(first, profileUrl(second.staff.id), body, 'PUT')).toMatchObject({ status: 403, json: { error: { code: 'staff_role_forbidden' } } });
+    expect(await call(supervisor, profileUrl(second.staff.id), { skills: ['plumbing'], capacity: body.capacity }, 'PUT')).toMatchObject({ status: 400 });
+    expect(await call(supervisor, profileUrl(second.staff.id), { skills: [], capacity: { sms: -1, webchat: null, voice: null } }, 'PUT')).toMatchObject({ status: 400 });
+    expect(await call(supervisor, profileUrl(second.staff.id), { skills: [] }, 'PUT')).toMatchObject({ status: 400 });
+    expect(await call(supervisor, profileUrl('00000000-0000-4000-8000-000000000000'), body, 'PUT')).toMatchObject({ status: 404, json: { error: { code: 'staff_not_found' } } });
+    const marketer = await createStaffUser(env.database.db, { role: 'marketer' });
+    expect(await call(supervisor, profileUrl(marketer.id), body, 'PUT')).toMatchObject({ status: 400, json: { error: { code: 'not_an_agent' } } });
+
+    const saved = await call(supervisor, profileUrl(second.staff.id), body, 'PUT');
+    expect(saved.status).toBe(200);
+    expect(routingProfileResponse.parse(saved.json).profile).toMatchObject({ staffId: second.staff.id, skills: ['technical'], capacity: { sms: 2, webchat: null, voice: 0 } });
+    expect(await env.database.db.prisma.auditEvent.findFirst({ where: { action: 'agent.routing.updated', entityId: second.staff.id } })).toMatchObject({ actorType: 'staff', actorId: supervisor.staff.id });
+    // The presence view reports the new capacity (the default where none is set).
+    const agents = agentsResponse.parse((await call(first, '/agents')).json).agents;
+    expect(agents.find((agent) => agent.staffId === second.staff.id)).toMatchObject({ skills: ['technical'], capacity: { sms: 2, webchat: listed.defaults.webchat, voice: 0 } });
+
+    // Routing follows: a request for a person (the general queue) is not offered to an agent who serves only technical.
+    await presence(second, 'available');
+    await presence(first, 'away');
+    await env.converse('+15551230004', 'can I please talk to a person');
+    const waiting = await eventually(async () => (await inbox(supervisor)).queued.find((card) => card.address === '+15551230004'), 'the conversation queued');
+    expect(waiting).toMatchObject({ queue: 'general', offeredToStaffId: null });
+    expect((await inbox(second)).offeredToMe).toEqual([]);
+    // Every queue, and room for both waiting SMS conversations: it is offered at once.
+    expect((await call(supervisor, profileUrl(second.staff.id), { skills: [], capacity: { sms: 5, webchat: null, voice: null } }, 'PUT')).status).toBe(200);
+    await eventually(async () => (await inbox(second)).offeredToMe.find((card) => card.conversationId === waiting.conversationId), 'the offer to the agent');
+    await presence(second, 'away');
   });
 });

@@ -69,6 +69,8 @@ const RULES: Rule[] = [
   { method: 'POST', path: '/console/api/agent/presence/heartbeat', sample: `/console/api/agent/presence/heartbeat`, roles: RECORDS },
   // Marketing: marketers and admins run campaigns, supervisors watch them; a customer's churn risk and recommendations for all staff.
   { method: 'GET', path: '/console/api/agent/agents', sample: `/console/api/agent/agents`, roles: RECORDS },
+  { method: 'GET', path: '/console/api/agent/routing-profiles', sample: `/console/api/agent/routing-profiles`, roles: ['supervisor', 'admin'] },
+  { method: 'PUT', path: '/console/api/agent/agents/:staffId/routing', sample: `/console/api/agent/agents/${NOBODY_ID}/routing`, body: {}, roles: ['supervisor', 'admin'] },
   { method: 'GET', path: '/console/api/agent/wallboard', sample: `/console/api/agent/wallboard`, roles: ['supervisor', 'admin'] },
   { method: 'GET', path: '/console/api/marketing/campaigns', sample: `/console/api/marketing/campaigns`, roles: ['marketer', 'admin', 'supervisor'] },
   { method: 'POST', path: '/console/api/marketing/preview', sample: `/console/api/marketing/preview`, body: {}, roles: ['marketer', 'admin'] },

@@ -59,6 +59,12 @@ export type HandoffResult =
   /** A person already has it (or it waits for one). */
   | { kind: 'already'; state: OwnerState };
 
+/** What a staff member takes: the queues they serve (none: all) and their capacity per channel (null: the default). */
+export interface RoutingProfile {
+  skills: AgentQueue[];
+  capacity: Record<ChannelName, number | null>;
+}
+
 export interface OfferMade {
   conversationId: string;
   staffId: string;
@@ -730,6 +736,35 @@ export function createAgentDesk(prisma: PrismaClient, settings: AgentRoutingSett
         await publish([{ type: 'presence.changed', staffId: actor.staffId, status, at: iso(now), cause: 'toggle' }]);
       }
       if (status === 'available') await desk.assign(now);
+      return row;
+    },
+
+    /**
+     * A supervisor or admin sets what a staff member takes: the queues they serve (none: every
+     * queue) and their capacity per channel (null: the AGENT_CAPACITY_* default). The staff member
+     * must be one who can take conversations; audited with before and after, and waiting
+     * conversations are offered again at once (a larger capacity or a new skill may fit one).
+     */
+    async setRoutingProfile(actor: StaffActor, staff: { id: string; role: StaffRole; disabled: boolean }, profile: RoutingProfile, now = new Date()) {
+      if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new AppError('forbidden', 'staff_role_forbidden', 'Only a supervisor can change what an agent takes.');
+      if (staff.role === 'marketer') throw new AppError('invalid_request', 'not_an_agent', 'Marketers do not take conversations.');
+      if (staff.disabled) throw new AppError('conflict', 'staff_disabled', 'That staff member is disabled.');
+      const data = { skills: [...new Set(profile.skills)], capacitySms: profile.capacity.sms, capacityWebchat: profile.capacity.webchat, capacityVoice: profile.capacity.voice };
+      const before = await prisma.agentPresence.findUnique({ where: { staffId: staff.id } });
+      const row = await prisma.agentPresence.upsert({ where: { staffId: staff.id }, create: { staffId: staff.id, chosenStatus: 'offline', ...data }, update: data });
+      await recordAuditEvent(prisma, {
+        actorType: 'staff',
+        actorId: actor.staffId,
+        action: 'agent.routing.updated',
+        entityType: 'staff',
+        entityId: staff.id,
+        details: {
+          before: before ? { skills: before.skills, capacity: { sms: before.capacitySms, webchat: before.capacityWebchat, voice: before.capacityVoice } } : null,
+          after: { skills: data.skills, capacity: profile.capacity },
+        },
+      });
+      await publish([{ type: 'inbox.changed', staffId: staff.id, queue: null, at: iso(now) }]);
+      await desk.assign(now);
       return row;
     },
 

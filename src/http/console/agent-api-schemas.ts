@@ -193,6 +193,30 @@ export const presenceResponse = z.object({ presence: presenceView });
 // GET /agents: who a conversation can be transferred to.
 export const agentsResponse = z.object({ agents: z.array(presenceView.extend({ displayName: z.string() })) });
 
+// GET /routing-profiles and PUT /agents/:staffId/routing (supervisor, admin): what each staff member
+// who can take conversations takes: the queues they serve (empty: every queue) and their capacity
+// per channel (null: the AGENT_CAPACITY_* default). 400 not_an_agent for a marketer, 404
+// staff_not_found, 409 staff_disabled.
+const capacityValue = z.number().int().min(0).max(50).nullable();
+export const routingProfileRequest = z.object({
+  skills: z.array(agentQueue).max(agentQueue.options.length),
+  capacity: z.object({ sms: capacityValue, webchat: capacityValue, voice: capacityValue }),
+});
+export const routingProfileView = z.object({
+  staffId: z.string(),
+  displayName: z.string(),
+  role: z.enum(['agent', 'supervisor', 'marketer', 'admin']),
+  status: presenceStatus,
+  skills: z.array(agentQueue),
+  /** Overrides; null: the default below. */
+  capacity: z.object({ sms: capacityValue, webchat: capacityValue, voice: capacityValue }),
+});
+export const routingProfilesResponse = z.object({
+  defaults: z.object({ sms: z.number().int(), webchat: z.number().int(), voice: z.number().int() }),
+  profiles: z.array(routingProfileView),
+});
+export const routingProfileResponse = z.object({ profile: routingProfileView });
+
 // GET /wallboard (supervisor, admin)
 export const wallboardResponse = z.object({
   at: isoDate,

@@ -4,6 +4,9 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { AgentDesk, StaffRole } from '../../domain/agents/agent-desk.ts';
 import type { StaffActions } from '../../domain/agents/staff-actions.ts';
 import { listActiveOfferings } from '../../domain/catalog/catalog.service.ts';
+import { effectivePresence } from '../../domain/agents/agent-desk.ts';
+import { getStaffUser, listStaffUsers, type StaffUserSummary } from '../../domain/staff/staff-users.ts';
+import { AppError } from '../../lib/errors.ts';
 import { agentInbox, cannedReplies, conversationCard, presenceViews, storedPacket, transcript, wallboard, type StaffDirectory } from '../../domain/agents/agent-views.ts';
 import { invalidRequest } from '../error-handler.ts';
 import {
@@ -25,6 +28,9 @@ import {
   orderCancelActionRequest,
   profileActionRequest,
   resendCodeActionRequest,
+  routingProfileRequest,
+  routingProfileResponse,
+  routingProfilesResponse,
   staffActionResponse,
   ticketActionRequest,
   ownershipResponse,
@@ -206,6 +212,35 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
     const presences = await presenceViews(prisma, desk.settings, new Date());
     const names = await deps.staffNames(presences.map((presence) => presence.staffId));
     send(res, agentsResponse, { agents: presences.map((presence) => ({ ...presence, displayName: names.get(presence.staffId) ?? presence.staffId })) });
+  });
+
+  /** One staff member's routing profile as the supervisors' screen shows it. */
+  const profileOf = async (user: StaffUserSummary, now: Date) => {
+    const row = await prisma.agentPresence.findUnique({ where: { staffId: user.id } });
+    return {
+      staffId: user.id,
+      displayName: user.displayName,
+      role: user.role,
+      status: row ? effectivePresence(row, now, desk.settings) : ('offline' as const),
+      skills: row?.skills ?? [],
+      capacity: { sms: row?.capacitySms ?? null, webchat: row?.capacityWebchat ?? null, voice: row?.capacityVoice ?? null },
+    };
+  };
+  const staffIdParams = z.object({ staffId: z.uuid('must be a staff id (UUID)') });
+
+  router.get(`${base}/routing-profiles`, supervisors, async (_req, res) => {
+    const now = new Date();
+    const users = (await listStaffUsers(prisma)).filter((user) => user.role !== 'marketer' && !user.disabledAt);
+    send(res, routingProfilesResponse, { defaults: { ...desk.settings.capacity }, profiles: await Promise.all(users.map((user) => profileOf(user, now))) });
+  });
+
+  router.put(`${base}/agents/:staffId/routing`, supervisors, json, async (req, res) => {
+    const { staffId } = parse(staffIdParams, req.params, 'staff id');
+    const body = parse(routingProfileRequest, req.body ?? {}, 'body');
+    const user = await getStaffUser(prisma, staffId);
+    if (!user) throw new AppError('not_found', 'staff_not_found', 'There is no staff member with that id.');
+    await desk.setRoutingProfile(actorOf(res), { id: user.id, role: user.role, disabled: user.disabledAt !== null }, body);
+    send(res, routingProfileResponse, { profile: await profileOf(user, new Date()) });
   });
 
   router.get(`${base}/wallboard`, supervisors, async (_req, res) => {
