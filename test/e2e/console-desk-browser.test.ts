@@ -11,7 +11,7 @@ import { createStaffUser, signInStaff, type TestStaffUser } from '../support/sta
 // The desk in a real browser (Debian's chromium), with screenshots for a person to look at:
 // an agent acts for the customer from the conversation's "Actions" panel (fill in, read back,
 // confirm; the customer gets the SMS), and a supervisor on the wallboard takes over one waiting
-// conversation and reassigns another to an agent.
+// conversation and reassigns another to an agent, and sets an agent's queues and capacity.
 
 const ALL_DAY = 'billing=00:00-24:00,technical=00:00-24:00,sales_retention=00:00-24:00,general=00:00-24:00';
 const SHOTS = process.env['CONSOLE_SCREENSHOTS'] ?? path.join(tmpdir(), 'console-desk-screenshots');
@@ -131,4 +131,19 @@ describe('the desk in a browser', () => {
     await shot('6-wallboard-after-reassign');
     expect(problems.filter((problem) => problem !== '401 /console/api/session')).toEqual([]);
   }, 180_000);
+
+  it('a supervisor sets an agent’s queues and SMS capacity on the Agents screen', async () => {
+    const { page, problems, shot } = await signInPage(supervisor, '/console/agents');
+    const row = page.getByTestId('profile-Ben Agent');
+    await row.waitFor({ timeout: 15_000 });
+    await row.getByLabel('Queues of Ben Agent').click();
+    await page.getByRole('option', { name: 'Technical' }).click();
+    await page.keyboard.press('Escape');
+    await row.getByLabel('SMS capacity of Ben Agent').fill('2');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByRole('button', { name: 'Saved' }).waitFor({ timeout: 15_000 });
+    await shot('7-agents-screen');
+    expect(await env.database.db.prisma.agentPresence.findUniqueOrThrow({ where: { staffId: other.id } })).toMatchObject({ skills: ['technical'], capacitySms: 2, capacityWebchat: null, capacityVoice: null });
+    expect(problems.filter((problem) => problem !== '401 /console/api/session')).toEqual([]);
+  }, 120_000);
 });

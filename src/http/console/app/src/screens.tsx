@@ -7,6 +7,7 @@ import { Customer360Screen } from './screens/customer-360.tsx';
 import { CustomerSearchScreen } from './screens/customers.tsx';
 import { AgentWorkspaceScreen } from './agent/agent-workspace.tsx';
 import { WallboardScreen } from './agent/wallboard-screen.tsx';
+import { AgentsScreen } from './agent/agents-screen.tsx';
 
 // Every screen of the console, once: the shell's navigation and router both read this list.
 // Add a screen with one entry (keep your entries together). `roles` is what the navigation
@@ -36,4 +37,5 @@ export const SCREENS: Screen[] = [
   // The agent console (live inbox and conversations) and the supervisors' wallboard.
   { path: '/console/inbox', label: 'Inbox', roles: ['agent', 'supervisor', 'admin'], element: <AgentWorkspaceScreen /> },
   { path: '/console/wallboard', label: 'Wallboard', roles: ['supervisor', 'admin'], element: <WallboardScreen /> },
+  { path: '/console/agents', label: 'Agents', roles: ['supervisor', 'admin'], element: <AgentsScreen /> },
 ];

@@ -13,6 +13,9 @@ import {
   ownershipResponse,
   profileActionRequest,
   resendCodeActionRequest,
+  routingProfileRequest,
+  routingProfileResponse,
+  routingProfilesResponse,
   staffActionResponse,
   ticketActionRequest,
   presenceResponse,
@@ -47,6 +50,8 @@ export type StaffActionRequest =
   | { kind: 'profile'; body: z.infer<typeof profileActionRequest> }
   | { kind: 'resend-code'; body: z.infer<typeof resendCodeActionRequest> };
 
+export type RoutingProfile = z.infer<typeof routingProfileRequest>;
+
 export type TransferTarget = { kind: 'queue'; queue: AgentQueue } | { kind: 'agent'; staffId: string };
 
 export const agentApi = {
@@ -70,6 +75,9 @@ export const agentApi = {
   setPresence: (status: PresenceStatus) => api(`${AGENT_API_BASE}/presence`, presenceResponse, { method: 'PUT', body: { status } }),
   heartbeat: () => post('/presence/heartbeat', {}, presenceResponse),
   offerings: () => get('/offerings', offeringsResponse),
+  routingProfiles: () => get('/routing-profiles', routingProfilesResponse),
+  setRoutingProfile: (staffId: string, profile: RoutingProfile) =>
+    api(`${AGENT_API_BASE}/agents/${encodeURIComponent(staffId)}/routing`, routingProfileResponse, { method: 'PUT', body: profile }),
   act: (conversationId: string, action: StaffActionRequest) => post(`${conversationPath(conversationId)}/actions/${action.kind}`, action.body, staffActionResponse),
 };
 
@@ -80,4 +88,5 @@ export const agentKeys = {
   cannedReplies: (conversationId: string) => ['agent', 'canned', conversationId] as const,
   agents: ['agent', 'agents'] as const,
   wallboard: ['agent', 'wallboard'] as const,
+  routingProfiles: ['agent', 'routing-profiles'] as const,
 };
