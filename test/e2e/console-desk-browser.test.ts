@@ -52,7 +52,7 @@ async function signInPage(user: TestStaffUser, at: string): Promise<{ page: Page
 }
 
 describe('the desk in a browser', () => {
-  it('an agent opens a trouble ticket for the customer from the Actions panel, with a confirm step', async () => {
+  it('an agent opens a trouble ticket for the customer from the Actions panel, with a confirm step; a reload reopens the tab', async () => {
     const { page, problems, shot } = await signInPage(agent, '/console/inbox');
     await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 15_000 }).toMatch(/live/i);
     await page.getByText('Away', { exact: true }).click();
@@ -90,6 +90,14 @@ describe('the desk in a browser', () => {
     // The message the customer got shows in the transcript.
     await panel.getByTestId('line-agent').filter({ hasText: /I've opened TT-\d+/ }).waitFor({ timeout: 15_000 });
     await shot('3-transcript-after-action');
+
+    // A reload reopens the conversation the agent owns, on the same tab.
+    await page.reload();
+    const reopened = page.getByTestId('conversation-panel');
+    await reopened.getByTestId('owner-state').filter({ hasText: 'agent' }).waitFor({ timeout: 20_000 });
+    await reopened.getByRole('heading', { name: 'Alex Morgan' }).waitFor();
+    await reopened.getByTestId('line-agent').filter({ hasText: /I've opened TT-\d+/ }).waitFor({ timeout: 15_000 });
+    await shot('3b-after-reload');
     expect(problems.filter((problem) => problem !== '401 /console/api/session')).toEqual([]);
   }, 180_000);
 
