@@ -9,7 +9,7 @@ import { formatMoney } from '../billing/money.ts';
 import { issueVerificationCode, type VerificationDeps } from '../identity/verification.service.ts';
 import { dispatchNotification, storeConversationNotification, type NotificationOutbox } from '../notifications/notifications.service.ts';
 import { cancelPendingOrder, placeProductOrder, type Ineligible } from '../orders/product-orders.service.ts';
-import { formatPostalAddress, readPostalAddress, postalAddressHint, updateCustomerProfile, parseEmail } from '../profile/profile.service.ts';
+import { formatPostalAddress, parseEmail, postalAddressHint, readPostalAddress, updateCustomerProfile, type ProfileChange } from '../profile/profile.service.ts';
 import { openTroubleTicket } from '../tickets/trouble-tickets.service.ts';
 import type { StaffActor } from './agent-desk.ts';
 
@@ -255,20 +255,20 @@ export function createStaffActions(prisma: PrismaClient, ports: StaffActionPorts
     async updateProfile(actor: StaffActor, conversationId: string, request: { actionId: string; change: StaffProfileChange }): Promise<StaffActionResult> {
       const at = await target(actor, conversationId);
       const { change } = request;
-      let parsed;
+      let parsed: ProfileChange;
       let shown: string;
       switch (change.field) {
         case 'email': {
           const email = parseEmail(change.value);
           if (!email) throw new AppError('invalid_request', 'invalid_email', `"${change.value}" is not an email address.`);
-          parsed = { field: 'email' as const, value: email };
+          parsed = { field: 'email', value: email };
           shown = `email is now ${email}`;
           break;
         }
         case 'postalAddress': {
           const reading = readPostalAddress(change.value);
           if (!reading.ok) throw new AppError('invalid_request', `invalid_address_${reading.problem}`, postalAddressHint(reading.problem));
-          parsed = { field: 'postalAddress' as const, value: reading.address };
+          parsed = { field: 'postalAddress', value: reading.address };
           shown = `postal address is now ${formatPostalAddress(reading.address)}`;
           break;
         }
