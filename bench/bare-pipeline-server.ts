@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { Queue, Worker } from 'bullmq';
 import express from 'express';
 import { Redis } from 'ioredis';
@@ -8,6 +7,7 @@ import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient.js';
 import { z } from 'zod';
 import { closeServer, listeningPort } from '../src/lib/net.ts';
+import { EMPTY_TWIML, incomingSms, listenOnLoopback } from './baseline-server.ts';
 
 // The second yardstick: the least a durable SMS bot pipeline can do, with no bot. The webhook
 // INSERTs the message and enqueues a job (BullMQ); the job INSERTs a reply and enqueues its
@@ -15,12 +15,10 @@ import { closeServer, listeningPort } from '../src/lib/net.ts';
 // UPDATEs the reply with its SID. No signature check, no dialog, no status callbacks: every step
 // our path cannot skip, and nothing else. The reply quotes the ticket number, as the bot's does.
 
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 const TICKET = /TT-\d+/;
 
-const incomingSms = z.object({ MessageSid: z.string(), From: z.string(), To: z.string(), Body: z.string().default('') });
-const turnJob = z.object({ id: z.string(), from: z.string(), to: z.string(), body: z.string() });
-const deliveryJob = z.object({ id: z.string(), from: z.string(), to: z.string(), body: z.string() });
+/** A turn job carries the stored message; a delivery job the stored reply: the same fields. */
+const messageJob = z.object({ id: z.string(), from: z.string(), to: z.string(), body: z.string() });
 
 export interface BarePipelineOptions {
   databaseUrl: string;
@@ -70,7 +68,7 @@ export async function startBarePipeline(options: BarePipelineOptions): Promise<B
   const turnWorker = new Worker(
     'bare-turns',
     async (job) => {
-      const message = turnJob.parse(job.data);
+      const message = messageJob.parse(job.data);
       const reply = { id: randomUUID(), from: message.to, to: message.from, body: `About ${TICKET.exec(message.body)?.[0] ?? 'your message'}: received.` };
       await pool.query('INSERT INTO bench_bare_message (id, direction, from_number, to_number, body) VALUES ($1, $2, $3, $4, $5)', [reply.id, 'outbound', reply.from, reply.to, reply.body]);
       await deliveries.add('deliver', reply, { ...jobOptions, jobId: `d-${reply.id}` });
@@ -80,7 +78,7 @@ export async function startBarePipeline(options: BarePipelineOptions): Promise<B
   const deliveryWorker = new Worker(
     'bare-deliveries',
     async (job) => {
-      const reply = deliveryJob.parse(job.data);
+      const reply = messageJob.parse(job.data);
       const sent = await client.messages.create({ to: reply.to, from: reply.from, body: reply.body });
       await pool.query('UPDATE bench_bare_message SET provider_sid = $1, updated_at = now() WHERE id = $2', [sent.sid, reply.id]);
     },
@@ -100,9 +98,7 @@ export async function startBarePipeline(options: BarePipelineOptions): Promise<B
     await turns.add('turn', { id: MessageSid, from: From, to: To, body: Body }, { ...jobOptions, jobId: MessageSid });
     res.type('text/xml').send(EMPTY_TWIML);
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening)).once('error', reject);
-  });
+  const server = await listenOnLoopback(app);
   return {
     url: `http://127.0.0.1:${listeningPort(server)}`,
     async close() {

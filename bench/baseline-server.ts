@@ -7,9 +7,10 @@ import { closeServer, listeningPort } from '../src/lib/net.ts';
 // The yardstick: the least an SMS webhook can do durably. A bare Express 5 handler that parses
 // the same urlencoded form and does one PostgreSQL INSERT per request, then answers like ours.
 
-const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-const incomingSms = z.object({
+/** The fields of Twilio's incoming-message webhook both yardsticks store. */
+export const incomingSms = z.object({
   MessageSid: z.string(),
   From: z.string(),
   To: z.string(),
@@ -49,9 +50,7 @@ export async function startBaselineServer(databaseUrl: string, poolSize: number)
     res.type('text/xml').send(EMPTY_TWIML);
   });
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening)).once('error', reject);
-  });
+  const server = await listenOnLoopback(app);
   return {
     url: `http://127.0.0.1:${listeningPort(server)}`,
     async countRows() {
@@ -63,4 +62,11 @@ export async function startBaselineServer(databaseUrl: string, poolSize: number)
       await pool.end();
     },
   };
+}
+
+/** Listens on a free 127.0.0.1 port. */
+export function listenOnLoopback(app: express.Express): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening)).once('error', reject);
+  });
 }

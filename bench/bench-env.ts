@@ -74,7 +74,7 @@ const backendRows = z.array(z.object({ pid: z.coerce.number() }));
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** utime + stime of a process in ms, from /proc/<pid>/stat; undefined where there is no /proc. */
-function processCpuMs(pid: number): number | undefined {
+export function processCpuMs(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // After "pid (name) ", utime and stime are the 12th and 13th fields.

@@ -13,7 +13,9 @@ import { ms, table } from './stats.ts';
 // `npm run bench` (after the SMS figures), or `npm run bench:voice`: voice turn latency on this
 // machine. ConversationRelay: a caller's prompt received → the first text token of the reply
 // sent (rule-based turns, no OpenAI; the "One moment" filler does not count as the reply).
-// Gather: the action webhook answered with its TwiML. It prints figures and never asserts.
+// Gather: the action webhook answered with its TwiML. Each call first proves who is calling with
+// the code texted to the caller (caller ID is only a hint); those turns are not measured. It
+// prints figures and never asserts.
 
 const options = z
   .object({
@@ -93,6 +95,9 @@ async function relayFirstTokens(url: string, publicBaseUrl: string, authToken: s
       await Promise.race([greeted, new Promise((resolve) => setTimeout(resolve, 15_000))]);
       // Let the greeting's remaining tokens arrive.
       await new Promise((resolve) => setTimeout(resolve, 100));
+      // Caller ID is only a hint: the caller proves who they are with the code texted to their phone
+      // (read from the sandbox's Twilio stand-in), so the measured turns are ordinary ones.
+      await proveCaller(url, socket, CALLERS[index % CALLERS.length] ?? '', nextToken);
       for (let turn = 0; turn < options.BENCH_VOICE_PROMPTS; turn++) {
         const answered = nextToken();
         const sent = performance.now();
@@ -108,6 +113,29 @@ async function relayFirstTokens(url: string, publicBaseUrl: string, authToken: s
   return samples;
 }
 
+const sandboxTexts = z.object({ messages: z.array(z.object({ index: z.number(), body: z.string() })) });
+
+/** Asks for the balance, reads the code texted to the caller from the sandbox, and says it; not measured. */
+async function proveCaller(url: string, socket: WebSocket, caller: string, nextToken: () => Promise<number>): Promise<void> {
+  const texts = async () => sandboxTexts.parse(await (await fetch(`${url}/dev/twilio/messages?to=${encodeURIComponent(caller)}`)).json()).messages;
+  const before = (await texts()).length;
+  const asked = nextToken();
+  socket.send(JSON.stringify({ type: 'prompt', voicePrompt: 'what do I owe', lang: 'en-US', last: true }));
+  await Promise.race([asked, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  const deadline = Date.now() + 15_000;
+  let code: string | undefined;
+  while (!code && Date.now() < deadline) {
+    code = (await texts()).slice(before).map((message) => /\b(\d{6})\b/.exec(message.body)?.[1]).find(Boolean);
+    if (!code) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!code) throw new Error(`no code was texted to ${caller}`);
+  const answered = nextToken();
+  socket.send(JSON.stringify({ type: 'prompt', voicePrompt: code, lang: 'en-US', last: true }));
+  await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  // Let the confirmation and the answer finish.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+}
+
 /** Gather turns through the signed webhooks, calls side by side. */
 async function gatherAnswers(url: string, publicBaseUrl: string, authToken: string, accountSid: string, ourNumber: string): Promise<number[]> {
   const samples: number[] = [];
@@ -116,7 +144,20 @@ async function gatherAnswers(url: string, publicBaseUrl: string, authToken: stri
       const callSid = `CA${randomBytes(16).toString('hex')}`;
       const opened = await postSignedForm(authToken, `${url}/twilio/voice/fallback`, { CallSid: callSid, AccountSid: accountSid, From: CALLERS[index % CALLERS.length] ?? '', To: ourNumber, CallStatus: 'in-progress' }, `${publicBaseUrl}/twilio/voice/fallback`);
       await opened.text();
-      for (let turn = 1; turn <= options.BENCH_VOICE_PROMPTS; turn++) {
+      // Proven first, as on the relay (not measured): the balance asked, the texted code said back.
+      const caller = CALLERS[index % CALLERS.length] ?? '';
+      const texts = async () => sandboxTexts.parse(await (await fetch(`${url}/dev/twilio/messages?to=${encodeURIComponent(caller)}`)).json()).messages;
+      const before = (await texts()).length;
+      const turnAt = (n: number, said: string) => postSignedForm(authToken, `${url}/twilio/voice/gather?n=${n}`, { CallSid: callSid, AccountSid: accountSid, SpeechResult: said, Confidence: '0.9' }, `${publicBaseUrl}/twilio/voice/gather?n=${n}`).then((response) => response.text());
+      await turnAt(1, 'what do I owe');
+      let code: string | undefined;
+      for (let tries = 0; !code && tries < 150; tries++) {
+        code = (await texts()).slice(before).map((message) => /\b(\d{6})\b/.exec(message.body)?.[1]).find(Boolean);
+        if (!code) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (!code) throw new Error(`no code was texted to ${caller}`);
+      await turnAt(2, code);
+      for (let turn = 3; turn <= options.BENCH_VOICE_PROMPTS + 2; turn++) {
         const path = `/twilio/voice/gather?n=${turn}`;
         const started = performance.now();
         const response = await postSignedForm(authToken, `${url}${path}`, { CallSid: callSid, AccountSid: accountSid, SpeechResult: PROMPTS[(index + turn) % PROMPTS.length] ?? 'hello', Confidence: '0.9' }, `${publicBaseUrl}${path}`);

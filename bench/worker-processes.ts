@@ -2,6 +2,8 @@ import { startServiceProcess, type ServiceProcess } from '../test/support/servic
 
 export interface WorkerProcesses {
   count: number;
+  /** Their process ids. */
+  pids: number[];
   stop(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startWorkerProcesses(count: number, env: Record<string, st
   }
   return {
     count,
+    pids: workers.flatMap((worker) => (worker.pid === undefined ? [] : [worker.pid])),
     stop: async () => {
       await Promise.all(workers.map((worker) => worker.stop()));
     },

@@ -16,7 +16,7 @@ import { entityValue, type IntentRoute } from './intent-route.ts';
 import type { AdjustmentOutcome, AdjustmentView, BillView, BotServices, BotSettings, ChargeView } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { VERIFY_DIALOG, type VerifyOptions } from './verify.dialog.ts';
-import { anytime, clip, contactText, sendVerb } from './wording.ts';
+import { anytime, clip, contactText, replyVerb, replyWithVerb, sendVerb } from './wording.ts';
 
 export const BILL_DISPUTE_DIALOG = 'billDisputeDialog';
 
@@ -317,10 +317,11 @@ export class BillDisputeDialog extends CancelAndHelpDialog {
   private async askConfirmStep(step: WaterfallStepContext<ConfirmState>): Promise<DialogTurnResult> {
     const { billReference, currency, charge, reason, credit, note } = step.options;
     const money = formatMoney(credit, currency);
+    const reply = replyVerb(getTurnInfo(step.context).capabilities);
     const question = `${note ? `${note} ` : ''}I'll ask for a ${money} credit on ${billReference} for ${chargeName(charge)}, because: "${clip(reason, 70)}". Go ahead?`;
     return step.prompt(CONFIRM_PROMPT, {
       prompt: withChoices(question, ['Yes', 'No']),
-      retryPrompt: withChoices(`Please reply Yes to ask for the ${money} credit or No to drop it. To ask for less, reply with the amount.`, ['Yes', 'No']),
+      retryPrompt: withChoices(`Please ${reply} Yes to ask for the ${money} credit or No to drop it. To ask for less, ${replyWithVerb(getTurnInfo(step.context).capabilities)} the amount.`, ['Yes', 'No']),
     });
   }
 

@@ -87,6 +87,12 @@ const TEAM_NAMES: Record<AgentQueue, string> = { billing: 'billing', technical: 
 export async function requestAgent(context: TurnContext, services: BotServices, settings: BotSettings, reason: HandoffReason = 'customer_asked', details: HandoffDetails = {}): Promise<void> {
   const info = getTurnInfo(context);
   info.reason = 'agent.request';
+  if (info.capabilities.spoken) {
+    // On a call the call itself puts the caller through (src/channels/voice/call-flow.ts), and
+    // queues it for the agents, or offers a text or a call back after the team's hours.
+    await context.sendActivity('Let me find you a person.');
+    return;
+  }
   const collected: Record<string, string> = { ...details.collected };
   for (const entity of info.recognition.entities) collected[entity.type] ??= entity.value;
   // An upset customer hears one short sentence that says so; whatever else the message raised (a

@@ -9,7 +9,7 @@ import { parseServiceType } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, RetentionOffer, ServiceType, SubscribedService } from './services.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
-import { clip, contactText, formatDay, SERVICE_NAMES } from './wording.ts';
+import { clip, contactText, formatDay, replyVerb, replyWithVerb, SERVICE_NAMES } from './wording.ts';
 
 export const CANCEL_SERVICE_DIALOG = 'cancelServiceDialog';
 
@@ -106,7 +106,7 @@ export class CancelServiceDialog extends CancelAndHelpDialog {
     const notHeld = step.options.serviceType && named.length === 0 ? `I can't see ${SERVICE_NAMES[step.options.serviceType]} service on your account. ` : '';
     return step.prompt(SERVICE_PROMPT, {
       prompt: withChoices(`${notHeld}Which service would you like to cancel?`, choices.map(serviceChoiceLabel)),
-      retryPrompt: withChoices('Please reply with a number or the name of the service.', choices.map(serviceChoiceLabel)),
+      retryPrompt: withChoices(`Please ${replyWithVerb(getTurnInfo(step.context).capabilities)} a number or the name of the service.`, choices.map(serviceChoiceLabel)),
       validations: choices,
     });
   }
@@ -141,7 +141,7 @@ export class CancelServiceDialog extends CancelAndHelpDialog {
     if (step.options.reason !== undefined) return step.next();
     return step.prompt(REASON_PROMPT, {
       prompt: withChoices(`Sorry to hear you want to cancel your ${serviceName(service)}. May I ask why?`, REASONS),
-      retryPrompt: withChoices('In a few words, why do you want to cancel? Or reply SKIP.', REASONS),
+      retryPrompt: withChoices(`In a few words, why do you want to cancel? Or ${replyVerb(getTurnInfo(step.context).capabilities)} SKIP.`, REASONS),
     });
   }
 
@@ -166,7 +166,7 @@ export class CancelServiceDialog extends CancelAndHelpDialog {
     if (!offer) return step.next();
     return step.prompt(OFFER_PROMPT, {
       prompt: withChoices(offerText(offer, service), YES_NO),
-      retryPrompt: withChoices('Please reply YES to take the offer or NO to carry on with the cancellation.', YES_NO),
+      retryPrompt: withChoices(`Please ${replyVerb(getTurnInfo(step.context).capabilities)} YES to take the offer or NO to carry on with the cancellation.`, YES_NO),
     });
   }
 
@@ -206,7 +206,7 @@ export class CancelServiceDialog extends CancelAndHelpDialog {
         `${lead}Shall I ask our team to cancel your ${serviceName(service)} (${plan})? They will contact you to agree the date; it keeps working until then.`,
         YES_NO,
       ),
-      retryPrompt: withChoices(`Please reply YES to ask for the cancellation of your ${serviceName(service)} or NO to keep it.`, YES_NO),
+      retryPrompt: withChoices(`Please ${replyVerb(getTurnInfo(step.context).capabilities)} YES to ask for the cancellation of your ${serviceName(service)} or NO to keep it.`, YES_NO),
     });
   }
 

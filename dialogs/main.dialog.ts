@@ -6,7 +6,8 @@ import type { BotServices, BotSettings } from './services.ts';
 import type { IntentRoute } from './intent-route.ts';
 import { getTurnInfo } from './turn-info.ts';
 import { isStartOver, requestAgent } from './cancel-and-help.dialog.ts';
-import { contactText, helpText } from './wording.ts';
+import { contactText, helpText, hereWords } from './wording.ts';
+import { PROVE_CALLER_DIALOG } from './prove-caller.dialog.ts';
 import { ORDER_DIALOG, type OrderOptions } from './order.dialog.ts';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -62,7 +63,8 @@ export class MainDialog extends ComponentDialog {
       await step.context.sendActivity(`Sure, let's start fresh. ${helpText(this.settings, info.capabilities)}`);
       return step.endDialog();
     }
-    if (!info.customer && info.capabilities.addressIsPhone && !(understood && this.servesAnyone(recognition.intent))) {
+    // A caller ID that names a customer is asked for a code when the request needs one (routeIntent).
+    if (!info.customer && !info.caller && info.capabilities.addressIsPhone && !(understood && this.servesAnyone(recognition.intent))) {
       return this.unknownNumber(step);
     }
     if (info.customer && recognition.answer && FAULT_INTENTS.has(recognition.intent)) {
@@ -114,7 +116,7 @@ export class MainDialog extends ComponentDialog {
   private async unknownNumber(step: WaterfallStepContext): Promise<DialogTurnResult> {
     getTurnInfo(step.context).reason = 'customer.unknown';
     await step.context.sendActivity(
-      `Hi, this is ${this.settings.operatorName}. We couldn't match this number to an account, so I can't help with that by text. Please ${contactText(this.settings)}.`,
+      `Hi, this is ${this.settings.operatorName}. We couldn't match this number to an account, so I can't help with that ${hereWords(getTurnInfo(step.context).capabilities)}. Please ${contactText(this.settings)}.`,
     );
     return step.endDialog();
   }
@@ -140,15 +142,17 @@ export class MainDialog extends ComponentDialog {
     if (route) {
       info.memory.lastRequest = intent;
       if (route.audience === 'customer' && !info.customer) {
+        const resume: SignInOptions = { resume: { intent, recognition } };
+        // Caller ID named a customer but proves nothing: a code to the number on file first.
+        if (info.caller) return step.beginDialog(PROVE_CALLER_DIALOG, resume);
         if (!info.capabilities.inConversationSignIn || !this.signInDialogId) return this.unknownNumber(step);
-        const options: SignInOptions = { resume: { intent, recognition } };
-        return step.beginDialog(this.signInDialogId, options);
+        return step.beginDialog(this.signInDialogId, resume);
       }
       return step.beginDialog(route.dialogId, route.options?.(recognition, info) ?? {});
     }
     switch (intent) {
       case 'greeting':
-        await say(`Hi ${info.customer?.givenName ?? 'there'}! ${helpText(this.settings, info.capabilities)}`);
+        await say(`Hi ${info.customer?.givenName ?? info.caller?.givenName ?? 'there'}! ${helpText(this.settings, info.capabilities)}`);
         return step.endDialog();
       case 'help':
         await say(helpText(this.settings, info.capabilities));
@@ -186,7 +190,11 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
+  /** After a caller proved who they are from the resume step: carries on with the request. */
   private async finalStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const info = getTurnInfo(step.context);
+    const resumed = resumeRequestOf(step.result);
+    if (resumed && info.customer) return this.routeIntent(step, resumed.intent, resumed.recognition);
     return step.endDialog();
   }
 }

@@ -19,10 +19,13 @@ export class OfferAgentDialog extends CancelAndHelpDialog {
 
   /** Asks whether a person should take over. */
   private async offerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    getTurnInfo(step.context).reason = 'agent.offer';
+    const info = getTurnInfo(step.context);
+    info.reason = 'agent.offer';
+    // On a call the person takes the call; in writing they answer in the conversation.
+    const reached = info.capabilities.spoken ? 'to take your call' : info.capabilities.addressIsPhone ? 'to text you' : 'to answer you here';
     return step.prompt(CONFIRM_PROMPT, {
-      prompt: "Sorry, I'm still not following. Shall I ask a person from our team to text you? (yes/no)",
-      retryPrompt: 'Reply YES for a person to text you, or NO to keep going with me.',
+      prompt: `Sorry, I'm still not following. Shall I ask a person from our team ${reached}? (yes/no)`,
+      retryPrompt: info.capabilities.spoken ? 'Say yes for a person, or no to keep going with me.' : `Reply YES for a person ${reached}, or NO to keep going with me.`,
     });
   }
 

@@ -8,7 +8,7 @@ import { entityValue, type IntentRoute } from './intent-route.ts';
 import { ORDER_DIALOG, OrderDialog, offeringsIn, type OrderOptions } from './order.dialog.ts';
 import { parseServiceType, SERVICE_TYPES } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, OfferingView, OfferSuggestion, ServiceType } from './services.ts';
-import { getTurnInfo } from './turn-info.ts';
+import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { anytime, capitalise, contactText, SERVICE_NAMES } from './wording.ts';
 
 export const OFFERS_DIALOG = 'offersDialog';
@@ -86,7 +86,7 @@ export class OffersDialog extends CancelAndHelpDialog {
       const suggestions = await this.services.recommendOffers(customerId, { serviceType }, info.now);
       if (!customerId && !serviceType) {
         await step.context.sendActivity(catalogOverview(catalog));
-        await step.context.sendActivity(this.howToOrder(info.capabilities.inConversationSignIn));
+        await step.context.sendActivity(this.howToOrder(info));
         return step.endDialog();
       }
       offers = offeringsIn(catalog, suggestions.map((suggestion) => suggestion.code));
@@ -98,7 +98,7 @@ export class OffersDialog extends CancelAndHelpDialog {
       offers = await this.sendOfferLines(step, offers, suggestions, customerId !== null, serviceType);
     }
     if (!customerId) {
-      await step.context.sendActivity(this.howToOrder(info.capabilities.inConversationSignIn));
+      await step.context.sendActivity(this.howToOrder(info));
       return step.endDialog();
     }
     if (asked) {
@@ -137,10 +137,11 @@ export class OffersDialog extends CancelAndHelpDialog {
   }
 
   /** How someone we have not identified can order: where they can sign in here, by asking; elsewhere (SMS) the number is all we have. */
-  private howToOrder(canSignInHere: boolean): string {
-    return canSignInHere
-      ? `To order, tell me which one you want and I'll check who you are first, or ${contactText(this.settings)}.`
-      : `To order, text us from the phone number on your account, or ${contactText(this.settings)}.`;
+  /** How someone not yet proven to be a customer here can order. */
+  private howToOrder(info: TurnInfo): string {
+    // A web chat visitor signs in here; a caller whose caller ID names a customer proves it by code.
+    if (info.capabilities.inConversationSignIn || info.caller) return `To order, tell me which one you want and I'll check who you are first, or ${contactText(this.settings)}.`;
+    return `To order, text us from the phone number on your account, or ${contactText(this.settings)}.`;
   }
 
   /** Sends the offers a line each, as many as fit one message; returns those sent. */

@@ -51,9 +51,12 @@ export class OneTimeCodeDialog extends CancelAndHelpDialog {
 
   /** Asks for the code. */
   private async askStep(step: WaterfallStepContext<OneTimeCodeOptions>): Promise<DialogTurnResult> {
+    // On a call the code is said or keyed (the voice channel keeps it out of the record either way).
+    const spoken = getTurnInfo(step.context).capabilities.spoken;
+    const answer = spoken ? 'Please say the code or key it in' : 'Please reply with the code';
     return step.prompt(CODE_PROMPT, {
-      prompt: `${step.options.notice ?? ''} Please reply with the code, or "resend" for a new one.`.trim(),
-      retryPrompt: 'Please reply with the 6-digit code we texted you, or "resend" for a new one.',
+      prompt: `${step.options.notice ?? ''} ${answer}, or "resend" for a new one.`.trim(),
+      retryPrompt: spoken ? 'Please say or key in the 6-digit code we texted you, or say "resend" for a new one.' : 'Please reply with the 6-digit code we texted you, or "resend" for a new one.',
     });
   }
 

@@ -8,7 +8,7 @@ import type { IntentRoute } from './intent-route.ts';
 import { parseServiceType, SERVICE_TYPES } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, Eligibility, HeldProduct, OfferingView, ServiceType } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
-import { anytime, contactText, formatDay, sendVerb, SERVICE_NAMES, updatesWhere } from './wording.ts';
+import { anytime, contactText, formatDay, replyVerb, sendVerb, SERVICE_NAMES, updatesWhere } from './wording.ts';
 
 export const ORDER_DIALOG = 'orderDialog';
 
@@ -206,7 +206,7 @@ export class OrderDialog extends CancelAndHelpDialog {
     draft.awaiting = 'confirm';
     return step.prompt(CONFIRM_PROMPT, {
       prompt: withChoices(`${orderSummary(offering, eligibility, draft.newLine === true)} Shall I place the order?`, ['Yes', 'No']),
-      retryPrompt: withChoices('Please reply Yes to place the order or No to leave it.', ['Yes', 'No']),
+      retryPrompt: withChoices(`Please ${replyVerb(getTurnInfo(step.context).capabilities)} Yes to place the order or No to leave it.`, ['Yes', 'No']),
     });
   }
 

@@ -8,7 +8,7 @@ import { CHANNEL_NAMES } from './profile-view.dialog.ts';
 import type { BotServices, BotSettings, Channel, CustomerProfile, ProfileChange, ProfileField } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { VERIFY_DIALOG, type VerifyOptions } from './verify.dialog.ts';
-import { contactText } from './wording.ts';
+import { contactText, replyVerb } from './wording.ts';
 
 export const PROFILE_UPDATE_DIALOG = 'profileUpdateDialog';
 
@@ -169,7 +169,7 @@ export class ProfileUpdateDialog extends CancelAndHelpDialog {
     }
     return step.prompt(CONFIRM_PROMPT, {
       prompt: withChoices(`${describeChange(change)}?`, YES_NO),
-      retryPrompt: withChoices('Please reply YES to make the change or NO to leave it as it is.', YES_NO),
+      retryPrompt: withChoices(`Please ${replyVerb(getTurnInfo(step.context).capabilities)} YES to make the change or NO to leave it as it is.`, YES_NO),
       validations: { field },
     });
   }

@@ -7,7 +7,7 @@ import { parseServiceType } from '../src/domain/service-types.ts';
 import type { BotServices, BotSettings, SelfHelpAnswer, ServiceType, SubscribedService } from './services.ts';
 import { getTurnInfo, type TurnInfo } from './turn-info.ts';
 import { chosenService, serviceChoiceLabel, serviceName, servicesIn } from './service-choice.ts';
-import { anytime, clip, contactText, formatDay, formatDayTime, sendVerb } from './wording.ts';
+import { anytime, capitalise, clip, contactText, formatDay, formatDayTime, replyVerb, replyWithVerb, sendVerb } from './wording.ts';
 
 export const TROUBLE_TICKET_DIALOG = 'troubleTicketDialog';
 
@@ -107,7 +107,7 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     step.options.choices = choices;
     return step.prompt(SERVICE_PROMPT, {
       prompt: withChoices('Sorry to hear that. Which service is affected?', choices.map(serviceChoiceLabel)),
-      retryPrompt: withChoices('Please reply with a number or the name of the service.', choices.map(serviceChoiceLabel)),
+      retryPrompt: withChoices(`Please ${replyWithVerb(getTurnInfo(step.context).capabilities)} a number or the name of the service.`, choices.map(serviceChoiceLabel)),
       validations: choices,
     });
   }
@@ -149,7 +149,7 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     step.options.selfHelpCode = selfHelp.code;
     return step.prompt(SELF_HELP_PROMPT, {
       prompt: withChoices(`Before I open a ticket: ${selfHelp.instruction} Did that fix it?`, SELF_HELP_CHOICES),
-      retryPrompt: withChoices('Is it working now? Reply YES if it is, NO if not, or SKIP.', SELF_HELP_CHOICES),
+      retryPrompt: withChoices(`Is it working now? ${capitalise(replyVerb(getTurnInfo(step.context).capabilities))} YES if it is, NO if not, or SKIP.`, SELF_HELP_CHOICES),
     });
   }
 
@@ -157,7 +157,8 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
   private async sinceStep(step: WaterfallStepContext<TicketDraft>): Promise<DialogTurnResult> {
     if (typeof step.result === 'string' && selfHelpAnswer(step.result) === 'fixed') {
       getTurnInfo(step.context).reason = `ticket.create.selfHelpFixed.${step.options.selfHelpCode ?? 'step'}`;
-      await step.context.sendActivity("Great, glad it's working again. I haven't opened a ticket; text me anytime if it happens again.");
+      const again = anytime(getTurnInfo(step.context).capabilities).toLowerCase();
+      await step.context.sendActivity(`Great, glad it's working again. I haven't opened a ticket; ${again} if it happens again.`);
       return step.endDialog();
     }
     if (typeof step.result === 'string') {
@@ -220,7 +221,7 @@ export class TroubleTicketDialog extends CancelAndHelpDialog {
     const since = issueStartedAt ? ` since ${formatDay(new Date(issueStartedAt), this.settings)}` : '';
     return step.prompt(CONFIRM_PROMPT, {
       prompt: withChoices(`I'll open a fault ticket for your ${serviceName(service)}: "${clip(description ?? '', 80)}"${since}. Shall I go ahead?`, YES_NO),
-      retryPrompt: withChoices('Please reply YES to open the ticket or NO to drop it.', YES_NO),
+      retryPrompt: withChoices(`Please ${replyVerb(getTurnInfo(step.context).capabilities)} YES to open the ticket or NO to drop it.`, YES_NO),
     });
   }
 

@@ -7,6 +7,11 @@ import type { CustomerSummary, InteractionLink } from './services.ts';
 export interface TurnInfo {
   /** The verified customer (on SMS: the sending number matches the one on file), or null. */
   customer: CustomerSummary | null;
+  /**
+   * The customer the sender's address names, proven or not: on voice the caller ID's customer, who
+   * is greeted by name but is `customer` only once a one-time code proved it in this conversation.
+   */
+  caller: CustomerSummary | null;
   channel: ChannelName;
   /** What the channel can do: dialogs ask this, never the channel's name. */
   capabilities: ChannelCapabilities;

@@ -48,6 +48,22 @@ export function sendVerb(capabilities: Reach): string {
   return capabilities.addressIsPhone ? 'Text' : 'Type';
 }
 
+/** How the customer answers a question here: "reply" in writing, "say" on a call (keys work too, offered by the voice channel). */
+export function replyVerb(capabilities: Pick<ChannelCapabilities, 'spoken'>): 'reply' | 'say' {
+  return capabilities.spoken ? 'say' : 'reply';
+}
+
+/** "reply with" in writing, "say" on a call ("Please reply with a number …"). */
+export function replyWithVerb(capabilities: Pick<ChannelCapabilities, 'spoken'>): 'reply with' | 'say' {
+  return capabilities.spoken ? 'say' : 'reply with';
+}
+
+/** Where this conversation happens: "by text" (SMS), "in this chat" (web chat), "on this call" (voice). */
+export function hereWords(capabilities: Reach): string {
+  if (capabilities.spoken) return 'on this call';
+  return capabilities.addressIsPhone ? 'by text' : 'in this chat';
+}
+
 /** "Text me anytime" on SMS, "Message me anytime" in web chat, "Call anytime" on the phone. */
 export function anytime(capabilities: Reach): string {
   if (capabilities.spoken) return 'Call anytime';

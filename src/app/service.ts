@@ -189,6 +189,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
         const outbox = { smsFrom: config.twilio.phoneNumber, deliverSoon: (conversationId: string, interactionId: string, correlationId: string) => queues.enqueueDelivery(conversationId, [interactionId], correlationId) };
         return (await notifyCustomer(prisma, outbox, { customerId, text, reason: 'voice.followUp', idempotencyKey })) !== null;
       },
+      // The call in the agent console's queue with its packet, as a texted handoff is (src/domain/agents).
+      queueForAgent: (request) => agents.handOff(request),
       catalogNames: () => (catalogNames ??= listActiveOfferings(prisma).then((offerings) => offerings.map((offering) => offering.name))),
     }),
   ];
@@ -383,6 +385,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
           agents.customerMessage({ conversationId: message.conversationId, interactionId: message.id, channel: message.channel, text: message.text, at: new Date(), ownerStaffId }),
         // Only spoken channels store input masked (codes and keys a caller gave); others cost no read.
         revealInput: async (message) => (CHANNEL_CAPABILITIES[message.channel].spoken ? maskedInput.reveal(message.id) : undefined),
+        looksUpSends: (channel) => channelNamed[channel]?.findEarlierSends !== undefined,
       },
       lock: conversationLock,
       deliverNow: createImmediateDelivery({ ...replyDelivery, attempts: config.delivery.attempts }),

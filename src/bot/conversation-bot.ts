@@ -19,6 +19,7 @@ import { PROFILE_UPDATE_ROUTE, ProfileUpdateDialog } from '../../dialogs/profile
 import { PROFILE_VIEW_ROUTE, ProfileViewDialog } from '../../dialogs/profile-view.dialog.ts';
 import { SignInDialog } from '../../dialogs/sign-in.dialog.ts';
 import { VerifyDialog } from '../../dialogs/verify.dialog.ts';
+import { ProveCallerDialog } from '../../dialogs/prove-caller.dialog.ts';
 import { CHANNEL_CAPABILITIES } from '../domain/interactions/messages.ts';
 import type { CustomerSummary } from '../domain/customers/customers.service.ts';
 import type { InboundTurnMessage, StoredBotState, TurnOutcome } from '../domain/interactions/turns.ts';
@@ -72,7 +73,7 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
   const mainDialog = new MainDialog(
     services,
     settings,
-    [...routed.map((entry) => entry.dialog), new ClarifyDialog(services, settings), new OfferAgentDialog(services, settings), new VerifyDialog(services, settings), signIn],
+    [...routed.map((entry) => entry.dialog), new ClarifyDialog(services, settings), new OfferAgentDialog(services, settings), new VerifyDialog(services, settings), new ProveCallerDialog(services, settings), signIn],
     routed.flatMap((entry) => entry.routes),
     signIn.id,
   );
@@ -89,10 +90,16 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
       const recognized = await recognizer.recognize(message.text, { referenceDate: now, timeZone: settings.timeZone });
       const resumeIntent = INTENTS.find((intent) => intent === options?.resumeIntent);
       const recognition = resumeIntent && !recognized.intent.includes('.') ? { ...recognized, intent: resumeIntent, confidence: 1 } : recognized;
+      const capabilities = CHANNEL_CAPABILITIES[message.channel];
+      // A customer named by an address that proves nothing (voice caller ID) is only a hint until a
+      // one-time code verified them in this conversation: no dialog sees account data before that.
+      const proven =
+        customer === null || !capabilities.addressIsPhone || capabilities.addressIsProof || (await services.isVerified({ conversationId: message.conversationId, customerId: customer.id, now }));
       const info: TurnInfo = {
-        customer,
+        customer: proven ? customer : null,
+        caller: customer,
         channel: message.channel,
-        capabilities: CHANNEL_CAPABILITIES[message.channel],
+        capabilities,
         inboundId: message.id,
         correlationId: message.correlationId ?? message.id,
         recognition,

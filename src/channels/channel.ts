@@ -13,6 +13,8 @@ export { CHANNEL_CAPABILITIES } from '../domain/interactions/messages.ts';
 
 export interface OutboundMessage {
   interactionId: string;
+  /** Our conversation the message belongs to (voice speaks it on that call, not on another call from the same number). */
+  conversationId?: string;
   from: string;
   to: string;
   text: string;

@@ -12,11 +12,37 @@ import { signTwilioRequest } from '../sandbox/twilio-signing.ts';
 // `npm run call -- --from +15551230001`: a phone call with the bot in the terminal. It plays
 // Twilio's part over the same ConversationRelay WebSocket a real call uses (the handshake signed
 // as Twilio signs it): each typed line is a spoken prompt, `#123` keys 1, 2, 3 (then #), and the
-// bot's words are printed as Twilio would speak them. It uses the service at --url when one is
+// bot's words are printed as Twilio would speak them; in the sandbox, the texts sent to the
+// caller's phone (the one-time code) are printed too. It uses the service at --url when one is
 // running there, and otherwise starts one in this process.
 
 const USAGE = 'Usage: npm run call -- --from +15551230001 [--url http://localhost:3000]   (type to speak, #1 to key 1, /quit to hang up)';
 const handoff = z.object({ reasonCode: z.string(), reason: z.string().optional() });
+const sandboxTexts = z.object({ messages: z.array(z.object({ index: z.number(), body: z.string() })) });
+
+/**
+ * Prints the texts the sandbox sends the caller's phone during the call (the one-time code that
+ * proves who is calling) until stopped; with a real Twilio account there is no sandbox to ask.
+ */
+function watchTexts(url: string, to: string): () => void {
+  let after: number | undefined;
+  let stopped = false;
+  const poll = async () => {
+    while (!stopped) {
+      const response = await fetch(`${url}/dev/twilio/messages?to=${encodeURIComponent(to)}&after=${after ?? -1}`).catch(() => undefined);
+      if (!response?.ok) return;
+      const { messages } = sandboxTexts.parse(await response.json());
+      // Texts from before the call are not news.
+      if (after !== undefined) for (const message of messages) process.stdout.write(`\n(text to your phone) ${message.body}\nyou> `);
+      after = messages.reduce((max, message) => Math.max(max, message.index), after ?? -1);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  };
+  void poll().catch(() => undefined);
+  return () => {
+    stopped = true;
+  };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { from: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean' } } });
@@ -37,6 +63,7 @@ async function main(): Promise<void> {
     socket.once('error', reject);
   });
   const callSid = `CA${randomBytes(16).toString('hex')}`;
+  const stopTexts = watchTexts(url, from);
   let spoken = '';
   let heard: () => void = () => undefined;
   socket.on('message', (raw) => {
@@ -78,6 +105,7 @@ async function main(): Promise<void> {
       if (!process.stdin.isTTY) await Promise.race([new Promise<void>((resolve) => (heard = resolve)), new Promise((resolve) => setTimeout(resolve, 15_000)), closed]);
     }
   } finally {
+    stopTexts();
     rl.close();
     socket.close();
     await service?.close();

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { redisScript } from '../lib/redis-script.ts';
 
-const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const EXTEND_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const releaseIfOwner = redisScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`);
+const extendIfOwner = redisScript(`if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`);
 
 /** Default lease: short, so a crashed holder's conversations move again within seconds. */
 export const DEFAULT_LEASE_MS = 5_000;
@@ -73,7 +74,7 @@ export class ConversationLock {
 
   /** Restarts the lease of a lock still held with `token`; false when it was lost (expired and taken). */
   async extend(conversationId: string, token: string): Promise<boolean> {
-    const extended = await this.redis.eval(EXTEND_IF_OWNER, 1, this.key(conversationId), token, String(this.leaseMs));
+    const extended = await extendIfOwner(this.redis, [this.key(conversationId)], [token, this.leaseMs]);
     return extended === 1;
   }
 
@@ -83,7 +84,7 @@ export class ConversationLock {
   }
 
   async release(conversationId: string, token: string): Promise<void> {
-    await this.redis.eval(RELEASE_IF_OWNER, 1, this.key(conversationId), token);
+    await releaseIfOwner(this.redis, [this.key(conversationId)], [token]);
   }
 
   private key(conversationId: string): string {

@@ -37,7 +37,7 @@ export interface DeliveredReplies {
 export async function deliverPendingReplies(deps: ReplyDeliveryDeps, conversationId: string, finalAttempt: boolean): Promise<DeliveredReplies> {
   const result: DeliveredReplies = { delivered: 0, refused: 0 };
   for (const message of await listPendingOutbound(deps.sql, conversationId)) {
-    if ((await deliverReply(deps, message, finalAttempt)) === 'delivered') result.delivered++;
+    if ((await deliverReply(deps, conversationId, message, finalAttempt)) === 'delivered') result.delivered++;
     else result.refused++;
   }
   return result;
@@ -57,7 +57,7 @@ export function createImmediateDelivery(deps: ReplyDeliveryDeps & { attempts: nu
     const finalAttempt = deps.attempts <= 1;
     try {
       if (recorded.earlierPending) await deliverPendingReplies(deps, conversationId, finalAttempt);
-      else for (const message of recorded.replies) await deliverReply(deps, message, finalAttempt);
+      else for (const message of recorded.replies) await deliverReply(deps, conversationId, message, finalAttempt);
       return { kind: 'delivered' };
     } catch {
       // deliverReply has logged and recorded the failure.
@@ -66,7 +66,7 @@ export function createImmediateDelivery(deps: ReplyDeliveryDeps & { attempts: nu
   };
 }
 
-async function deliverReply(deps: ReplyDeliveryDeps, message: OutboundForDelivery, finalAttempt: boolean): Promise<'delivered' | 'refused'> {
+async function deliverReply(deps: ReplyDeliveryDeps, conversationId: string, message: OutboundForDelivery, finalAttempt: boolean): Promise<'delivered' | 'refused'> {
   const log = deps.logger.child({ correlationId: message.correlationId, interactionId: message.id });
   const sender = deps.senders[message.channel];
   if (!sender) {
@@ -81,7 +81,7 @@ async function deliverReply(deps: ReplyDeliveryDeps, message: OutboundForDeliver
     log.info('not delivered: the number opted out');
     return 'refused';
   }
-  const outbound = { interactionId: message.id, from: message.fromAddress, to: message.toAddress, text: message.text, suggestedActions: message.suggestedActions };
+  const outbound = { interactionId: message.id, conversationId, from: message.fromAddress, to: message.toAddress, text: message.text, suggestedActions: message.suggestedActions };
   try {
     // A send that began before and never came back may have reached the provider: ask it first.
     if (message.sendStartedAt && sender.findEarlierSends) {
@@ -95,7 +95,7 @@ async function deliverReply(deps: ReplyDeliveryDeps, message: OutboundForDeliver
       log.info({ sendStartedAt: message.sendStartedAt }, 'an earlier send never reached the provider: sending');
     }
     // Only a channel that can look a send up needs to know one began (web chat's send is idempotent).
-    if (sender.findEarlierSends) await deps.recordSendStarted(message.id);
+    if (sender.findEarlierSends && !message.sendStartRecorded) await deps.recordSendStarted(message.id);
     const result = await sender.deliver(outbound);
     await deps.recordAcceptance({ interactionId: message.id, providerMessageId: result.providerMessageId, status: result.status });
     deps.metrics.messagesOut.inc({ channel: message.channel });

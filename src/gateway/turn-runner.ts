@@ -11,6 +11,7 @@ import {
   type InboundTurnMessage,
   type PendingTurn,
   type RecordedTurn,
+  type RecordOutcomeOptions,
   type StoredBotState,
   type TurnOutcome,
 } from '../domain/interactions/turns.ts';
@@ -52,6 +53,11 @@ export interface TurnDeps {
    * turn only; undefined when the message is stored as it was said.
    */
   revealInput?: (message: InboundTurnMessage) => Promise<string | undefined>;
+  /**
+   * Whether the channel's sends are looked up at the provider after a crash (its sender can find
+   * earlier sends): its replies' send start is then written with the turn's outcome.
+   */
+  looksUpSends?: (channel: InboundTurnMessage['channel']) => boolean;
 }
 
 /** A stored inbound message whose turn is to run: what the turn queue's job carries. */
@@ -223,7 +229,7 @@ async function handleOneTurn(
     const recorded = await deps.prisma.$transaction(async (tx) => {
       if (keyword === 'optout') await recordOptOut(tx, change);
       if (keyword === 'optin') await recordOptIn(tx, change);
-      return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, keywordOutcome(keyword, deps.operator, keyword === 'optout' ? optOutAfterthought(message.text, state?.data) : undefined));
+      return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, keywordOutcome(keyword, deps.operator, keyword === 'optout' ? optOutAfterthought(message.text, state?.data) : undefined), outcomeOptions(deps, message));
     });
     return { recorded, consentChanged: keyword !== 'help' };
   }
@@ -253,9 +259,9 @@ async function handleOneTurn(
         await recordCsatAnswer(tx, { conversationId: message.conversationId, handbackVersion: handler.version, customerId: message.customerId, score: handler.score });
         return recordTurnOutcome(prismaSql(tx, { inTransaction: true }), message, {
           reason: 'csat.answer',
-          replies: [{ reason: 'csat.answer', text: `Thank you for rating us ${handler.score} out of 5. Text us anytime you need help.` }],
+          replies: [{ reason: 'csat.answer', text: `Thank you for rating us ${handler.score} out of 5. ${csatSignOff(CHANNEL_CAPABILITIES[message.channel])}` }],
           links: [],
-        });
+        }, outcomeOptions(deps, message));
       });
       return { recorded, consentChanged: false };
     }
@@ -279,10 +285,20 @@ async function runBotTurn(
   const recorded = storage.hasPendingWrites()
     ? await deps.sql.transaction(async (tx) => {
         await storage.flush(tx);
-        return recordTurnOutcome(tx, message, outcome);
+        return recordTurnOutcome(tx, message, outcome, outcomeOptions(deps, message));
       })
-    : await recordTurnOutcome(deps.sql, message, outcome);
+    : await recordTurnOutcome(deps.sql, message, outcome, outcomeOptions(deps, message));
   return { recorded, reason: outcome.reason };
+}
+
+/** A turn's replies are delivered right after its outcome is written: where sends are looked up after a crash, the start goes in with them. */
+function outcomeOptions(deps: TurnDeps, message: InboundTurnMessage): RecordOutcomeOptions {
+  return { sendStartsNow: deps.looksUpSends?.(message.channel) ?? false };
+}
+
+/** How the thanks for a rating ends: a caller is asked to call (written channels keep their wording). */
+function csatSignOff(capabilities: { spoken: boolean }): string {
+  return capabilities.spoken ? 'Call us anytime you need help.' : 'Text us anytime you need help.';
 }
 
 function keywordOutcome(keyword: 'optout' | 'optin' | 'help', operator: OperatorInfo, afterthought?: string): TurnOutcome {

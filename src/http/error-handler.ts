@@ -40,6 +40,40 @@ function requestReadError(error: unknown): AppError | undefined {
   return new AppError('invalid_request', 'malformed_request', 'The request could not be read.');
 }
 
+/** Error codes that mean the database could not be reached or took no more work (pg, PostgreSQL, Prisma). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', 'P1001', 'P1002', 'P1017', 'P2024']);
+const UNREACHABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const UNREACHABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+const unreachableShape = z.object({
+  code: z.unknown().optional(),
+  message: z.unknown().optional(),
+  cause: z.unknown().optional(),
+  meta: z.object({ driverAdapterError: z.object({ cause: z.object({ kind: z.string() }).partial() }).partial() }).partial().optional(),
+});
+
+/**
+ * True when the error (or one of its causes) says the database is out of reach: a pool that could
+ * not connect in time, a refused or dropped connection, a server starting up or shutting down. The
+ * request is then answered 503 with Retry-After, not 500: nothing is wrong with it.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    const shape = unreachableShape.safeParse(current);
+    if (!shape.success) return false;
+    const { code, message, meta, cause } = shape.data;
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+    if (typeof message === 'string' && UNREACHABLE_MESSAGE.test(message)) return true;
+    const kind = meta?.driverAdapterError?.cause?.kind;
+    if (kind !== undefined && UNREACHABLE_KINDS.has(kind)) return true;
+    current = cause;
+  }
+  return false;
+}
+
+/** Seconds a client is asked to wait before trying again while the database is out of reach. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /**
  * Maps AppError to its status and code; a request that could not be read to its 4xx, logged at
  * warn in a line (an outsider can send one per request: no stack to flood the log); anything
@@ -55,6 +89,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (unreadable) {
       logger.warn({ code: unreadable.code, method: req.method, path: req.path, cause: error instanceof Error ? error.message : undefined }, 'request refused: body unreadable');
       sendAppError(res, unreadable);
+      return;
+    }
+    if (isDatabaseUnreachable(error)) {
+      logger.warn({ method: req.method, path: req.path, cause: error instanceof Error ? error.message.trim().split('\n').pop() : undefined }, 'request refused: database unreachable');
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+      sendAppError(res, new AppError('unavailable', 'database_unavailable', 'The service cannot reach its database right now. Nothing was stored; try again in a few seconds.'));
       return;
     }
     logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');

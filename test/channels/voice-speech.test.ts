@@ -31,6 +31,23 @@ describe('speaking a reply', () => {
     expect(sentences('One. Two? Three')).toEqual(['One. ', 'Two? ', 'Three']);
   });
 
+  it('does not end a sentence at the dots of a web address or a decimal', () => {
+    // "support.example.com" was streamed as "support." "example." "com." and read as three sentences.
+    const spoken = renderForEar({ text: "We couldn't match this number to an account. Please call +1 555 010 0100 or visit https://support.example.com." });
+    expect(spoken).toBe("We couldn't match this number to an account. Please call +1 555 010 0100 or visit support.example.com.");
+    expect(sentences(spoken)).toEqual(["We couldn't match this number to an account. ", 'Please call +1 555 010 0100 or visit support.example.com.']);
+    expect(sentences('Your plan has 4.5 GB left. Anything else?')).toEqual(['Your plan has 4.5 GB left. ', 'Anything else?']);
+    expect(toSpeech('See https://example.com/help/billing for more.')).toBe('See example.com/help/billing for more.');
+  });
+
+  it('says a monthly price as "a month"', () => {
+    expect(toSpeech('Internet from $50.00/mo (Fiber 300)')).toBe('Internet from fifty dollars a month (Fiber 300)');
+  });
+
+  it('reads the last digits of a number one by one', () => {
+    expect(toSpeech("I've texted a 6-digit code to your number ending 0001.")).toBe("I've texted a 6-digit code to your number ending zero zero zero one.");
+  });
+
   it('hints the catalog names, eSIM and the prompt’s choices, once each, without commas inside', () => {
     expect(speechHints(['Fiber 2 Gig', 'Unlimited, Plus'], ['Yes', 'eSIM']).split(',')).toEqual(['Yes', 'eSIM', 'Fiber 2 Gig', 'Unlimited  Plus', 'agent', 'billing', 'T T', 'O R D', 'A D J', 'resend']);
   });
@@ -50,6 +67,13 @@ describe('what the caller keyed or said', () => {
     expect(codeInSpeech('1 2 3 4 5 6')).toBe('123456');
     expect(codeInSpeech('it is 654321 I think')).toBe('654321');
     expect(codeInSpeech('no idea')).toBeUndefined();
+    // Speech-to-text writes a code either way; callers group it, say "oh" for zero, or "double".
+    expect(codeInSpeech('one two three four five six')).toBe('123456');
+    expect(codeInSpeech('123 456')).toBe('123456');
+    expect(codeInSpeech('my code is 1 2 3, four five six')).toBe('123456');
+    expect(codeInSpeech('oh four double seven one nine')).toBe('047719');
+    expect(codeInSpeech('I want to pay for it')).toBeUndefined();
+    expect(codeInSpeech('call me at two')).toBeUndefined();
     expect(maskedDigits('123456')).toBe('[6 digits withheld]');
   });
 });

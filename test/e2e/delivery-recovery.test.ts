@@ -30,6 +30,21 @@ async function settled(to: string, count: number) {
   return outboundTo(to);
 }
 
+describe('a reply sent right after its turn', () => {
+  it("carries its send's start from the turn's own write, and is not looked up", async () => {
+    const to = '+15551230030';
+    const listsBefore = env.twilio.state.listRequests;
+    expect((await env.sms(to, 'hello')).status).toBe(200);
+
+    const [reply] = await settled(to, 1);
+    const inbound = await env.database.db.prisma.interaction.findFirstOrThrow({ where: { direction: 'inbound', fromAddress: to } });
+    // Written in the statement that marked the message handled: one write fewer per SMS reply.
+    expect(reply?.sendStartedAt?.getTime()).toBe(inbound.handledAt?.getTime());
+    expect(env.twilio.state.messagesTo(to)).toHaveLength(1);
+    expect(env.twilio.state.listRequests - listsBefore).toBe(0);
+  });
+});
+
 describe('a send whose outcome is unknown', () => {
   it('is found at Twilio and adopted, not sent again, when its answer was lost', async () => {
     const to = '+15551230031';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALEX, OUR_NUMBER, SAM, startTestEnv, type TestEnv } from '../support/service.ts';
-import { expectTwiml, fakeCallSid, findAll, postVoice, type TwimlElement } from '../support/voice.ts';
+import { codeInWords, expectTwiml, fakeCallSid, findAll, postVoice, textedCode, type TwimlElement } from '../support/voice.ts';
 
 // Calls on the Gather flow (VOICE_MODE=gather, and the fallback URL): signed webhook sequences
 // with SpeechResult, Digits and empty results, the TwiML read back and checked; call status
@@ -52,17 +52,25 @@ describe('a call on the Gather flow', () => {
     expect(gather.said).toMatch(/^Hi Alex, thanks for calling/);
   });
 
-  it('answers speech with the dialog’s reply for the ear, and a retried webhook with the same reply, stored once', async () => {
+  it('asks a caller for a code before the account (caller ID is only a hint), takes it spoken, then answers for the ear; a retried webhook gets the same reply, stored once', async () => {
     const { callSid } = await answer(ALEX);
-    const first = gatherOf(await expectTwiml(await turn(callSid, 1, { SpeechResult: 'what do I owe', Confidence: '0.91' })));
-    expect(first.said).toMatch(/dollars/);
-    expect(first.said).not.toMatch(/\$/);
-    expect(first.attributes['action']).toMatch(/\?n=2$/);
+    const before = env.twilio.state.messagesTo(ALEX).length;
+    const asked = gatherOf(await expectTwiml(await turn(callSid, 1, { SpeechResult: 'what do I owe', Confidence: '0.91' })));
+    expect(asked.said).toMatch(/texted a 6-digit code to your number ending zero zero zero one\. Please say the code or key it in/);
+    expect(asked.said).not.toMatch(/dollars/);
+    const code = await textedCode(env, ALEX, before);
 
-    const retried = gatherOf(await expectTwiml(await turn(callSid, 1, { SpeechResult: 'what do I owe', Confidence: '0.91' })));
+    // Said, not keyed: speech-to-text writes the digits as words.
+    const first = gatherOf(await expectTwiml(await turn(callSid, 2, { SpeechResult: codeInWords(code), Confidence: '0.88' })));
+    expect(first.said).toMatch(/^Thanks, Alex, that's you confirmed\. You owe .*dollars/);
+    expect(first.said).not.toMatch(/\$/);
+    expect(first.attributes['action']).toMatch(/\?n=3$/);
+
+    const retried = gatherOf(await expectTwiml(await turn(callSid, 2, { SpeechResult: codeInWords(code), Confidence: '0.88' })));
     expect(retried.said).toBe(first.said);
     const conversation = await prisma().conversation.findUniqueOrThrow({ where: { channel_externalId: { channel: 'voice', externalId: callSid } } });
-    expect(await prisma().interaction.count({ where: { conversationId: conversation.id, direction: 'inbound' } })).toBe(1);
+    const inbound = await prisma().interaction.findMany({ where: { conversationId: conversation.id, direction: 'inbound' }, orderBy: { seq: 'asc' } });
+    expect(inbound.map((line) => line.text)).toEqual(['what do I owe', '[6 digits withheld]']);
   });
 
   it('climbs the ladder on empty results, then dials the agent, who hears the handoff packet first', async () => {
@@ -85,21 +93,22 @@ describe('a call on the Gather flow', () => {
   it('takes a code keyed on the keypad, and keeps it out of the contact log and the handoff packet', async () => {
     const { callSid } = await answer(CODE_CALLER);
     const before = env.twilio.state.messagesTo(CODE_CALLER).length;
-    const readBack = gatherOf(await expectTwiml(await turn(callSid, 1, { SpeechResult: 'update my email to voice.five@example.com' })));
-    expect(readBack.said).toMatch(/Press 1 or say yes/);
-    const asked = gatherOf(await expectTwiml(await turn(callSid, 2, { Digits: '1' })));
+    const asked = gatherOf(await expectTwiml(await turn(callSid, 1, { SpeechResult: 'update my email to voice.five@example.com' })));
     expect(asked.said).toMatch(/code/);
-    const [texted] = (await env.twilio.state.waitForMessages(CODE_CALLER, before + 1)).slice(before);
-    const code = /(\d{6})/.exec(texted?.body ?? '')?.[1];
-    if (!code) throw new Error(`no code in ${texted?.body}`);
+    const code = await textedCode(env, CODE_CALLER, before);
 
-    const done = gatherOf(await expectTwiml(await turn(callSid, 3, { Digits: code })));
+    const readBack = gatherOf(await expectTwiml(await turn(callSid, 2, { Digits: code })));
+    expect(readBack.said).toMatch(/that's you confirmed/);
+    expect(readBack.said).toMatch(/Press 1 or say yes/);
+    // Proven on this call: the change needs no second code.
+    const done = gatherOf(await expectTwiml(await turn(callSid, 3, { Digits: '1' })));
     expect(done.said).toMatch(/Done\. Your email is now voice\.five@example\.com/);
+    expect(env.twilio.state.messagesTo(CODE_CALLER)).toHaveLength(before + 1);
 
     const conversation = await prisma().conversation.findUniqueOrThrow({ where: { channel_externalId: { channel: 'voice', externalId: callSid } } });
     const lines = await prisma().interaction.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: 'asc' } });
     expect(lines.map((line) => line.text).join('\n')).not.toContain(code);
-    expect(lines.filter((line) => line.direction === 'inbound').map((line) => line.text)).toEqual(['update my email to voice.five@example.com', 'Yes', '[6 digits withheld]']);
+    expect(lines.filter((line) => line.direction === 'inbound').map((line) => line.text)).toEqual(['update my email to voice.five@example.com', '[6 digits withheld]', 'Yes']);
 
     await expectTwiml(await turn(callSid, 4, { SpeechResult: 'agent' }));
     const voiceCall = await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } });
@@ -151,10 +160,14 @@ describe('call status callbacks', () => {
       data: { customerId: medium.customerId, accountId: account.id, channel: 'voice', idempotencyKey: `voice-test-${callSidSuffix()}`, expectedCompletionDate: new Date(Date.now() + 3 * 86_400_000) },
     });
     const { callSid } = await answer(phone);
-    const reply = gatherOf(await expectTwiml(await turn(callSid, 1, { SpeechResult: `where is my order ORD-${order.number}` })));
+    const codes = env.twilio.state.messagesTo(phone).length;
+    await expectTwiml(await turn(callSid, 1, { SpeechResult: `where is my order ORD-${order.number}` }));
+    const code = await textedCode(env, phone, codes);
+    // Said in two groups, as speech-to-text often writes it ("123 456").
+    const reply = gatherOf(await expectTwiml(await turn(callSid, 2, { SpeechResult: `${code.slice(0, 3)} ${code.slice(3)}` })));
     expect(reply.said).toMatch(/O R D, /);
     expect(reply.said).toMatch(/texted to you after the call\? Press 1 or say yes/);
-    await expectTwiml(await turn(callSid, 2, { Digits: '1' }));
+    await expectTwiml(await turn(callSid, 3, { Digits: '1' }));
     const before = env.twilio.state.messagesTo(phone).length;
     await status(callSid, 'completed');
     await status(callSid, 'completed');

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffData } from '../../src/channels/voice/relay-messages.ts';
+import { AGENT_API_BASE } from '../../src/http/console/agent-api-schemas.ts';
 import { ALEX, OUR_NUMBER, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
-import { RelayClient, expectTwiml, fakeCallSid, findAll, postVoice } from '../support/voice.ts';
+import { fetchAsStaff } from '../support/staff.ts';
+import { RelayClient, expectTwiml, fakeCallSid, findAll, postVoice, textedCode } from '../support/voice.ts';
 
 // Whole calls over ConversationRelay as Twilio makes them: the signed call webhook, then the
 // WebSocket with setup, prompts, keys, interrupts, a dropped socket and a reconnect. Every frame
@@ -65,18 +67,31 @@ describe('answering a call with ConversationRelay', () => {
     expect(greeting).toMatchObject({ direction: 'outbound', channel: 'voice', reason: 'voice.greeting', deliveryStatus: 'delivered' });
   });
 
-  it('runs the same dialogs: the caller’s words are stored, the reply streamed back as text tokens for the ear', async () => {
+  it('runs the same dialogs after a code read out (caller ID is only a hint): the caller’s words are stored, the reply streamed back as text tokens for the ear', async () => {
     const { callSid, relay } = await call(ALEX);
+    const before = env.twilio.state.messagesTo(ALEX).length;
     relay.say('what do I owe');
-    const reply = await relay.next(0, /dollars/);
-
+    const asked = await relay.next(0, /code/);
+    expect(asked).toMatch(/ending zero zero zero one\. Please say the code or key it in/);
+    const code = await textedCode(env, ALEX, before);
+    // Speech-to-text writes a code read in two groups as "123 456".
+    relay.say(`${code.slice(0, 3)} ${code.slice(3)}`);
+    // Each stored reply is its own utterance: the confirmation, then the answer.
+    // (A silence prompt may come between while the text is on its way: this suite's silence timeout is short.)
+    // ("One moment." may come first on a loaded machine.)
+    expect(await relay.next(1, /confirmed/)).toMatch(/^(One moment\. )?Thanks, Alex, that's you confirmed\.$/);
+    const reply = await relay.next(1, /dollars/);
     expect(reply).not.toMatch(/\$/);
+    // Said once: the turn's replies are spoken as delivered, and only the unspoken ones again after the turn.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await relay.utterances(1)).filter((utterance) => /You owe/.test(utterance))).toHaveLength(1);
     const conversation = await voiceConversation(callSid);
     const stored = await prisma().interaction.findMany({ where: { conversationId: conversation.id }, orderBy: { createdAt: 'asc' } });
     expect(stored.map((row) => [row.direction, row.channel])).toEqual(expect.arrayContaining([['inbound', 'voice'], ['outbound', 'voice']]));
-    const inbound = stored.find((row) => row.direction === 'inbound');
-    expect(inbound).toMatchObject({ text: 'what do I owe', status: 'handled', reason: expect.stringMatching(/^bill\.inquiry/) });
-    const answer = stored.find((row) => row.inReplyToId === inbound?.id);
+    const inbound = stored.filter((row) => row.direction === 'inbound');
+    expect(inbound.map((row) => row.text)).toEqual(['what do I owe', '[6 digits withheld]']);
+    expect(inbound[1]).toMatchObject({ status: 'handled', reason: expect.stringMatching(/^bill\.inquiry/) });
+    const answer = stored.find((row) => row.inReplyToId === inbound[1]?.id && row.text.includes('You owe'));
     expect(answer?.deliveryStatus).toBe('delivered');
     expect(answer?.text).toMatch(/\$/);
     relay.close();
@@ -94,6 +109,18 @@ describe('answering a call with ConversationRelay', () => {
     expect(voiceCall.handoffReason).toBe('caller_request');
     const twiml = await expectTwiml(await postVoice(env, '/twilio/voice/relay/ended', { CallSid: callSid, SessionStatus: 'ended', HandoffData: end.handoffData ?? '' }));
     expect(findAll(twiml, 'Enqueue').map((element) => element.text)).toEqual(['support']);
+
+    // The call is in the agents' queue too, as a texted handoff is: what the console lists, with its packet.
+    const owner = await prisma().conversationOwner.findUniqueOrThrow({ where: { conversationId: voiceCall.conversationId } });
+    expect(owner).toMatchObject({ state: 'queued', channel: 'voice', handoffReason: 'customer_asked' });
+    const response = await fetchAsStaff(`${env.service.url}${AGENT_API_BASE}/conversations/${voiceCall.conversationId}/packet`, {}, 'agent');
+    expect(response.status).toBe(200);
+    const { packet } = (await response.json()) as { packet: { channel: string; who: { name: string | null; verified: boolean }; collected: Record<string, string>; lastMessages: { text: string }[] } };
+    expect(packet.channel).toBe('voice');
+    // Named by caller ID, which proves nothing: the agent sees the name, and that it is not verified.
+    expect(packet.who).toMatchObject({ name: 'Sam Rivera', verified: false });
+    expect(packet.collected).toMatchObject({ callReason: 'caller_request', callSid });
+    expect(packet.lastMessages.map((line) => line.text)).toEqual(expect.arrayContaining([expect.stringMatching(/^Hi Sam, thanks for calling/)]));
     relay.close();
   });
 
@@ -114,20 +141,24 @@ describe('answering a call with ConversationRelay', () => {
     const { callSid, relay } = await call(ALEX);
     await relay.next(0, /keypad/);
     const before = relay.count;
+    const texts = env.twilio.state.messagesTo(ALEX).length;
     relay.key('1');
+    await relay.next(before, /code/);
+    // The code keyed, one dtmf frame a key, ended with #.
+    relay.key(`${await textedCode(env, ALEX, texts)}#`);
     await relay.next(before, /dollars/);
 
     const conversation = await voiceConversation(callSid);
-    const keyed = await prisma().interaction.findFirstOrThrow({ where: { conversationId: conversation.id, direction: 'inbound' }, orderBy: { seq: 'desc' } });
-    expect(keyed.text).toBe('Billing');
+    const keyed = await prisma().interaction.findMany({ where: { conversationId: conversation.id, direction: 'inbound' }, orderBy: { seq: 'asc' } });
+    expect(keyed.map((row) => row.text)).toEqual(['Billing', '[6 digits withheld]']);
     relay.close();
   });
 
   it('records what the caller heard of a reply they talked over', async () => {
     const { callSid, relay } = await call(ALEX);
     await relay.utterances(1);
-    relay.say('what do I owe');
-    const reply = await relay.next(1, /dollars/);
+    relay.say('help');
+    const reply = await relay.next(1, /I can help with/);
     const heard = reply.slice(0, 12);
     relay.send({ type: 'interrupt', utteranceUntilInterrupt: heard, durationUntilInterruptMs: 900 });
 
@@ -150,6 +181,22 @@ describe('answering a call with ConversationRelay', () => {
     expect(reply).not.toMatch(/^Hi Alex/);
     expect(await prisma().conversation.count({ where: { channel: 'voice', externalId: callSid } })).toBe(1);
     again.close();
+  });
+
+  it('speaks each reply on its own call when two calls come from one number at once (a family line)', async () => {
+    // Replies used to be spoken on the newest live call from the number: the other caller heard nothing (the bench's silent prompts).
+    const first = await call(SAM);
+    const second = await call(SAM);
+    await Promise.all([first.relay.utterances(1), second.relay.utterances(1)]);
+    first.relay.say('thanks');
+    second.relay.say('help');
+    const [firstReply, secondReply] = await Promise.all([first.relay.next(1, /./), second.relay.next(1, /./)]);
+    expect(firstReply).toMatch(/welcome/i);
+    expect(secondReply).toMatch(/I can help with/);
+    expect(first.relay.frames.filter((frame) => frame.type === 'text' && /I can help with/.test(frame.token))).toEqual([]);
+    expect(second.relay.frames.filter((frame) => frame.type === 'text' && /welcome/i.test(frame.token))).toEqual([]);
+    first.relay.close();
+    second.relay.close();
   });
 
   it('refuses a handshake with a forged signature or none', async () => {

@@ -45,7 +45,8 @@ export interface TurnResult {
 export interface ConversationOptions {
   /** A fixture customer's id, or null for a sender the channel could not identify. */
   customerId: string | null;
-  channel: 'sms' | 'webchat';
+  /** On voice the customer is the caller ID's: a hint until a code proves it. */
+  channel: 'sms' | 'webchat' | 'voice';
 }
 
 /** One bot over one fake: start conversations on it, then look at `services.calls`. */
@@ -91,8 +92,8 @@ export class Conversation {
         conversationId: this.id,
         customerId,
         channel,
-        fromAddress: channel === 'sms' ? '+15550009999' : `webchat-visitor-${this.id}`,
-        toAddress: channel === 'sms' ? '+15550100100' : 'bot',
+        fromAddress: channel === 'webchat' ? `webchat-visitor-${this.id}` : '+15550009999',
+        toAddress: channel === 'webchat' ? 'bot' : '+15550100100',
         text,
         seq: this.seq,
         correlationId: null,

@@ -11,6 +11,8 @@ const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServiceProcess {
   url: string;
+  /** The operating-system process id (the benchmark sums the CPU of its service processes). */
+  pid: number | undefined;
   /** SIGTERM (the service drains), then waits for the exit. */
   stop(): Promise<void>;
   /** Sends `signal` (SIGKILL: a crash, nothing drains) and waits for the exit. */
@@ -42,7 +44,7 @@ export async function startServiceProcess(env: Record<string, string>, options: 
     await stop();
     throw error;
   }
-  return { url, stop, kill: (signal) => stopChild(child, signal) };
+  return { url, pid: child.pid, stop, kill: (signal) => stopChild(child, signal) };
 }
 
 function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../src/app/config/index.ts';
 import { seedDemoData } from '../../src/domain/demo/seed.ts';
 import { fakeSid, postSignedForm } from '../../src/sandbox/twilio-signing.ts';
 import { startTwilioStandIn, type RunningStandIn } from './twilio-standin-server.ts';
-import { createLogger } from '../../src/lib/logger.ts';
+import { createLogger, type Logger } from '../../src/lib/logger.ts';
 import { startService, type Service } from '../../src/app/service.ts';
 import type { ConsoleEvents } from '../../src/domain/agents/console-events.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -36,6 +36,8 @@ export interface TestEnvOptions {
   seed?: boolean;
   /** Live events to agent consoles (e.g. a RecordingConsoleEvents to look at). */
   consoleEvents?: ConsoleEvents;
+  /** The service's logger (e.g. one writing to a stream the test reads); default by LOG_LEVEL to stdout. */
+  logger?: Logger;
 }
 
 /** A test environment on a Redis of its own, which the test may stop and start (an outage). */
@@ -71,7 +73,7 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
     TWILIO_API_BASE_URL: twilio.baseUrl,
     ...options.env,
   });
-  const logger = createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel);
   const services: Service[] = [];
   const start = async () => {
     const started = await startService(config, { logger, host: '127.0.0.1', database: database.db, ...(options.consoleEvents ? { consoleEvents: options.consoleEvents } : {}) });

@@ -178,3 +178,18 @@ export function expectTwiml(response: Response): Promise<TwimlElement> {
   expect(response.headers.get('content-type')).toMatch(/text\/xml/);
   return response.text().then(parseTwiml);
 }
+
+const DIGIT_NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
+/** A code as a caller says it and speech-to-text may write it: "one two three four five six". */
+export function codeInWords(code: string): string {
+  return [...code].map((digit) => DIGIT_NAMES[Number(digit)] ?? digit).join(' ');
+}
+
+/** The one-time code texted to `phone` after its first `before` messages (the SMS channel's outbound path, at the stand-in). */
+export async function textedCode(env: TestEnv, phone: string, before: number): Promise<string> {
+  const [texted] = (await env.twilio.state.waitForMessages(phone, before + 1)).slice(before);
+  const code = /\b(\d{6})\b/.exec(texted?.body ?? '')?.[1];
+  if (!code) throw new Error(`no code in ${JSON.stringify(texted?.body)}`);
+  return code;
+}

@@ -5,6 +5,7 @@ import {
   clearMisses,
   findLastPrompt,
   findRepliesTo,
+  lastRequestOnCall,
   recordAfterHoursChoice,
   recordFollowUpChoice,
   recordHandoff,
@@ -32,6 +33,8 @@ export type CallNext = { kind: 'listen' } | { kind: 'handoff'; reason: string } 
 /** Speaks to the caller; `replyId` names the stored reply being spoken (null: a channel prompt). */
 export interface CallSpeaker {
   speak(replyId: string | null, spoken: string): void;
+  /** Whether this stored reply was spoken on the call already (deliver() speaks the turn's replies as they are stored). */
+  hasSpoken(replyId: string): boolean;
 }
 
 export interface StoredTurn {
@@ -52,10 +55,28 @@ export interface CallFlowDeps {
   keepSecret(interactionId: string, text: string): Promise<void>;
   /** Texts the caller (a customer) through the SMS channel. */
   textCustomer(customerId: string, text: string, idempotencyKey: string): Promise<boolean>;
+  /**
+   * Puts the call's conversation in the agents' queue (the agent desk's handOff, as for a text
+   * handoff): the call shows in the console's queue with its packet while Twilio holds the caller.
+   * Idempotent: a conversation a person already has stays as it is. Returns the desk's answer.
+   */
+  queueForAgent(request: AgentQueueRequest): Promise<{ kind: string }>;
   turnBudgetMs: number;
   /** True while people take calls. */
   agentsAvailable(now: Date): boolean;
   agentHoursText: string;
+}
+
+export interface AgentQueueRequest {
+  conversationId: string;
+  /** The agent desk's reason: the caller asked (or asked to be called back), or the bot could not understand them. */
+  reason: 'customer_asked' | 'not_understood';
+  /** The request the call was last about (e.g. `bill.inquiry`), which picks the skill queue; null: general. */
+  intent: string | null;
+  /** What the call adds to the packet the agent reads (the call's own reason, our CallSid). */
+  collected: Record<string, string>;
+  /** The caller's last input, when the handoff followed one. */
+  relatedInteractionId?: string | undefined;
 }
 
 const MENU = ['Billing', 'Technical support', 'Order status', 'A person'];
@@ -143,6 +164,10 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
   }
   const ran = await deps.runTurnNow(stored.turn, deps.turnBudgetMs);
   replies = (await findRepliesTo(deps.prisma, stored.interactionId)).replies;
+  // A turn handled elsewhere (a queued job on another instance, which cannot reach this call) left
+  // its replies unspoken: they are read back by the message they answer and said here. Once
+  // runTurnNow has the conversation's lock, every delivery of that turn has finished.
+  for (const reply of replies) if (!speaker.hasSpoken(reply.id)) speaker.speak(reply.id, renderForEar(reply));
   if (ran.budgetExhausted && replies.length === 0) return { next: { kind: 'listen' }, inboundId: stored.interactionId, waiting: true };
   return { next: await afterTurn(deps, call, replies, say), inboundId: stored.interactionId };
 }
@@ -201,15 +226,39 @@ async function startHandoff(deps: CallFlowDeps, call: VoiceCallState, reason: st
   }
   const packet = await handoffPacket(deps, call, reason);
   await recordHandoff(deps.prisma, call.callSid, reason, packet);
+  await putInAgentQueue(deps, call, reason);
   await say("I'm connecting you to a person now. Please hold.", 'voice.handoff');
   deps.logger.info({ callSid: call.callSid, reason }, 'voice handoff');
   return { kind: 'handoff', reason };
+}
+
+/**
+ * The call in the agents' queue, beside Twilio's <Enqueue>/<Dial>: a failure here is logged and the
+ * caller is still put through (the person who answers has the whisper and the VoiceCall packet).
+ */
+async function putInAgentQueue(deps: CallFlowDeps, call: VoiceCallState, reason: string): Promise<void> {
+  const missed = reason === 'silence' || reason === 'no_match';
+  const { lastInputId, intent } = await lastRequestOnCall(deps.prisma, call.conversationId);
+  try {
+    const queued = await deps.queueForAgent({
+      conversationId: call.conversationId,
+      reason: missed ? 'not_understood' : 'customer_asked',
+      intent,
+      collected: { channel: 'voice call', callReason: reason, callSid: call.callSid },
+      relatedInteractionId: lastInputId,
+    });
+    deps.logger.info({ callSid: call.callSid, result: queued.kind }, 'voice call put in the agents’ queue');
+  } catch (error) {
+    deps.logger.error({ err: error, callSid: call.callSid }, 'voice call not put in the agents’ queue; Twilio still puts it through');
+  }
 }
 
 async function afterHoursChoice(deps: CallFlowDeps, call: VoiceCallState, choice: 'sms' | 'callback', say: Say): Promise<CallNext> {
   await recordAfterHoursChoice(deps.prisma, call.callSid, choice);
   if (choice === 'callback') {
     await recordHandoff(deps.prisma, call.callSid, 'callback', await handoffPacket(deps, call, 'callback'));
+    // A person calls back: the request waits in the agents' queue (the desk keeps it until the team is in).
+    await putInAgentQueue(deps, call, 'callback');
     await say(`A person will call you back on this number ${deps.agentHoursText.replace(/^from/, 'after')}. Goodbye.`, 'voice.callback');
     return { kind: 'hangup' };
   }

@@ -11,8 +11,8 @@ import { findLastPrompt } from '../../domain/interactions/voice-calls.ts';
 
 export interface RelaySessionOptions {
   flow: CallFlowDeps;
-  /** Registers the session as the caller's live speaker (deliver() speaks through it) until the returned function is called. */
-  register(callerNumber: string, speaker: CallSpeaker): () => void;
+  /** Registers the session as the call's live speaker (deliver() speaks through it) until the returned function is called. */
+  register(conversationId: string, speaker: CallSpeaker): () => void;
   greeting(givenName: string | null): string;
   fillerDelayMs: number;
   silenceTimeoutMs: number;
@@ -55,6 +55,9 @@ export function runRelaySession(socket: WebSocket, options: RelaySessionOptions)
       const parts = sentences(spoken);
       parts.forEach((part, index) => send({ type: 'text', token: part, last: index === parts.length - 1 }));
       armSilence(spoken);
+    },
+    hasSpoken(replyId) {
+      return cycle.some((entry) => entry.replyId === replyId);
     },
   };
 
@@ -112,7 +115,7 @@ export function runRelaySession(socket: WebSocket, options: RelaySessionOptions)
   async function setup(frame: { callSid: string; from: string; to: string }) {
     callSid = frame.callSid;
     const opened = await openVoiceCall(flow.prisma, { callSid: frame.callSid, from: frame.from, to: frame.to, mode: 'relay', status: 'in-progress' });
-    unregister = options.register(frame.from, speaker);
+    unregister = options.register(opened.conversationId, speaker);
     // Twilio says the welcome greeting from the TwiML; a session nobody greeted (the sandbox page) is greeted here.
     if (!(await findLastPrompt(flow.prisma, opened.conversationId))) {
       const greeting = options.greeting(opened.givenName);

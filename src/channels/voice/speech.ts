@@ -73,6 +73,11 @@ export function toSpeech(text: string): string {
       .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? /g, (_match, day: string) => `${WEEKDAYS[day] ?? day}, `)
       .replace(/\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\.? (\d{1,2})\b(?!:)/g, (_match, month: string, day: string) => `${MONTHS[month] ?? month} ${ordinalWords(Number(day))}`)
       .replace(/(\d{1,2}):00 ?(AM|PM)/g, '$1 $2')
+      // Prices per month as written ("$50.00/mo", already in words here).
+      .replace(/\/mo\b/g, ' a month')
+      // Web addresses without their scheme ("support.example.com"); the last four digits of a number one by one.
+      .replace(/\bhttps?:\/\/([^\s/]+)(\/\S*?)?(?=[.,;!?]?(\s|$))/gi, (_match, host: string, path: string | undefined) => `${host}${path && path !== '/' ? path : ''}`)
+      .replace(/\b(ending|ends in|ending in) (\d{2,4})\b/g, (_match, words: string, digits: string) => `${words} ${[...digits].map((digit) => DIGIT_WORDS[Number(digit)] ?? digit).join(' ')}`)
       // Written-channel wording.
       .replace(/\s*\(yes\/no\)/gi, ' Press 1 or say yes. Press 2 or say no.')
       .replace(/\breply with\b/gi, 'say')
@@ -118,10 +123,35 @@ export function asksForCode(promptText: string | undefined): boolean {
   return promptText !== undefined && /\bcode\b/i.test(promptText);
 }
 
-/** Digits in a spoken answer ("one two three four five six" arrives as "123456"), 4 to 8 of them. */
+// "to" and "for" are left out: they are words far more often than misheard digits.
+const SPOKEN_DIGITS: Record<string, string> = { zero: '0', oh: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9' };
+
+/**
+ * Digits in a spoken answer, 4 to 8 of them: "123456", "123 456", "one two three four five six"
+ * (speech-to-text writes either), "my code is 1 2 3, four five six", "double four" as two.
+ */
 export function codeInSpeech(text: string): string | undefined {
-  const digits = text.replace(/[\s,.-]/g, '');
-  return /^\d{4,8}$/.test(digits) ? digits : /\b\d{4,8}\b/.exec(text)?.[0];
+  const words = text.toLowerCase().replace(/[,.!?-]/g, ' ').split(/\s+/).filter(Boolean);
+  // The longest run of words that are all digits or digit words, read as one number.
+  let best = '';
+  let run = '';
+  let doubled = 1;
+  for (const word of words) {
+    if (word === 'double' || word === 'triple') {
+      doubled = word === 'double' ? 2 : 3;
+      continue;
+    }
+    const digits = /^\d+$/.test(word) ? word : SPOKEN_DIGITS[word];
+    if (digits === undefined) {
+      run = '';
+      doubled = 1;
+      continue;
+    }
+    run += digits.repeat(digits.length === 1 ? doubled : 1);
+    doubled = 1;
+    if (run.length > best.length) best = run;
+  }
+  return /^\d{4,8}$/.test(best) ? best : undefined;
 }
 
 /** What the contact log and the logs keep instead of a code or keyed digits. */
@@ -129,9 +159,15 @@ export function maskedDigits(digits: string): string {
   return `[${digits.length} digits withheld]`;
 }
 
-/** Sentences, so the first one can be spoken while the rest follow (ConversationRelay text tokens). */
+/**
+ * Sentences, so the first one can be spoken while the rest follow (ConversationRelay text tokens).
+ * A sentence ends at a stop followed by a space or the end: the dots in "support.example.com" or
+ * "4.5" are not sentence ends.
+ */
 export function sentences(text: string): string[] {
-  return text.match(/[^.!?]+[.!?]+(?:\s+|$)|[^.!?]+$/g)?.map((sentence) => sentence) ?? [text];
+  const parts = text.split(/(?<=[.!?])\s+/).filter((part) => part.length > 0);
+  if (parts.length === 0) return [text];
+  return parts.map((part, index) => (index < parts.length - 1 ? `${part} ` : part));
 }
 
 /** Recognition hints for speech: the catalog's offer names, words of this product, the prompt's choices. */

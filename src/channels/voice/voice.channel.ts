@@ -35,6 +35,8 @@ export interface VoiceChannelOptions {
   keepSecret: CallFlowDeps['keepSecret'];
   /** Texts a customer through the SMS channel (after-call references, after-hours follow-up). */
   textCustomer: CallFlowDeps['textCustomer'];
+  /** The agent desk's handOff for a call (the console's queue). */
+  queueForAgent: CallFlowDeps['queueForAgent'];
   catalogNames(): Promise<string[]>;
   /** Prompt received → first text token sent, in ms (the bench reads it). */
   onFirstToken?: (ms: number) => void;
@@ -51,14 +53,18 @@ export type VoiceChannel = Channel & {
  */
 export function createVoiceChannel(options: VoiceChannelOptions): VoiceChannel {
   const { settings } = options;
-  /** The live calls on this instance, by caller number (newest last): where deliver() speaks. */
+  /**
+   * The live calls on this instance, by the call's conversation (newest speaker last): where
+   * deliver() speaks. Keyed by conversation, not by caller number: two calls from one number (a
+   * family line, a switchboard) must each hear their own replies.
+   */
   const live = new Map<string, CallSpeaker[]>();
-  const register = (callerNumber: string, speaker: CallSpeaker) => {
-    live.set(callerNumber, [...(live.get(callerNumber) ?? []), speaker]);
+  const register = (conversationId: string, speaker: CallSpeaker) => {
+    live.set(conversationId, [...(live.get(conversationId) ?? []), speaker]);
     return () => {
-      const left = (live.get(callerNumber) ?? []).filter((entry) => entry !== speaker);
-      if (left.length > 0) live.set(callerNumber, left);
-      else live.delete(callerNumber);
+      const left = (live.get(conversationId) ?? []).filter((entry) => entry !== speaker);
+      if (left.length > 0) live.set(conversationId, left);
+      else live.delete(conversationId);
     };
   };
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -86,6 +92,7 @@ export function createVoiceChannel(options: VoiceChannelOptions): VoiceChannel {
       runTurnNow: options.runTurnNow,
       keepSecret: options.keepSecret,
       textCustomer: options.textCustomer,
+      queueForAgent: options.queueForAgent,
       turnBudgetMs: settings.turnBudgetMs,
       // Outside the hours is a "quiet window" from their end to their start.
       agentsAvailable: (now) => start === end || sendableAt(now, { startMinute: end, endMinute: start }, options.timeZone).getTime() === now.getTime(),
@@ -114,9 +121,9 @@ export function createVoiceChannel(options: VoiceChannelOptions): VoiceChannel {
       });
     },
     async deliver(message) {
-      const speaker = live.get(message.to)?.at(-1);
+      const speaker = message.conversationId === undefined ? undefined : live.get(message.conversationId)?.at(-1);
       // The call ended, or is held by another instance: nothing can be said on it from here.
-      if (!speaker) throw new PermanentDeliveryError('call_not_live', `No live call with ${message.to} on this instance.`);
+      if (!speaker) throw new PermanentDeliveryError('call_not_live', `No live call with ${message.to} for this conversation on this instance.`);
       speaker.speak(message.interactionId, renderForEar(message));
       return { providerMessageId: `VO${message.interactionId.replace(/-/g, '')}`, status: 'delivered' };
     },

@@ -53,8 +53,8 @@ export interface VoiceRoutesOptions {
   settings: VoiceRouteSettings;
   flow: CallFlowDeps;
   gateway: ChannelGateway;
-  /** Registers a speaker for the caller's number while a Gather turn runs (deliver() speaks through it). */
-  register(callerNumber: string, speaker: CallSpeaker): () => void;
+  /** Registers a speaker for the call's conversation while a Gather turn runs (deliver() speaks through it). */
+  register(conversationId: string, speaker: CallSpeaker): () => void;
   greeting(givenName: string | null): string;
   /** The live catalog's offer names, for recognition hints. */
   catalogNames(): Promise<string[]>;
@@ -154,13 +154,22 @@ export function voiceRoutes(options: VoiceRoutesOptions): Router {
     const call = await knownCall(result.CallSid);
     const input: CallerInput = result.Digits ? { kind: 'keys', digits: result.Digits } : result.SpeechResult?.trim() ? { kind: 'speech', text: result.SpeechResult } : { kind: 'silence' };
     const said: string[] = [];
-    const unregister = options.register(call.fromNumber, { speak: (_replyId, spoken) => said.push(spoken) });
+    const spokenReplies = new Set<string>();
+    // One speaker for the turn's replies (deliver()) and the call's own prompts: the TwiML says them in order.
+    const speaker: CallSpeaker = {
+      speak(replyId, spoken) {
+        if (replyId) spokenReplies.add(replyId);
+        said.push(spoken);
+      },
+      hasSpoken: (replyId) => spokenReplies.has(replyId),
+    };
+    const unregister = options.register(call.conversationId, speaker);
     // The webhook must answer well inside Twilio's 15 s: past the budget, a filler and a redirect to wait for the answer.
     let timer: NodeJS.Timeout | undefined;
     const overBudget = new Promise<'over'>((resolve) => {
       timer = setTimeout(() => resolve('over'), settings.turnBudgetMs);
     });
-    const handling = handleCallerInput(flow, call, input, { speak: (_replyId, spoken) => said.push(spoken) }, `${result.CallSid}-g${n}`);
+    const handling = handleCallerInput(flow, call, input, speaker, `${result.CallSid}-g${n}`);
     try {
       const handled = await Promise.race([handling, overBudget]);
       if (handled === 'over' || (handled.waiting && handled.inboundId)) {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Logger } from '../../lib/logger.ts';
+import { redisScript } from '../../lib/redis-script.ts';
 
 // Each conversation's Direct Line activities (the visitor's messages echoed back, the bot's
 // replies) in a Redis stream. The stream id is the watermark: a client that reconnects with one
@@ -46,7 +47,7 @@ const activityIdSchema = z.string();
 export const WATERMARK = /^\d{1,16}-\d{1,10}$/;
 
 // Publishes once per dedupe key (a retried delivery or post publishes nothing new), then notifies.
-const PUBLISH_ONCE = `
+const publishOnce = redisScript(`
 local existing = redis.call('HGET', KEYS[2], ARGV[1])
 if existing then return existing end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'a', ARGV[2])
@@ -54,7 +55,7 @@ redis.call('HSET', KEYS[2], ARGV[1], id)
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('PUBLISH', ARGV[5], id)
-return id`;
+return id`);
 
 export class ActivityStore {
   constructor(
@@ -78,16 +79,10 @@ export class ActivityStore {
 
   /** Appends the activity unless one with its id was appended before; returns its watermark. */
   async publish(conversationId: string, activity: DirectLineActivity): Promise<string> {
-    const id = await this.redis.eval(
-      PUBLISH_ONCE,
-      2,
-      this.streamKey(conversationId),
-      this.publishedKey(conversationId),
-      activity.id,
-      JSON.stringify(activity),
-      RETAIN_SECONDS,
-      MAX_ACTIVITIES,
-      this.liveChannel(conversationId),
+    const id = await publishOnce(
+      this.redis,
+      [this.streamKey(conversationId), this.publishedKey(conversationId)],
+      [activity.id, JSON.stringify(activity), RETAIN_SECONDS, MAX_ACTIVITIES, this.liveChannel(conversationId)],
     );
     return activityIdSchema.parse(id);
   }

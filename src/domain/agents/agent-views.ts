@@ -1,6 +1,7 @@
 import type { ConversationOwner, PrismaClient } from '../../generated/prisma/client.ts';
 import { AppError } from '../../lib/errors.ts';
 import { formatBillReference, formatOrderReference, formatTicketReference } from '../references.ts';
+import { wallClock } from '../../lib/dates.ts';
 import { AGENT_QUEUES, HANDOFF_REASONS, type AgentQueue, type HandoffReason, type PresenceStatus } from './agent-values.ts';
 import { effectivePresence, emptyLoad, readPacket } from './agent-desk.ts';
 import { effectivePriority, slaAtRisk, staffing, type AgentRoutingSettings, type ChannelName } from './routing-rules.ts';
@@ -292,9 +293,8 @@ export async function cannedReplies(prisma: PrismaClient, conversationId: string
 
 /** Local midnight of `now` in the time zone. */
 function startOfLocalDay(now: Date, timeZone: string): Date {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(now);
-  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? '0');
-  return new Date(now.getTime() - ((value('hour') * 60 + value('minute')) * 60 + value('second')) * 1000 - now.getMilliseconds());
+  const { hour, minute, second } = wallClock(timeZone, now);
+  return new Date(now.getTime() - ((hour * 60 + minute) * 60 + second) * 1000 - now.getMilliseconds());
 }
 
 function summary(values: number[]): { average: number | null; p90: number | null; count: number } {

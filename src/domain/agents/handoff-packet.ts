@@ -65,7 +65,9 @@ export async function buildHandoffPacket(db: DbClient, churnRisk: ChurnRiskLooku
 
   const references = await referencesOf(db, items);
   const phone = customer?.contactMedia.find((medium) => medium.preferred)?.phoneNumber ?? customer?.contactMedia[0]?.phoneNumber ?? null;
-  const verifiedBy: HandoffPacket['who']['verifiedBy'] = !customerId
+  // A call's customer comes from caller ID, which proves nothing: verified only by a code on the call.
+  const callerIdOnly = conversation.channel === 'voice' && !codeVerified;
+  const verifiedBy: HandoffPacket['who']['verifiedBy'] = !customerId || callerIdOnly
     ? 'none'
     : codeVerified
       ? 'one-time-code'
@@ -78,7 +80,7 @@ export async function buildHandoffPacket(db: DbClient, churnRisk: ChurnRiskLooku
     who: {
       customerId,
       name: customer ? `${customer.givenName} ${customer.familyName}` : null,
-      verified: customerId !== null,
+      verified: customerId !== null && !callerIdOnly,
       verifiedBy,
       phone: conversation.channel === 'sms' ? conversation.externalId : phone,
     },

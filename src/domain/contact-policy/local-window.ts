@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { wallClock } from '../../lib/dates.ts';
 
 // When a marketing text may reach a recipient: their local time, from the service address's
 // postcode, else the phone number's area code. Federal rule (TCPA): 8 am to 9 pm local. Florida,
@@ -107,17 +108,10 @@ export function windowFor(location: RecipientLocation): SendingWindow {
   return STATE_WINDOWS[location.state] ?? FEDERAL;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** Minutes after local midnight in `timeZone`. */
 export function localMinute(at: Date, timeZone: string): number {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = formatter.formatToParts(at);
-  return Number(parts.find((part) => part.type === 'hour')?.value ?? '0') * 60 + Number(parts.find((part) => part.type === 'minute')?.value ?? '0');
+  const { hour, minute } = wallClock(timeZone, at);
+  return hour * 60 + minute;
 }
 
 export interface WindowCheck {

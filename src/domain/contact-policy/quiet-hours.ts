@@ -1,5 +1,7 @@
 // Quiet hours: a daily window, in the operator's local time, when non-urgent texts wait.
 
+import { wallClock } from '../../lib/dates.ts';
+
 export interface QuietHours {
   /** Minutes after local midnight; the window may wrap past midnight (21:00 to 08:00). */
   startMinute: number;
@@ -24,8 +26,6 @@ export function sendableAt(now: Date, quietHours: QuietHours | null, timeZone: s
 
 /** Minutes (with fractions) since local midnight in `timeZone`. */
 function localMinuteOfDay(now: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(now);
-  const hour = Number(parts.find((part) => part.type === 'hour')?.value ?? '0');
-  const minute = Number(parts.find((part) => part.type === 'minute')?.value ?? '0');
+  const { hour, minute } = wallClock(timeZone, now);
   return hour * 60 + minute + (now.getTime() % 60_000) / 60_000;
 }

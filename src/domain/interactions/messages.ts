@@ -10,8 +10,15 @@ export type ChannelName = 'sms' | 'webchat' | 'voice';
 export interface ChannelCapabilities {
   /** Carrier keywords (STOP, START, HELP) apply, and an opted-out address gets nothing but compliance replies. */
   carrierKeywords: boolean;
-  /** The sender's address is a phone number, which identifies the customer on file (SMS; voice caller ID is only a hint). */
+  /** The sender's address is a phone number, which names the customer on file (SMS, voice); updates reach them by text. */
   addressIsPhone: boolean;
+  /**
+   * The customer the address names is proven by it (SMS: the carrier delivers to and from that
+   * number). Voice caller ID can be forged: the caller is greeted by name, but anything about the
+   * account waits for a one-time code texted to the number on file. Irrelevant where the address
+   * is not a phone number (web chat customers are proven by a signed token or a sign-in).
+   */
+  addressIsProof: boolean;
   /** An anonymous customer can sign in inside the conversation (a code texted to the number on file). */
   inConversationSignIn: boolean;
   /** Quick replies are shown as buttons; otherwise the channel numbers them after the text. */
@@ -26,9 +33,9 @@ export interface ChannelCapabilities {
 
 /** Each channel's capabilities; each channel object under src/channels/ carries its own. */
 export const CHANNEL_CAPABILITIES: Record<ChannelName, ChannelCapabilities> = {
-  sms: { carrierKeywords: true, addressIsPhone: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: false, maxTextLength: 1600 },
-  webchat: { carrierKeywords: false, addressIsPhone: false, inConversationSignIn: true, buttons: true, typingIndicator: true, spoken: false, maxTextLength: 4000 },
-  voice: { carrierKeywords: false, addressIsPhone: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: true, maxTextLength: 1000 },
+  sms: { carrierKeywords: true, addressIsPhone: true, addressIsProof: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: false, maxTextLength: 1600 },
+  webchat: { carrierKeywords: false, addressIsPhone: false, addressIsProof: false, inConversationSignIn: true, buttons: true, typingIndicator: true, spoken: false, maxTextLength: 4000 },
+  voice: { carrierKeywords: false, addressIsPhone: true, addressIsProof: false, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: true, maxTextLength: 1000 },
 };
 
 export type DeliveryStatusName =

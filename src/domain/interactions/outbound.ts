@@ -26,6 +26,11 @@ export interface OutboundForDelivery {
    * Absent or null: never started (a reply fresh from its turn).
    */
   sendStartedAt?: Date | null;
+  /**
+   * Fresh from its turn, with its send's start written in the same statement (recordTurnOutcome's
+   * sendStartsNow): never sent before, so nothing to look up and nothing more to record first.
+   */
+  sendStartRecorded?: boolean;
 }
 
 const outboundForDeliveryRow = z.object({

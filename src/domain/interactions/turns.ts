@@ -159,11 +159,17 @@ const RECORD_TURN_OUTCOME = statement(
      UPDATE "Interaction" SET "status" = 'handled', "handledAt" = $1::timestamp, "reason" = $2::text, "updatedAt" = $1::timestamp
      WHERE "id" = $3::text AND "status" = 'received'
      RETURNING "id"
+   ), earlier AS (
+     -- An undelivered message is always status 'pending' too; naming it lets the (conversationId, status) index find them.
+     SELECT EXISTS (SELECT 1 FROM "Interaction" WHERE "conversationId" = $4::text AND "status" = 'pending' AND "direction" = 'outbound' AND "deliveryStatus" = 'pending') AS "pending"
    ), replies AS (
-     INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "reason", "suggestedActions", "status", "deliveryStatus", "inReplyToId", "correlationId", "createdAt", "updatedAt")
+     INSERT INTO "Interaction" ("id", "conversationId", "customerId", "direction", "channel", "fromAddress", "toAddress", "text", "reason", "suggestedActions", "status", "deliveryStatus", "inReplyToId", "correlationId", "sendStartedAt", "createdAt", "updatedAt")
      SELECT reply."id", $4::text, $5::text, 'outbound', $6::"Channel", $7::text, $8::text, reply."text", reply."reason",
-       ARRAY(SELECT json_array_elements_text(reply."actions"::json)), 'pending', 'pending', marked."id", $9::text, reply."createdAt"::timestamp, reply."createdAt"::timestamp
-     FROM marked CROSS JOIN unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) AS reply("id", "text", "reason", "actions", "createdAt")
+       ARRAY(SELECT json_array_elements_text(reply."actions"::json)), 'pending', 'pending', marked."id", $9::text,
+       -- Sent right after this write (nothing waits before them): their send's start goes in with them.
+       CASE WHEN NOT earlier."pending" THEN $20::timestamp END,
+       reply."createdAt"::timestamp, reply."createdAt"::timestamp
+     FROM marked CROSS JOIN earlier CROSS JOIN unnest($10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) AS reply("id", "text", "reason", "actions", "createdAt")
      RETURNING "id"
    ), links AS (
      INSERT INTO "InteractionItem" ("id", "interactionId", "itemType", "itemId", "action", "createdAt")
@@ -173,8 +179,7 @@ const RECORD_TURN_OUTCOME = statement(
    )
    SELECT EXISTS (SELECT 1 FROM marked) AS "marked",
      COALESCE((SELECT consent."status" = 'revoked' FROM "Consent" consent WHERE consent."channel" = $6::"Channel" AND consent."address" = $8::text AND consent."purpose" = 'service'), false) AS "recipientOptedOut",
-     -- An undelivered message is always status 'pending' too; naming it lets the (conversationId, status) index find them.
-     EXISTS (SELECT 1 FROM "Interaction" WHERE "conversationId" = $4::text AND "status" = 'pending' AND "direction" = 'outbound' AND "deliveryStatus" = 'pending') AS "earlierPending"`,
+     (SELECT "pending" FROM earlier) AS "earlierPending"`,
 );
 
 /** A turn's stored replies, ready for delivery without reading them back. */
@@ -195,7 +200,16 @@ export interface RecordedTurn {
  * needs (the recipient's opt-out, earlier undelivered messages), so the replies can be handed to
  * the channel without reading them back.
  */
-export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, outcome: TurnOutcome): Promise<RecordedTurn> {
+export interface RecordOutcomeOptions {
+  /**
+   * The replies go to a provider whose sends are looked up after a crash (SMS), right after this
+   * write: their send's start is written with them, saving the separate write before the call.
+   * Not when earlier messages of the conversation wait (those go first, read back from storage).
+   */
+  sendStartsNow?: boolean;
+}
+
+export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, outcome: TurnOutcome, options: RecordOutcomeOptions = {}): Promise<RecordedTurn> {
   const now = Date.now();
   const handledAt = new Date(now).toISOString();
   const replies = outcome.replies.map((reply, index) => ({
@@ -229,9 +243,11 @@ export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, o
     links.map((link) => link.itemType),
     links.map((link) => link.itemId),
     links.map((link) => link.action),
+    options.sendStartsNow ? handledAt : null,
   ]);
   const [result] = outcomeRows.parse(rows);
   if (!result?.marked) throw new TurnAlreadyHandledError(inbound.id);
+  const sendStartRecorded = options.sendStartsNow === true && !result.earlierPending;
   return {
     replies: replies.map((reply) => ({
       id: reply.id,
@@ -244,6 +260,7 @@ export async function recordTurnOutcome(sql: Sql, inbound: InboundTurnMessage, o
       deliveryStatus: 'pending',
       correlationId: inbound.correlationId,
       recipientOptedOut: result.recipientOptedOut,
+      sendStartRecorded,
     })),
     earlierPending: result.earlierPending,
   };

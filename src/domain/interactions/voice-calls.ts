@@ -269,3 +269,15 @@ export async function claimFollowUp(db: DbClient, callSid: string): Promise<bool
   const { count } = await db.voiceCall.updateMany({ where: { callSid, smsFollowUp: true, followUpSentAt: null }, data: { followUpSentAt: new Date() } });
   return count > 0;
 }
+
+/**
+ * The caller's last input and the request the call was last about (a turn's reason starts with
+ * its intent, "bill.inquiry.balance"; the call's own steps and a verification name none).
+ */
+export async function lastRequestOnCall(db: DbClient, conversationId: string): Promise<{ lastInputId: string | undefined; intent: string | null }> {
+  const inputs = await db.interaction.findMany({ where: { conversationId, direction: 'inbound' }, orderBy: { seq: 'desc' }, take: 6, select: { id: true, reason: true } });
+  const intent = inputs
+    .map((input) => /^([a-z]+\.[a-z]+)\b/i.exec(input.reason ?? '')?.[1])
+    .find((candidate) => candidate !== undefined && !/^(agent|verification|voice|conversation|customer|consent|csat)\./.test(candidate) && candidate !== 'ticket.resolutionConfirmation');
+  return { lastInputId: inputs[0]?.id, intent: intent ?? null };
+}

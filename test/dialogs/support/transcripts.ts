@@ -21,7 +21,7 @@ export interface TranscriptCase {
   /** The sender: a fixture customer's id, or null for a number or visitor the channel could not identify. Default ALEX. */
   customer?: string | null;
   /** Default sms. */
-  channel?: 'sms' | 'webchat';
+  channel?: 'sms' | 'webchat' | 'voice';
   steps: Step[];
   /** Exactly the writes the conversation made, in order (see WRITES). Default none. */
   does?: ExpectedWrite[];

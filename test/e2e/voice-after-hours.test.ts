@@ -1,0 +1,142 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handoffData } from '../../src/channels/voice/relay-messages.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { ALEX, OUR_NUMBER, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
+import { RelayClient, codeInWords, expectTwiml, fakeCallSid, findAll, postVoice, textedCode } from '../support/voice.ts';
+
+// A call outside the hours people take calls (VOICE_AGENT_HOURS_*): the caller who asks for a
+// person is offered a text to carry on by message, or a call back (which waits in the agents'
+// queue). And a one-time code said or keyed on a call never reaches the logs (read here at trace
+// level, where nothing is redacted), the contact log, or the handoff data.
+
+let env: TestEnv;
+const logLines: string[] = [];
+// The people's hours are an hour long, six hours from now (UTC): it is after hours all test long.
+const hour = new Date().getUTCHours();
+const at = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+
+beforeAll(async () => {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  env = await startTestEnv({
+    logger: createLogger('trace', sink),
+    env: {
+      VOICE_MODE: 'relay',
+      OPERATOR_TIME_ZONE: 'UTC',
+      VOICE_AGENT_HOURS_START: at(hour + 6),
+      VOICE_AGENT_HOURS_END: at(hour + 7),
+      // Texts go at once (no quiet hours), so the test can read them.
+      QUIET_HOURS_START: '00:00',
+      QUIET_HOURS_END: '00:00',
+      VOICE_SILENCE_TIMEOUT: '60s',
+      VOICE_SPEECH_CHARS_PER_SECOND: '100000',
+    },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await env?.close();
+});
+
+const prisma = () => env.database.db.prisma;
+
+async function call(from: string): Promise<{ callSid: string; relay: RelayClient }> {
+  const callSid = fakeCallSid();
+  const twiml = await expectTwiml(await postVoice(env, '/twilio/voice', { CallSid: callSid, From: from, To: OUR_NUMBER, CallStatus: 'ringing' }));
+  expect(findAll(twiml, 'ConversationRelay')).toHaveLength(1);
+  const relay = await RelayClient.open(env);
+  relay.setup(callSid, from);
+  return { callSid, relay };
+}
+
+describe('after hours on a call', () => {
+  it('offers a text instead of a person; "text me" sends one through the SMS channel and ends the call', async () => {
+    const { callSid, relay } = await call(SAM);
+    const before = env.twilio.state.messagesTo(SAM).length;
+    relay.say('can I talk to a real person please');
+    const offer = await relay.next(0, /nobody can take your call right now/);
+    expect(offer).toMatch(new RegExp(`takes calls from ${(hour + 6) % 12 || 12} [AP]M`));
+    expect(offer).toMatch(/Say Text me or press 1, say Call me back or press 2\./);
+    relay.say('just text me');
+    expect(await relay.next(0, /Goodbye/)).toMatch(/I've texted you/);
+    const end = await relay.endFrame();
+    expect(handoffData.parse(JSON.parse(end.handoffData ?? ''))).toMatchObject({ reasonCode: 'hangup', callSid });
+
+    const [texted] = (await env.twilio.state.waitForMessages(SAM, before + 1)).slice(before);
+    expect(texted?.body).toMatch(/thanks for calling\. Reply to this text/);
+    const voiceCall = await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } });
+    expect(voiceCall).toMatchObject({ afterHoursChoice: 'sms', handoffRequestedAt: null });
+    relay.close();
+  });
+
+  it('keys 2 for a call back: recorded as a callback handoff and put in the agents’ queue', async () => {
+    const { callSid, relay } = await call(SAM);
+    relay.key('0');
+    await relay.next(0, /nobody can take your call right now/);
+    relay.key('2');
+    expect(await relay.next(0, /A person will call you back/)).toMatch(/A person will call you back on this number after/);
+    await relay.endFrame();
+
+    const voiceCall = await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } });
+    expect(voiceCall).toMatchObject({ afterHoursChoice: 'callback', handoffReason: 'callback' });
+    const owner = await prisma().conversationOwner.findUniqueOrThrow({ where: { conversationId: voiceCall.conversationId } });
+    expect(owner).toMatchObject({ state: 'queued', channel: 'voice', handoffReason: 'customer_asked' });
+    relay.close();
+  });
+});
+
+describe('codes said or keyed on a call', () => {
+  it('never reach the logs, the contact log, or the handoff data', async () => {
+    const { callSid, relay } = await call(ALEX);
+    const before = env.twilio.state.messagesTo(ALEX).length;
+    relay.say('how much is my bill');
+    await relay.next(0, /code/);
+    const first = await textedCode(env, ALEX, before);
+    // A wrong code said in words first (speech-to-text writes "seven one one …"), then the right one keyed.
+    const wrong = first === '000000' ? '999999' : '000000';
+    relay.say(codeInWords(wrong));
+    await relay.next(1, /That code isn't right/);
+    relay.key(`${first}#`);
+    await relay.next(1, /dollars/);
+    // Then to a person: after hours, a call back, whose packet is built from the call.
+    relay.key('0');
+    await relay.next(1, /nobody can take your call/);
+    relay.say('call me back');
+    await relay.endFrame();
+
+    const voiceCall = await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } });
+    const owner = await eventually(() => prisma().conversationOwner.findUnique({ where: { conversationId: voiceCall.conversationId } }).then((row) => row ?? undefined), 'the queued call');
+    const lines = await prisma().interaction.findMany({ where: { conversationId: voiceCall.conversationId } });
+    const inbound = lines.filter((line) => line.direction === 'inbound').map((line) => line.text);
+    expect(inbound).toEqual(expect.arrayContaining(['[6 digits withheld]']));
+    expect(inbound.filter((text) => text === '[6 digits withheld]')).toHaveLength(2);
+
+    // Every text the log lines carry (numbers such as durations are not what was said).
+    const logged = logLines.flatMap((line) => line.split('\n')).filter(Boolean).flatMap((line) => stringsIn(JSON.parse(line))).join('\n');
+    // The logs were captured (the call's own lines are there), and hold neither code in any form.
+    expect(logged).toContain(callSid);
+    // What the caller said is logged unredacted at trace level: the masked form is what got there.
+    expect(logged).toContain('[6 digits withheld]');
+    const stored = JSON.stringify({ lines: lines.map((line) => line.text), voiceHandoff: voiceCall.handoffPacket, ownerPacket: owner.packet });
+    for (const code of [first, wrong]) {
+      for (const form of [code, codeInWords(code), `${code.slice(0, 3)} ${code.slice(3)}`]) {
+        expect(logged, `the logs hold ${form}`).not.toMatch(new RegExp(`\\b${form}\\b`));
+        expect(stored, `the contact log or handoff data hold ${form}`).not.toContain(form);
+      }
+    }
+    relay.close();
+  });
+});
+
+/** The strings in a parsed log line, however deep. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(stringsIn);
+  return [];
+}
