@@ -98,6 +98,14 @@ describe('the desk in a browser', () => {
     await reopened.getByRole('heading', { name: 'Alex Morgan' }).waitFor();
     await reopened.getByTestId('line-agent').filter({ hasText: /I've opened TT-\d+/ }).waitFor({ timeout: 15_000 });
     await shot('3b-after-reload');
+
+    // The customer 360 offers the same actions while the agent holds a conversation with the customer.
+    const alex = await env.database.db.prisma.contactMedium.findFirstOrThrow({ where: { phoneNumber: ALEX } });
+    await page.goto(`${env.service.publicBaseUrl}/console/customers/${alex.customerId}`);
+    await page.getByRole('button', { name: 'Actions' }).click();
+    await page.getByTestId('actions-panel').getByLabel('Action').waitFor();
+    await shot('3c-customer-360-actions');
+    await page.keyboard.press('Escape');
     expect(problems.filter((problem) => problem !== '401 /console/api/session')).toEqual([]);
   }, 180_000);
 

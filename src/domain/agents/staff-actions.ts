@@ -301,8 +301,8 @@ export function createStaffActions(prisma: PrismaClient, ports: StaffActionPorts
       if (issued.status === 'signInLimited') throw new AppError('rate_limited', 'verification_rate_limited', 'Too many codes were asked for in this conversation in the last hour.');
       await audit(actor, at, 'resend-code', request.actionId, { challengeId: issued.challengeId });
       const ending = issued.phone.slice(-2);
-      // On SMS the code itself arrives in the same thread; elsewhere the customer is told where to look.
-      const text = at.channel === 'sms' ? null : `I've texted a new code to your number ending in ${ending}. Reply here with it when it arrives.`;
+      // In web chat the customer is told where to look; on SMS the code itself arrives in the same thread, and on a call the agent says so.
+      const text = at.channel === 'webchat' ? `I've texted a new code to your number ending in ${ending}. Type it here when it arrives.` : null;
       if (text) await tell(at, request.actionId, 'resend-code', text, null);
       return { action: 'resend-code', outcome: 'done', reference: null, summary: `A new code was texted to the number ending in ${ending}.`, toldCustomer: text };
     },

@@ -1,5 +1,8 @@
-import { Alert, Badge, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ActionsPanel } from '../agent/actions-panel.tsx';
+import { agentApi, agentKeys } from '../agent/agent-api.ts';
 import { customer360Schema } from '../../../api-schemas.ts';
 import { api } from '../api.ts';
 import { useRouteParams } from '../router.tsx';
@@ -24,11 +27,16 @@ const time = (iso: string) => new Date(iso).toLocaleString('en-US', { month: 'sh
 export function Customer360Screen() {
   const { id = '' } = useRouteParams();
   const customer = useQuery({ queryKey: ['console', 'data', 'customer', id], queryFn: ({ signal }) => api(`/console/api/customers/${encodeURIComponent(id)}`, customer360Schema, { signal }) });
+  // Actions go through a conversation with the customer that this staff member holds (the server checks it too).
+  const inbox = useQuery({ queryKey: agentKeys.inbox, queryFn: agentApi.inbox });
+  const held = inbox.data?.mine.find((card) => card.customer?.id === id);
+  const [actionsOpen, setActionsOpen] = useState(false);
   if (customer.isPending) return <Loader />;
   if (customer.error) return <Alert color="red">{customer.error.message}</Alert>;
   const { profile, products, orders, tickets, bills, balance, pendingAdjustments, interactions, churnRisk } = customer.data;
   return (
     <Stack>
+      {held && <ActionsPanel conversationId={held.conversationId} customerId={id} opened={actionsOpen} onClose={() => setActionsOpen(false)} />}
       <Group justify="space-between">
         <Title order={2}>
           {profile.givenName} {profile.familyName}
@@ -40,6 +48,11 @@ export function Customer360Screen() {
             </Badge>
           )}
           <Badge color={profile.status === 'active' ? 'green' : 'orange'}>{profile.status}</Badge>
+          {held && (
+            <Button size="xs" variant="default" onClick={() => setActionsOpen(true)}>
+              Actions
+            </Button>
+          )}
           <Text size="sm">
             Owes {balance.owed} {balance.currency} · next bill {date(balance.nextBillDate)}
           </Text>
