@@ -81,6 +81,24 @@ describe('who may act for the customer', () => {
   });
 });
 
+describe('on a call', () => {
+  it('the customer gets the action by text to the number on file, linked in the contact log', async () => {
+    const prisma = env.database.db.prisma;
+    // A call of Alex's (as the voice channel records one); a supervisor may act in any conversation.
+    const call = await prisma.conversation.create({ data: { channel: 'voice', externalId: `CA${randomUUID().replaceAll('-', '')}`, serviceAddress: '+15557770000', customerId: alexId } });
+    const product = await prisma.product.findFirstOrThrow({ where: { customerId: alexId, status: 'active', offering: { serviceType: 'mobile' } }, include: { offering: true } });
+    const sent = env.twilio.state.messagesTo(ALEX).length;
+    const answer = await act(supervisor, 'ticket', { actionId: randomUUID(), productId: product.id, description: 'No signal at home since the weekend' }, call.id);
+    expect(answer.status).toBe(201);
+    const { reference } = staffActionResponse.parse(answer.json);
+    expect(await textsToAlexAfter(sent)).toEqual([`I've opened ${reference} for the fault on your ${product.offering.name}. We'll keep you posted here as it's worked on.`]);
+    const ticket = await prisma.troubleTicket.findFirstOrThrow({ where: { number: Number(reference?.slice(3)) } });
+    expect(ticket.channel).toBe('voice');
+    const logged = await prisma.interactionItem.findFirst({ where: { itemType: 'troubleTicket', itemId: ticket.id }, include: { interaction: true } });
+    expect(logged?.interaction).toMatchObject({ channel: 'sms', customerId: alexId, toAddress: ALEX, reason: 'staff.ticket' });
+  });
+});
+
 describe('a trouble ticket', () => {
   it('is opened on the customer’s product once per action id, told to the customer and logged with the staff id', async () => {
     const product = await env.database.db.prisma.product.findFirstOrThrow({ where: { customerId: alexId, status: 'active', offering: { serviceType: 'internet' } }, include: { offering: true } });
@@ -104,7 +122,7 @@ describe('a trouble ticket', () => {
     expect(again.status).toBe(200);
     expect(staffActionResponse.parse(again.json)).toMatchObject({ outcome: 'unchanged', reference: result.reference });
     expect(await env.database.db.prisma.troubleTicket.count({ where: { customerId: alexId, idempotencyKey: `staff-ticket-${actionId}` } })).toBe(1);
-    expect(await env.database.db.prisma.interaction.count({ where: { conversationId, reason: 'staff.ticket' } })).toBe(1);
+    expect(await env.database.db.prisma.interactionItem.count({ where: { itemType: 'troubleTicket', itemId: ticket.id } })).toBe(1);
   });
 
   it('refuses another customer’s product, a missing description and a product id that is not one', async () => {
@@ -149,7 +167,9 @@ describe('orders', () => {
     expect(await textsToAlexAfter(beforeCancel)).toEqual([`As you asked, I've cancelled ${order.reference}. Nothing will be charged for it.`]);
     expect(await prisma.timelineEvent.count({ where: { subjectType: 'productOrder', subjectId: placedRow.id, name: 'cancelled' } })).toBe(1);
     // Once fulfilment has validated an order (as its first step would: acknowledged → inProgress), it can no longer simply be cancelled.
+    const beforeSecond = env.twilio.state.messagesTo(ALEX).length;
     const second = staffActionResponse.parse((await act(owner, 'order', { actionId: randomUUID(), offeringCode: eligibleCode })).json);
+    expect((await textsToAlexAfter(beforeSecond))[0]).toMatch(new RegExp(`^I've placed ${second.reference} for `));
     const secondRow = await prisma.productOrder.findFirstOrThrow({ where: { number: Number(second.reference?.slice(4)) } });
     expect(secondRow.id).not.toBe(placedRow.id);
     await prisma.productOrder.updateMany({ where: { id: secondRow.id, state: 'acknowledged' }, data: { state: 'inProgress' } });

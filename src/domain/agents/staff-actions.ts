@@ -7,7 +7,7 @@ import type { AdjustmentPolicySettings } from '../billing/adjustment-policy.ts';
 import { requestBillAdjustment } from '../billing/adjustments.service.ts';
 import { formatMoney } from '../billing/money.ts';
 import { issueVerificationCode, type VerificationDeps } from '../identity/verification.service.ts';
-import { dispatchNotification, storeConversationNotification, type NotificationOutbox } from '../notifications/notifications.service.ts';
+import { dispatchNotification, storeConversationNotification, storeCustomerNotification, type NotificationOutbox } from '../notifications/notifications.service.ts';
 import { cancelPendingOrder, placeProductOrder, type Ineligible } from '../orders/product-orders.service.ts';
 import { formatPostalAddress, parseEmail, postalAddressHint, readPostalAddress, updateCustomerProfile, type ProfileChange } from '../profile/profile.service.ts';
 import { openTroubleTicket } from '../tickets/trouble-tickets.service.ts';
@@ -118,16 +118,17 @@ export function createStaffActions(prisma: PrismaClient, ports: StaffActionPorts
     });
   }
 
-  /** Tells the customer in the conversation, linked to the record: the action's contact-log entry. Once per action id. */
+  /**
+   * Tells the customer in the conversation, linked to the record: the action's contact-log entry.
+   * On a call nothing can be written into the conversation, so it goes by text to the number on
+   * file (the references to keep, as after any call). Once per action id.
+   */
   async function tell(target: Target, actionId: string, action: StaffActionKind, text: string, link: { itemType: InteractionItemType; itemId: string; action: string } | null): Promise<void> {
-    const stored = await storeConversationNotification(prisma, {
-      conversationId: target.conversationId,
-      customerId: target.customerId,
-      text,
-      reason: `staff.${action}`,
-      idempotencyKey: `staff-action-${actionId}`,
-      correlationId: actionId,
-    });
+    const note = { customerId: target.customerId, text, reason: `staff.${action}`, idempotencyKey: `staff-action-${actionId}`, correlationId: actionId };
+    const stored =
+      target.channel === 'voice'
+        ? await storeCustomerNotification(prisma, ports.outbox.smsFrom, note)
+        : await storeConversationNotification(prisma, { ...note, conversationId: target.conversationId });
     if (!stored) return;
     if (link) await prisma.interactionItem.createMany({ data: [{ interactionId: stored.id, ...link }], skipDuplicates: true });
     if (stored.created) await dispatchNotification(ports.outbox, stored);
