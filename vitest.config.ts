@@ -47,6 +47,8 @@ const DATABASE_AGNOSTIC = [
   'test/e2e/chaos.test.ts',
   // The console in a browser (sign-in, customer, approval): the same routes as console-customers.test.ts.
   'test/e2e/console-browser.test.ts',
+  // The desk in a browser (actions, take-over, reassign): the same routes as console-actions and agent-handoff.
+  'test/e2e/console-desk-browser.test.ts',
 ];
 
 export default defineConfig({

@@ -2,7 +2,7 @@ import { TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult,
 import { formatMoney } from '../src/domain/billing/money.ts';
 import type { Intent } from '../src/nlu/recognizer.ts';
 import { contactByDate } from '../src/domain/retention/retention-policy.ts';
-import { CancelAndHelpDialog } from './cancel-and-help.dialog.ts';
+import { CancelAndHelpDialog, requestAgent } from './cancel-and-help.dialog.ts';
 import { pickChoice, withChoices, YES_NO, yesOrNo } from './choices.ts';
 import { entityValue, type IntentRoute } from './intent-route.ts';
 import { parseServiceType } from '../src/domain/service-types.ts';
@@ -34,6 +34,8 @@ const SOUNDS_LIKE_A_REASON: readonly Intent[] = ['order.create', 'order.status',
 
 /** A first message that already says why ("cancel my TV, it's too expensive"). */
 const STATED_REASON = /\b(because|cause|coz|too (expensive|slow|much)|costs?|price|pricey|afford|moving|cheaper|switching|never use|don'?t use|not using|unreliable|bad service)\b/i;
+/** Wording that insists on the cancellation now ("I said cancel it, today", "just cancel it!!"): a person takes it. */
+const INSISTS = /\b(right now|now|today|immediately|asap|at once|i said|i already (said|told|asked)|already told you|just cancel|i insist|still want|i mean it|stop (stalling|wasting)|not interested in (any|an?) offers?)\b|!{2,}/i;
 /** An answer that declines to say why. */
 const NO_REASON = /^\s*(skip|no|nope|pass|n\/?a|none|no reason|rather not( say)?|i'?d rather not( say)?|don'?t want to say|prefer not to say)\s*[.!]*\s*$/i;
 
@@ -119,9 +121,21 @@ export class CancelServiceDialog extends CancelAndHelpDialog {
     if (!info.customer || !service) return step.endDialog();
     const open = await this.services.findOpenCancellation(info.customer.id, service.productId);
     if (open) {
-      info.reason = 'service.cancel.alreadyRequested';
       info.links.push({ itemType: 'productOrder', itemId: open.id, action: 'viewed' });
-      await step.context.sendActivity(`You've already asked us to cancel your ${serviceName(service)}: ${open.reference}. Our team will contact you to agree the date.`);
+      const already = `You've already asked us to cancel your ${serviceName(service)}: ${open.reference}.`;
+      // Asked again after being pointed to the request, or insisting on it: a person takes it now.
+      if (info.memory.cancellationPointedTo === open.reference || INSISTS.test(info.recognition.text)) {
+        await step.context.sendActivity(already);
+        await requestAgent(step.context, this.services, this.settings, 'cancellation_insisted', {
+          intent: 'service.cancel',
+          collected: { cancellation: open.reference, service: `${serviceName(service)} (${service.offeringName})`, said: clip(info.recognition.text.trim(), 160) },
+          suggestedNextStep: `The customer insists on cancelling their ${serviceName(service)}: agree the date of ${open.reference} with them now.`,
+        });
+        return step.endDialog();
+      }
+      info.memory.cancellationPointedTo = open.reference;
+      info.reason = 'service.cancel.alreadyRequested';
+      await step.context.sendActivity(`${already} Our team will contact you to agree the date. If you'd rather sort it out with a person now, just say so.`);
       return step.endDialog();
     }
     if (step.options.reason !== undefined) return step.next();

@@ -21,6 +21,7 @@ export const INTENT_TOPICS: Partial<Record<Intent, string>> = {
   'profile.update': 'changing your details',
   'product.info': 'our plans and offers',
   'service.cancel': 'cancelling a service',
+  complaint: 'a complaint',
   'agent.request': 'talking to a person',
 };
 

@@ -24,7 +24,7 @@ import type { SelfHelpAnswer } from '../src/domain/tickets/self-help.ts';
 import type { OpenTroubleTicketRequest, TicketView } from '../src/domain/tickets/trouble-tickets.service.ts';
 import type { Channel, ServiceType } from '../src/generated/prisma/client.ts';
 import type { HandoffResult } from '../src/domain/agents/agent-desk.ts';
-import type { AgentQueue, HandoffReason } from '../src/domain/agents/agent-values.ts';
+import type { AgentQueue, ChurnRisk, HandoffReason } from '../src/domain/agents/agent-values.ts';
 
 /** What a dialog knows when it hands the customer to a person. */
 export interface BotHandoffRequest {
@@ -39,6 +39,19 @@ export interface BotHandoffRequest {
   /** What the bot collected so far, as label → value, for the agent's packet. */
   collected: Record<string, string>;
   suggestedNextStep?: string;
+}
+
+/** A complaint as the customer made it. */
+export interface ComplaintRecord {
+  customerId: string | null;
+  conversationId: string;
+  /** The message it was made in (the contact log's entry). */
+  inboundId: string;
+  text: string;
+  channel: Channel;
+  /** The stored churn band at the time, when known. */
+  churnBand: ChurnRisk['band'] | null;
+  correlationId: string;
 }
 
 /** Who a one-time code goes to: the verified customer's number on file, or a number someone typed (sign-in). */
@@ -146,6 +159,10 @@ export interface BotServices {
    * Outside the queue's staffed hours the answer says what happens instead.
    */
   requestHandoff(request: BotHandoffRequest): Promise<HandoffResult>;
+  /** The customer's stored churn risk (band and reasons), or null when never scored. */
+  findChurnRisk(customerId: string): Promise<ChurnRisk | null>;
+  /** Logs a complaint in the customer's words (an audit event; the message itself is in the contact log). */
+  recordComplaint(request: ComplaintRecord): Promise<void>;
 
   // Request tracking
   /** A yes/no with no question of the bot's open: answers a resolved ticket's "does it work again?" and returns the reply, else null. */

@@ -34,6 +34,8 @@ export interface ConversationMemory {
   misunderstood: number;
   /** The last request the bot started on (an intent), for a handoff's queue and packet. */
   lastRequest?: string;
+  /** The open cancellation request (ORD-) the bot already pointed the customer to: asked again, a person takes it. */
+  cancellationPointedTo?: string;
 }
 
 const TURN_INFO = Symbol('turnInfo');

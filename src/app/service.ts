@@ -55,10 +55,11 @@ import { churnRiskLookup } from '../domain/churn/churn.service.ts';
 import { marketingRoutes } from '../http/api/marketing.routes.ts';
 import { consoleAppRoutes } from '../http/console/console-app.routes.ts';
 import { consoleCustomerRoutes } from '../http/console/customers.routes.ts';
+import { createStaffActions } from '../domain/agents/staff-actions.ts';
 import { currentStaff, installStaffAuth, requireStaff } from '../http/staff-auth/index.ts';
 import { staffSessionRoutes } from '../http/console/session.routes.ts';
 import { agentRoutes } from '../http/console/agent.routes.ts';
-import { listStaffUsers } from '../domain/staff/staff-users.ts';
+import { approvalLimitOf, getStaffUser, listStaffUsers } from '../domain/staff/staff-users.ts';
 
 /** A start-up failure with a one-line message meant for the operator. */
 export class StartupError extends Error {
@@ -240,6 +241,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         prisma,
         sql,
         approvalLimits: config.staff.approvalLimits,
+        slaBySeverity: config.sla.bySeverity,
         afterAdjustmentDecision: (adjustmentId, status) => (status === 'approved' ? queues.applyAdjustment(adjustmentId) : queues.explainRejection(adjustmentId)),
       }),
     );
@@ -267,6 +269,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
         auth: { requireStaff, currentStaff },
         staffNames: async (ids) => new Map((await listStaffUsers(prisma)).filter((staff) => ids.includes(staff.id)).map((staff) => [staff.id, staff.displayName])),
         operatorName: config.operator.name,
+        actions: createStaffActions(prisma, {
+          startTicket: (id) => queues.startTicket(id),
+          startOrder: (id) => queues.startOrder(id),
+          applyAdjustment: (id) => queues.applyAdjustment(id),
+          outbox: { smsFrom: config.twilio.phoneNumber, deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId) },
+          adjustmentPolicy: config.adjustments,
+          verification: { settings: config.verification, outbox: { smsFrom: config.twilio.phoneNumber, deliverSoon: (conversationId, interactionId, correlationId) => queues.enqueueDelivery(conversationId, [interactionId], correlationId) }, operatorName: config.operator.name },
+          approvalLimitOf: async (staffId) => {
+            const user = await getStaffUser(prisma, staffId);
+            return user ? approvalLimitOf(user, config.staff.approvalLimits) : '0.00';
+          },
+          logger,
+        }),
       }),
     );
     app.use(

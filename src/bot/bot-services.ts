@@ -1,6 +1,7 @@
 import type { BotServices, BotSettings } from '../../dialogs/services.ts';
 import { recordAuditEvent } from '../domain/audit/audit.service.ts';
 import { recordOptOut } from '../domain/contact-policy/consent.service.ts';
+import { currentChurnRisk } from '../domain/churn/churn.service.ts';
 import { findChargeDispute, findCustomerAdjustment, requestBillAdjustment } from '../domain/billing/adjustments.service.ts';
 import { findCustomerBill, findCustomerBillForPeriod, findLatestBill, findPreviousBill, getBalance, listRecentBills } from '../domain/billing/bills.service.ts';
 import { findOffering, listActiveOfferings, lookUpOfferings } from '../domain/catalog/catalog.service.ts';
@@ -154,6 +155,18 @@ export function createBotServices(
         correlationId: request.correlationId,
       });
     },
+
+    findChurnRisk: (customerId) => currentChurnRisk(db, customerId),
+    recordComplaint: (request) =>
+      recordAuditEvent(db, {
+        actorType: request.customerId ? 'customer' : 'system',
+        actorId: request.customerId ?? undefined,
+        action: 'customer.complaint',
+        entityType: 'interaction',
+        entityId: request.inboundId,
+        details: { conversationId: request.conversationId, channel: request.channel, churnBand: request.churnBand, text: request.text.slice(0, 500) },
+        correlationId: request.correlationId,
+      }),
 
     revokeTextConsent: ({ customerId, address, channel, words, correlationId }) =>
       recordOptOut(db, { channel, address, customerId, source: `bot-revocation:${words.trim().slice(0, 80)}`, correlationId }),

@@ -4,6 +4,7 @@ import { MainDialog } from '../../dialogs/main.dialog.ts';
 import type { BotServices, BotSettings } from '../../dialogs/services.ts';
 import type { IntentRoute } from '../../dialogs/intent-route.ts';
 import { CANCEL_SERVICE_ROUTE, CancelServiceDialog } from '../../dialogs/cancel-service.dialog.ts';
+import { COMPLAINT_ROUTE, ComplaintDialog } from '../../dialogs/complaint.dialog.ts';
 import { TICKET_STATUS_ROUTE, TicketStatusDialog } from '../../dialogs/ticket-status.dialog.ts';
 import { BILL_INQUIRY_ROUTE, BillInquiryDialog } from '../../dialogs/bill-inquiry.dialog.ts';
 import { BILL_DISPUTE_ROUTE, BillDisputeDialog } from '../../dialogs/bill-dispute.dialog.ts';
@@ -61,6 +62,7 @@ export function createConversationBot(sql: Sql, recognizer: Recognizer, services
     { dialog: new OrderStatusDialog(services, settings), routes: [ORDER_STATUS_ROUTE] },
     { dialog: new OffersDialog(services, settings), routes: [OFFERS_ROUTE] },
     { dialog: new CancelServiceDialog(services, settings), routes: [CANCEL_SERVICE_ROUTE] },
+    { dialog: new ComplaintDialog(services, settings), routes: [COMPLAINT_ROUTE] },
     { dialog: new ProfileViewDialog(services, settings), routes: [PROFILE_VIEW_ROUTE] },
     { dialog: new ProfileUpdateDialog(services, settings), routes: [PROFILE_UPDATE_ROUTE] },
     { dialog: new BillInquiryDialog(services, settings), routes: [BILL_INQUIRY_ROUTE] },

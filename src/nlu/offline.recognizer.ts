@@ -67,6 +67,12 @@ const PERSON_REQUEST =
 const PERSON_REQUEST_NEGATED = /\b(?:do not|not|never|no)\s+(?:want|need)\b[^.?!]*\b(?:human|person|agent|representative)\b/;
 const PERSON_BY_SOMEONE = /\b(?:someone|somebody)\b/;
 
+// Saying it is a complaint ("I want to make a formal complaint", "I'm complaining about…") is a
+// complaint, whatever else the message says; asking after one ("any update on my complaint") is a
+// status question, which the model answers.
+const COMPLAINT = /\b(?:complain|complains|complained|complaining|complaint|complaints)\b/;
+const COMPLAINT_FOLLOW_UP = /\b(?:update|updates|status|looked at|escalated|checking in|check on|any news|heard back|progress|reference)\b/;
+
 // Asking to be sent promotions is the marketing-texts setting turned on, not a look at today's offers.
 const MARKETING_OPT_IN =
   /\b(?:text|send|sms|message|email) (?:me|us)\b(?: \w+){0,4} (?:promos?|promotions?|deals|offers|marketing|discounts|specials)\b(?! (?:now|today|right now))|\b(?:sign me up for|subscribe me to|opt me in(?: to| for)?|opt in (?:to|for)|i want|put me on)\b(?: \w+){0,3} (?:promo|promotional|marketing|deal|offer)s? (?:texts?|messages?|sms|list)\b/;
@@ -132,6 +138,7 @@ export class OfflineRecognizer implements Recognizer {
     const phrase = tokens.join(' ');
     if (MARKETING_OPT_IN.test(phrase) && !NEGATED_OPT_IN.test(phrase)) return withAnswer({ text, intent: 'profile.update', confidence: 0.95, entities, alternatives: alternatives('profile.update') });
     if (asksForPerson(tokens)) return withAnswer({ text, intent: 'agent.request', confidence: 0.95, entities, alternatives: alternatives('agent.request') });
+    if (COMPLAINT.test(phrase) && !COMPLAINT_FOLLOW_UP.test(phrase)) return withAnswer({ text, intent: 'complaint', confidence: 0.95, entities, alternatives: alternatives('complaint') });
     if (HEDGE.test(tokens.join(' ')) && (best.intent === 'affirm' || best.intent === 'deny')) {
       return { text, intent: 'none', confidence: 0.9, entities, alternatives: alternatives('none') };
     }

@@ -17,6 +17,7 @@ export const INTENTS = [
   'profile.update',
   'product.info',
   'service.cancel',
+  'complaint',
   'optout',
   'affirm',
   'deny',

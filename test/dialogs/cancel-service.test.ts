@@ -85,6 +85,35 @@ const cases: TranscriptCase[] = [
     reason: 'service.cancel.alreadyRequested',
   },
   {
+    name: 'asking a second time after being pointed to the open request: a person takes it, with the request in hand',
+    steps: [
+      ['cancel my tv', ASK_WHY],
+      ['too expensive', TV_DISCOUNT],
+      ['no', 'Shall I ask our team'],
+      ['yes', 'ORD-200003'],
+      ['cancel my tv', ["You've already asked us to cancel your TV: ORD-200003.", 'If you\'d rather sort it out with a person now, just say so.']],
+      ['please cancel my tv', ["You've already asked us to cancel your TV: ORD-200003.", "I'm passing you to our sales team."]],
+    ],
+    does: [
+      ['recordChurnSignal'],
+      ['declineRetentionOffer'],
+      ['requestServiceCancellation'],
+      ['requestHandoff', { reason: 'cancellation_insisted', intent: 'service.cancel', collected: { cancellation: 'ORD-200003', said: 'please cancel my tv' } }],
+    ],
+    reason: 'agent.request',
+  },
+  {
+    name: 'insisting right after the request is made ("just cancel my tv already!!") goes to a person at once',
+    steps: [
+      ['cancel my tv', ASK_WHY],
+      ['skip', TV_DISCOUNT],
+      ['no', 'Shall I ask our team'],
+      ['yes', 'ORD-200003'],
+      ['just cancel my tv already!!', ["You've already asked us to cancel your TV: ORD-200003.", "I'm passing you to our sales team."]],
+    ],
+    does: [['recordChurnSignal'], ['declineRetentionOffer'], ['requestServiceCancellation'], ['requestHandoff', { reason: 'cancellation_insisted', collected: { cancellation: 'ORD-200003' } }]],
+  },
+  {
     name: '"never mind" then a new question: the cancellation is dropped and the question answered',
     steps: [
       ['cancel my tv', ASK_WHY],

@@ -207,4 +207,34 @@ describe('the agent desk', () => {
     expect(taken.ownerStaffId).toBe(supervisor.staffId);
     expect(await refusal(desk.reply(a, conversationId, 'still me?', randomUUID()))).toBe('not_conversation_owner');
   });
+
+  it('an agent timed out for missing heartbeats comes back as they were on their next heartbeat; one who chose offline stays offline', async () => {
+    await clearDesk();
+    const start = new Date();
+    const lapsed = await agent('available');
+    const chose = await agent('available');
+    await desk.setPresence(chose, 'offline', start);
+    // The sweep, after the presence timeout with no heartbeat from either.
+    const later = new Date(start.getTime() + settings.presenceTimeoutMs + 1_000);
+    await desk.sweep(later);
+    expect(await database.db.prisma.agentPresence.findUniqueOrThrow({ where: { staffId: lapsed.staffId } })).toMatchObject({ chosenStatus: 'offline', timedOutFrom: 'available' });
+    // A waiting conversation meanwhile goes to nobody.
+    const waiting = await newConversation('sms');
+    await desk.handOff({ conversationId: waiting, reason: 'customer_asked', intent: null });
+    expect((await owner(waiting)).state).toBe('queued');
+
+    const seen = events.ofType('presence.changed').length;
+    const back = await desk.heartbeat(lapsed, new Date(later.getTime() + 1_000));
+    expect(back).toMatchObject({ chosenStatus: 'available', timedOutFrom: null });
+    expect(events.ofType('presence.changed').slice(seen)).toEqual([expect.objectContaining({ staffId: lapsed.staffId, status: 'available', cause: 'heartbeat' })]);
+    // Available again: the waiting conversation is offered at once.
+    expect((await owner(waiting)).offeredToStaffId).toBe(lapsed.staffId);
+    // A second heartbeat changes nothing; the one who chose offline stays offline.
+    expect(await desk.heartbeat(lapsed, new Date(later.getTime() + 2_000))).toMatchObject({ chosenStatus: 'available' });
+    expect(await desk.heartbeat(chose, new Date(later.getTime() + 2_000))).toMatchObject({ chosenStatus: 'offline', timedOutFrom: null });
+    // Choosing a status forgets the timeout.
+    await desk.sweep(new Date(later.getTime() + 2 * settings.presenceTimeoutMs + 5_000));
+    await desk.setPresence(lapsed, 'away');
+    expect(await database.db.prisma.agentPresence.findUniqueOrThrow({ where: { staffId: lapsed.staffId } })).toMatchObject({ chosenStatus: 'away', timedOutFrom: null });
+  });
 });

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestBillAdjustment } from '../../src/domain/billing/adjustments.service.ts';
 import { ALEX_MORGAN } from '../../src/domain/demo/demo-data.ts';
+import { listActiveOfferings } from '../../src/domain/catalog/catalog.service.ts';
+import { currentChurnRisk, recomputeChurnScore } from '../../src/domain/churn/churn.service.ts';
+import { checkOrderEligibility, placeProductOrder } from '../../src/domain/orders/product-orders.service.ts';
+import { openTroubleTicket } from '../../src/domain/tickets/trouble-tickets.service.ts';
+import { completeStepOnce } from '../../src/domain/timeline/timeline.service.ts';
 import { adjustmentDecisionResponseSchema, customer360Schema, customerSearchResponseSchema, pendingAdjustmentsResponseSchema } from '../../src/http/console/api-schemas.ts';
 import { readError } from '../support/http.ts';
 import { ALEX, startTestEnv, type TestEnv } from '../support/service.ts';
@@ -92,6 +97,46 @@ describe('customer 360', () => {
     expect(body.bills.length).toBeGreaterThanOrEqual(2);
     for (const bill of body.bills) expect(bill.charges.length).toBeGreaterThan(0);
     expect(body.pendingAdjustments.map((adjustment) => adjustment.reference).sort()).toEqual([pendingCredit.reference, secondCredit.reference].sort());
+  });
+
+  it('shows the churn risk with its reasons, the fulfilment steps of an open order and the SLA clock of an open ticket', async () => {
+    const prisma = env.database.db.prisma;
+    const before = customer360Schema.parse(await (await agent.request(`/console/api/customers/${alexId}`)).json());
+    const stored = await currentChurnRisk(prisma, alexId);
+    expect(before.churnRisk).toEqual(stored);
+    // Scored now (as the churn sweep does): the 360 shows the new stored score and its reasons.
+    const scored = await recomputeChurnScore(prisma, alexId, 'console-test');
+    if (!scored) throw new Error('Alex could not be scored');
+    const after = customer360Schema.parse(await (await agent.request(`/console/api/customers/${alexId}`)).json());
+    expect(after.churnRisk).toEqual(await currentChurnRisk(prisma, alexId));
+    expect(after.churnRisk?.band).toBe(scored.band);
+
+    // An open order (no tracking workers here): validated by fulfilment's first step, nothing provisioned yet.
+    const offerings = await listActiveOfferings(prisma);
+    let code: string | undefined;
+    for (const offering of offerings) if (!code && (await checkOrderEligibility(prisma, alexId, offering.code, {}, new Date()))?.eligible) code = offering.code;
+    if (!code) throw new Error('an offering Alex may order');
+    const placed = await placeProductOrder(prisma, { customerId: alexId, offeringCode: code, channel: 'sms', idempotencyKey: 'console-test-order' });
+    if (placed.status !== 'created') throw new Error(`order not placed: ${placed.status}`);
+    await completeStepOnce(prisma, { subjectType: 'productOrder', subjectId: placed.order.id, kind: 'step', name: 'validate', outcome: 'completed', stepKey: `${placed.order.id}-validate` }, async () => undefined);
+    // A ticket opened now: its clock runs from zero against the severity's budget.
+    const { ticket } = await openTroubleTicket(prisma, { customerId: alexId, serviceType: 'internet', productId: null, description: 'internet down since this morning', issueStartedAt: null, channel: 'sms', idempotencyKey: 'console-test-ticket' });
+
+    const view = customer360Schema.parse(await (await agent.request(`/console/api/customers/${alexId}`)).json());
+    const order = view.orders.find((entry) => entry.id === placed.order.id);
+    expect(order?.progress?.validate).toMatchObject({ step: 'validate', status: 'done' });
+    expect(order?.progress?.items[0]?.steps.map((step) => [step.step, step.status])).toEqual([
+      ['reserve', 'waiting'],
+      ['provision', 'waiting'],
+      ['activate', 'waiting'],
+      ['test', 'waiting'],
+    ]);
+    const shown = view.tickets.find((entry) => entry.id === ticket.id);
+    const budget = env.config.sla.bySeverity[ticket.severity] / 1000;
+    expect(shown?.sla).toMatchObject({ budgetSeconds: budget, running: true });
+    expect(shown?.sla?.elapsedSeconds).toBeGreaterThanOrEqual(0);
+    expect(shown?.sla?.elapsedSeconds).toBeLessThan(120);
+    expect((shown?.sla?.elapsedSeconds ?? 0) + (shown?.sla?.remainingSeconds ?? 0)).toBe(budget);
   });
 
   it('answers 404 for an unknown customer and 400 for a malformed id', async () => {

@@ -37,6 +37,21 @@ describe('OfflineRecognizer', () => {
     expect((await recognize(text)).intent).toBe(intent);
   });
 
+  it.each([
+    ['I want to make a formal complaint. 3rd missed appointment', 'complaint'],
+    ['how do i complain about ur rude store staff', 'complaint'],
+    ["i'm complaining about the bill AND the way your agent spoke to me", 'complaint'],
+    ['COMPLAINT: tech broke my router', 'complaint'],
+    // Asking after a complaint is a status question; a person asked for wins.
+    ['any update on my complaint?', 'ticket.status'],
+    ['has anyone looked at my complaint', 'ticket.status'],
+    ['i want to complain to a manager, put me through to a real person', 'agent.request'],
+    // Angry without calling it a complaint: still the fault it reports.
+    ['THIS IS THE 4TH TIME MY TV HAS DIED THIS MONTH!!! SORT IT OUT', 'ticket.create'],
+  ])('a complaint is what the customer calls one: "%s" → %s', async (text, intent) => {
+    expect((await recognize(text)).intent).toBe(intent);
+  });
+
   it('calls out-of-scope text none, without confidence in any request', async () => {
     for (const text of ['tell me a joke', "what's the weather in Paris", 'how do I boil an egg', 'who won the football last night', 'asdfgh qwerty']) {
       const recognition = await recognize(text);

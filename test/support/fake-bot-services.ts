@@ -1,4 +1,5 @@
-import type { BotHandoffRequest, BotServices, CodeTarget, HandoffResult } from '../../dialogs/services.ts';
+import type { BotHandoffRequest, BotServices, CodeTarget, ComplaintRecord, HandoffResult } from '../../dialogs/services.ts';
+import type { ChurnRisk } from '../../src/domain/agents/agent-values.ts';
 import { queueForIntent } from '../../src/domain/agents/routing-rules.ts';
 import { decideAdjustment } from '../../src/domain/billing/adjustment-policy.ts';
 import type { AdjustmentOutcome, AdjustmentView, RequestBillAdjustment } from '../../src/domain/billing/adjustments.service.ts';
@@ -54,6 +55,7 @@ export const WRITES: readonly ServiceName[] = [
   'acceptRetentionOffer',
   'requestServiceCancellation',
   'requestHandoff',
+  'recordComplaint',
   'answerResolutionQuestion',
   'revokeTextConsent',
 ];
@@ -83,6 +85,8 @@ export interface FixtureCustomer {
   adjustments?: AdjustmentView[];
   /** The retention offer each product gets, by product id. */
   retentionOffers?: Record<string, RetentionOffer>;
+  /** The stored churn risk (default none). */
+  churnRisk?: ChurnRisk;
   /** What answerResolutionQuestion replies: a resolved ticket waiting for "does it work again?". */
   resolutionReply?: { affirm: string; deny: string };
   /** The campaign text the customer last got, within the attribution window (what findCampaignOffer finds). */
@@ -201,6 +205,15 @@ export class FakeBotServices implements BotServices {
   async requestHandoff(request: BotHandoffRequest): Promise<HandoffResult> {
     this.record('requestHandoff', request);
     return this.handoffResult.kind === 'queued' ? { ...this.handoffResult, queue: queueForIntent(request.intent) } : this.handoffResult;
+  }
+
+  async findChurnRisk(customerId: string): Promise<ChurnRisk | null> {
+    this.record('findChurnRisk', customerId);
+    return this.fixture.customers.find((customer) => customer.id === customerId)?.churnRisk ?? null;
+  }
+
+  async recordComplaint(request: ComplaintRecord): Promise<void> {
+    this.record('recordComplaint', request);
   }
 
   async listOfferings(): Promise<OfferingView[]> {

@@ -59,6 +59,12 @@ export type HandoffResult =
   /** A person already has it (or it waits for one). */
   | { kind: 'already'; state: OwnerState };
 
+/** What a staff member takes: the queues they serve (none: all) and their capacity per channel (null: the default). */
+export interface RoutingProfile {
+  skills: AgentQueue[];
+  capacity: Record<ChannelName, number | null>;
+}
+
 export interface OfferMade {
   conversationId: string;
   staffId: string;
@@ -723,7 +729,7 @@ export function createAgentDesk(prisma: PrismaClient, settings: AgentRoutingSett
       const row = await prisma.agentPresence.upsert({
         where: { staffId: actor.staffId },
         create: { staffId: actor.staffId, chosenStatus: status, lastHeartbeatAt: now },
-        update: { chosenStatus: status, lastHeartbeatAt: now, ...(status === 'available' ? { missedOffers: 0 } : {}) },
+        update: { chosenStatus: status, lastHeartbeatAt: now, timedOutFrom: null, ...(status === 'available' ? { missedOffers: 0 } : {}) },
       });
       if (!before || effectivePresence(before, now, settings) !== status) {
         await recordAuditEvent(prisma, { actorType: 'staff', actorId: actor.staffId, action: `agent.presence.${status}`, entityType: 'staff', entityId: actor.staffId });
@@ -733,9 +739,54 @@ export function createAgentDesk(prisma: PrismaClient, settings: AgentRoutingSett
       return row;
     },
 
-    /** A console is open: keeps the chosen presence alive (back from a lapse, it counts again). */
+    /**
+     * A supervisor or admin sets what a staff member takes: the queues they serve (none: every
+     * queue) and their capacity per channel (null: the AGENT_CAPACITY_* default). The staff member
+     * must be one who can take conversations; audited with before and after, and waiting
+     * conversations are offered again at once (a larger capacity or a new skill may fit one).
+     */
+    async setRoutingProfile(actor: StaffActor, staff: { id: string; role: StaffRole; disabled: boolean }, profile: RoutingProfile, now = new Date()) {
+      if (actor.role !== 'supervisor' && actor.role !== 'admin') throw new AppError('forbidden', 'staff_role_forbidden', 'Only a supervisor can change what an agent takes.');
+      if (staff.role === 'marketer') throw new AppError('invalid_request', 'not_an_agent', 'Marketers do not take conversations.');
+      if (staff.disabled) throw new AppError('conflict', 'staff_disabled', 'That staff member is disabled.');
+      const data = { skills: [...new Set(profile.skills)], capacitySms: profile.capacity.sms, capacityWebchat: profile.capacity.webchat, capacityVoice: profile.capacity.voice };
+      const before = await prisma.agentPresence.findUnique({ where: { staffId: staff.id } });
+      const row = await prisma.agentPresence.upsert({ where: { staffId: staff.id }, create: { staffId: staff.id, chosenStatus: 'offline', ...data }, update: data });
+      await recordAuditEvent(prisma, {
+        actorType: 'staff',
+        actorId: actor.staffId,
+        action: 'agent.routing.updated',
+        entityType: 'staff',
+        entityId: staff.id,
+        details: {
+          before: before ? { skills: before.skills, capacity: { sms: before.capacitySms, webchat: before.capacityWebchat, voice: before.capacityVoice } } : null,
+          after: { skills: data.skills, capacity: profile.capacity },
+        },
+      });
+      await publish([{ type: 'inbox.changed', staffId: staff.id, queue: null, at: iso(now) }]);
+      await desk.assign(now);
+      return row;
+    },
+
+    /**
+     * A console is open: keeps the chosen presence alive (back from a lapse, it counts again). An
+     * agent the sweep set offline for missing heartbeats (not by their own choice) gets back what
+     * they had chosen, in the same compare-and-set on the row the sweep wrote.
+     */
     async heartbeat(actor: StaffActor, now = new Date()) {
       const before = await prisma.agentPresence.findUnique({ where: { staffId: actor.staffId } });
+      if (before?.chosenStatus === 'offline' && before.timedOutFrom) {
+        const { count } = await prisma.agentPresence.updateMany({
+          where: { staffId: actor.staffId, chosenStatus: 'offline', timedOutFrom: before.timedOutFrom },
+          data: { chosenStatus: before.timedOutFrom, timedOutFrom: null, lastHeartbeatAt: now, ...(before.timedOutFrom === 'available' ? { missedOffers: 0 } : {}) },
+        });
+        if (count > 0) {
+          await recordAuditEvent(prisma, { actorType: 'staff', actorId: actor.staffId, action: `agent.presence.${before.timedOutFrom}`, entityType: 'staff', entityId: actor.staffId, details: { cause: 'heartbeat-after-timeout' } });
+          await publish([{ type: 'presence.changed', staffId: actor.staffId, status: before.timedOutFrom, at: iso(now), cause: 'heartbeat' }]);
+          if (before.timedOutFrom === 'available') await desk.assign(now);
+          return prisma.agentPresence.findUniqueOrThrow({ where: { staffId: actor.staffId } });
+        }
+      }
       const row = await prisma.agentPresence.upsert({ where: { staffId: actor.staffId }, create: { staffId: actor.staffId, chosenStatus: 'offline', lastHeartbeatAt: now }, update: { lastHeartbeatAt: now } });
       if (before && effectivePresence(before, now, settings) !== row.chosenStatus) {
         await publish([{ type: 'presence.changed', staffId: actor.staffId, status: row.chosenStatus, at: iso(now), cause: 'heartbeat' }]);
@@ -754,7 +805,7 @@ export function createAgentDesk(prisma: PrismaClient, settings: AgentRoutingSett
       const lapsed = await prisma.agentPresence.findMany({ where: { chosenStatus: { not: 'offline' }, OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: cutoff } }] } });
       let requeued = 0;
       for (const presence of lapsed) {
-        const { count } = await prisma.agentPresence.updateMany({ where: { staffId: presence.staffId, chosenStatus: presence.chosenStatus, lastHeartbeatAt: presence.lastHeartbeatAt }, data: { chosenStatus: 'offline' } });
+        const { count } = await prisma.agentPresence.updateMany({ where: { staffId: presence.staffId, chosenStatus: presence.chosenStatus, lastHeartbeatAt: presence.lastHeartbeatAt }, data: { chosenStatus: 'offline', timedOutFrom: presence.chosenStatus } });
         if (count === 0) continue;
         await recordAuditEvent(prisma, { actorType: 'system', action: 'agent.presence.offline', entityType: 'staff', entityId: presence.staffId, details: { cause: 'timeout' } });
         await publish([{ type: 'presence.changed', staffId: presence.staffId, status: 'offline', at: iso(now), cause: 'timeout' }]);

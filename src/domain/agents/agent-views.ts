@@ -200,7 +200,8 @@ export async function transcript(prisma: PrismaClient, conversationId: string, o
         channel: message.channel,
         text: message.text,
         at: message.createdAt.toISOString(),
-        author: message.direction === 'inbound' ? 'customer' : staffId ? 'agent' : message.reason === 'agent.handback' ? 'system' : 'bot',
+        // A staff action's message to the customer (reason staff.<action>) is the agent's too.
+        author: message.direction === 'inbound' ? 'customer' : staffId || message.reason?.startsWith('staff.') ? 'agent' : message.reason === 'agent.handback' ? 'system' : 'bot',
         staffId,
         deliveryStatus: message.direction === 'outbound' ? message.deliveryStatus : null,
         deliveryErrorCode: message.deliveryErrorCode,

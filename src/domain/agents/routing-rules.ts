@@ -31,6 +31,8 @@ const QUEUE_BY_INTENT: Record<string, AgentQueue> = {
   'order.status': 'sales_retention',
   'product.info': 'sales_retention',
   'service.cancel': 'sales_retention',
+  // Complaints go to the people who can keep the customer.
+  complaint: 'sales_retention',
 };
 
 /** The skill queue for a request; anything else (profile, greetings, not understood) goes to general. */

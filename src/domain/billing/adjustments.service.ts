@@ -47,6 +47,8 @@ export interface RequestBillAdjustment {
   idempotencyKey: string;
   correlationId?: string | undefined;
   now?: Date | undefined;
+  /** Who asked, when not the customer themselves (a staff member in the console). */
+  requestedBy?: { actorType: 'staff'; actorId: string } | undefined;
 }
 
 export type AdjustmentOutcome =
@@ -176,8 +178,8 @@ export async function requestBillAdjustment(db: DbClient, request: RequestBillAd
         select: adjustmentSelect,
       });
       await recordAuditEvent(tx, {
-        actorType: 'customer',
-        actorId: request.customerId,
+        actorType: request.requestedBy?.actorType ?? 'customer',
+        actorId: request.requestedBy?.actorId ?? request.customerId,
         action: 'billAdjustment.request',
         entityType: 'billAdjustment',
         entityId: created.id,

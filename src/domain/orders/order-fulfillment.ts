@@ -454,3 +454,52 @@ export async function listOrdersInProgress(db: PrismaClient, olderThan: Date, li
   });
   return orders.map((order) => ({ id: order.id, itemIds: order.items.filter((item) => !FINISHED_ITEM_STATES.includes(item.state)).map((item) => item.id) }));
 }
+
+/** Where one fulfilment step stands: done, failed, or not reached yet. */
+export interface StepProgress {
+  step: 'validate' | ItemStep;
+  status: 'done' | 'failed' | 'waiting';
+  at: Date | null;
+}
+
+export interface OrderProgress {
+  validate: StepProgress;
+  items: Array<{ itemId: string; offeringName: string; state: ProductOrderState; steps: StepProgress[] }>;
+}
+
+/**
+ * Per-step progress of orders (validate, then reserve → provision → activate → test per item), read
+ * from the steps' completion records: what the customer 360 shows for open orders.
+ */
+export async function readFulfilmentProgress(db: PrismaClient | Prisma.TransactionClient, orderIds: readonly string[]): Promise<Map<string, OrderProgress>> {
+  if (orderIds.length === 0) return new Map();
+  const items = await db.productOrderItem.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: { createdAt: 'asc' }, select: { id: true, orderId: true, state: true, offering: { select: { name: true } } } });
+  const keys = [...orderIds.map((orderId) => `${orderId}-validate`), ...items.flatMap((item) => [...ITEM_STEPS.map((step) => itemStepKey(item.id, step)), itemStepKey(item.id, 'failed')])];
+  const records = await db.timelineEvent.findMany({ where: { stepKey: { in: keys } }, select: { stepKey: true, outcome: true, name: true, at: true } });
+  const byKey = new Map(records.map((record) => [record.stepKey, record]));
+  const result = new Map<string, OrderProgress>();
+  for (const orderId of orderIds) {
+    const validated = byKey.get(`${orderId}-validate`);
+    result.set(orderId, {
+      validate: { step: 'validate', status: validated ? (validated.outcome === 'failed' ? 'failed' : 'done') : 'waiting', at: validated?.at ?? null },
+      items: items
+        .filter((item) => item.orderId === orderId)
+        .map((item) => {
+          const failed = byKey.get(itemStepKey(item.id, 'failed'));
+          return {
+            itemId: item.id,
+            offeringName: item.offering.name,
+            state: item.state,
+            steps: ITEM_STEPS.map((step): StepProgress => {
+              const done = byKey.get(itemStepKey(item.id, step));
+              if (done) return { step, status: 'done', at: done.at };
+              // The failure record names the step it failed at.
+              if (failed?.name === step) return { step, status: 'failed', at: failed.at };
+              return { step, status: 'waiting', at: null };
+            }),
+          };
+        }),
+    });
+  }
+  return result;
+}

@@ -5,6 +5,7 @@ import { listActiveOfferings, findOffering } from '../catalog/catalog.service.ts
 import { decideEligibility, type Eligibility, type OrderIntent } from '../catalog/eligibility.ts';
 import { loadCustomerHoldings, OPEN_ORDER_STATES } from './customer-holdings.ts';
 import { formatOrderReference } from '../references.ts';
+import { recordTimelineEvent } from '../timeline/timeline.service.ts';
 
 // TMF622 product orders taken in a conversation. An order is created `acknowledged` with its
 // items priced from the catalog at the time of ordering. Fulfilment (order-fulfillment.ts) then
@@ -310,5 +311,61 @@ export async function findOpenCancellationOrder(db: DbClient, customerId: string
     where: { customerId, category: 'cancellation', state: { in: [...OPEN_ORDER_STATES] }, items: { some: { productId, action: 'delete' } } },
     orderBy: { createdAt: 'desc' },
     select: { id: true, number: true },
+  });
+}
+
+/** Orders not yet being fulfilled: nothing was reserved or switched, so cancelling undoes nothing. */
+export const CANCELLABLE_ORDER_STATES: readonly ProductOrderState[] = ['acknowledged', 'pending', 'held'];
+
+export interface CancelPendingOrderRequest {
+  customerId: string;
+  orderId: string;
+  /** Why, for the order's state reason and the audit record. */
+  reason: string;
+  /** Who cancels it (the audit record's actor). */
+  actor: { actorType: 'staff' | 'customer'; actorId: string };
+  correlationId?: string | undefined;
+}
+
+export type CancelOrderOutcome =
+  | { status: 'cancelled'; order: OrderView }
+  /** Already cancelled (a retried request): nothing changed. */
+  | { status: 'alreadyCancelled'; order: OrderView }
+  /** Fulfilment has started or finished: the order can no longer simply be cancelled. */
+  | { status: 'notCancellable'; order: OrderView }
+  | { status: 'notFound' };
+
+/**
+ * Cancels the customer's order while nothing has been done for it yet (acknowledged, pending or
+ * held), as a compare-and-set on its state: a fulfilment step that moved it on first wins, and the
+ * cancel is refused. Its items are cancelled with it; a timeline event and an audit record go with it.
+ */
+export async function cancelPendingOrder(db: DbClient, request: CancelPendingOrderRequest): Promise<CancelOrderOutcome> {
+  return inTransaction(db, async (tx) => {
+    const before = await tx.productOrder.findFirst({ where: { id: request.orderId, customerId: request.customerId }, select: orderSelect });
+    if (!before) return { status: 'notFound' };
+    if (before.state === 'cancelled') return { status: 'alreadyCancelled', order: toView(before) };
+    if (!CANCELLABLE_ORDER_STATES.includes(before.state)) return { status: 'notCancellable', order: toView(before) };
+    const moved = await tx.productOrder.updateMany({
+      where: { id: request.orderId, state: before.state },
+      data: { state: 'cancelled', stateReason: request.reason, completionDate: new Date() },
+    });
+    if (moved.count === 0) {
+      const now = await tx.productOrder.findUniqueOrThrow({ where: { id: request.orderId }, select: orderSelect });
+      return now.state === 'cancelled' ? { status: 'alreadyCancelled', order: toView(now) } : { status: 'notCancellable', order: toView(now) };
+    }
+    await tx.productOrderItem.updateMany({ where: { orderId: request.orderId }, data: { state: 'cancelled' } });
+    await recordTimelineEvent(tx, { subjectType: 'productOrder', subjectId: request.orderId, kind: 'state', name: 'cancelled', detail: request.reason });
+    await recordAuditEvent(tx, {
+      actorType: request.actor.actorType,
+      actorId: request.actor.actorId,
+      action: 'productOrder.cancel',
+      entityType: 'productOrder',
+      entityId: request.orderId,
+      details: { reference: formatOrderReference(before.number), from: before.state, reason: request.reason },
+      correlationId: request.correlationId,
+    });
+    const after = await tx.productOrder.findUniqueOrThrow({ where: { id: request.orderId }, select: orderSelect });
+    return { status: 'cancelled', order: toView(after) };
   });
 }

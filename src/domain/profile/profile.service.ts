@@ -46,6 +46,8 @@ export interface ProfileUpdateRequest {
   correlationId?: string | undefined;
   /** Marketing texts turned on: the exact words the customer was shown and agreed to (recorded with the "offers" program's consent). */
   disclosureText?: string | undefined;
+  /** Who made the change, when not the customer themselves (a staff member in the console). */
+  actor?: { actorType: 'staff'; actorId: string } | undefined;
 }
 
 export interface ProfileUpdateResult {
@@ -131,8 +133,8 @@ export async function updateCustomerProfile(db: DbClient, request: ProfileUpdate
     if (applied || sameValue(before, change.value)) return { changed: false, before, after: change.value };
     await applyChange(tx, profile, change, request);
     await recordAuditEvent(tx, {
-      actorType: 'customer',
-      actorId: customerId,
+      actorType: request.actor?.actorType ?? 'customer',
+      actorId: request.actor?.actorId ?? customerId,
       action: PROFILE_UPDATED,
       entityType: 'customer',
       entityId: customerId,

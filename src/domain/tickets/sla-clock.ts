@@ -178,3 +178,26 @@ export async function listTicketsForSlaCheck(deps: Pick<AssuranceDeps, 'prisma'>
   });
   return tickets.map((ticket) => ticket.id);
 }
+
+/** A ticket's SLA clock as staff see it: how long it has run, how long is left (negative once breached), and whether it runs now. */
+export interface SlaClockView {
+  budgetMs: number;
+  elapsedMs: number;
+  remainingMs: number;
+  running: boolean;
+}
+
+/** The SLA clocks of these tickets at `now`, worked out from their status history like the SLA checks do. */
+export async function readSlaClocks(db: AssuranceDeps['prisma'], ticketIds: readonly string[], bySeverity: AssuranceDeps['sla']['bySeverity'], now: Date): Promise<Map<string, SlaClockView>> {
+  if (ticketIds.length === 0) return new Map();
+  const tickets = await db.troubleTicket.findMany({ where: { id: { in: [...ticketIds] } }, include: { statusChanges: { select: { status: true, changedAt: true } } } });
+  return new Map(
+    tickets.map((ticket) => {
+      const history: StatusPoint[] = [...ticket.statusChanges.map((change) => ({ status: change.status, at: change.changedAt })), { status: ticket.status, at: ticket.statusChangeDate }];
+      const elapsedMs = slaElapsedMs(ticket.slaStartedAt ?? ticket.createdAt, history, now);
+      const budgetMs = bySeverity[ticket.severity];
+      const open = !STOPPED_STATUSES.some((stopped) => stopped === ticket.status);
+      return [ticket.id, { budgetMs, elapsedMs, remainingMs: budgetMs - elapsedMs, running: open && clockRuns(ticket.status) }];
+    }),
+  );
+}

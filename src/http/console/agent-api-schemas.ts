@@ -103,6 +103,47 @@ export const closeRequest = expectedVersion.extend({ note: z.string().trim().max
 export const replyRequest = z.object({ text: z.string().trim().min(1).max(1600), clientMessageId: z.string().min(8).max(64) });
 export const replyResponse = z.object({ messageId: z.string(), deliveryStatus: z.string(), duplicate: z.boolean() });
 
+// POST /conversations/:id/actions/<kind>: staff act for the conversation's customer through the
+// bot's own domain services (the owning agent, or a supervisor or admin). `actionId` is the
+// console's idempotency key: the same id never acts twice. Refusals: 403 not_conversation_owner,
+// 404 product_not_found / offering_not_found / order_not_found / charge_not_found, 409
+// customer_not_identified / charge_already_disputed, 422 order_refused_<reason> / order_not_cancellable
+// / amount_too_high / verification_no_phone, 429 verification_rate_limited.
+const actionId = z.uuid('must be a UUID the console makes for this action');
+export const ticketActionRequest = z.object({ actionId, productId: z.uuid('must be one of the customer\'s product ids'), description: z.string().trim().min(3).max(1000) });
+export const orderActionRequest = z.object({ actionId, offeringCode: z.string().trim().min(1).max(64) });
+export const orderCancelActionRequest = z.object({ actionId, orderId: z.uuid('must be an order id'), reason: z.string().trim().min(3).max(500) });
+export const creditActionRequest = z.object({
+  actionId,
+  billId: z.uuid('must be a bill id'),
+  chargeId: z.uuid('must be a charge id'),
+  amount: z.string().regex(/^\d{1,6}(\.\d{1,2})?$/, 'must be an amount such as 12.50'),
+  reason: z.string().trim().min(3).max(500),
+});
+export const profileActionRequest = z.object({
+  actionId,
+  change: z.discriminatedUnion('field', [
+    z.object({ field: z.literal('email'), value: z.string().trim().min(3).max(254) }),
+    z.object({ field: z.literal('postalAddress'), value: z.string().trim().min(5).max(200) }),
+    z.object({ field: z.literal('preferredChannel'), value: channelName }),
+  ]),
+});
+export const resendCodeActionRequest = z.object({ actionId });
+export const staffActionKind = z.enum(['ticket', 'order', 'order-cancel', 'credit', 'profile', 'resend-code']);
+export const staffActionResponse = z.object({
+  action: staffActionKind,
+  outcome: z.enum(['done', 'pending', 'unchanged']),
+  reference: z.string().nullable(),
+  summary: z.string(),
+  toldCustomer: z.string().nullable(),
+});
+export type StaffActionResponse = z.infer<typeof staffActionResponse>;
+
+// GET /offerings: what can be ordered (for the order action)
+export const offeringsResponse = z.object({
+  offerings: z.array(z.object({ code: z.string(), name: z.string(), serviceType: z.string(), isAddOn: z.boolean(), recurringPrice: z.string(), currency: z.string() })),
+});
+
 // POST /conversations/:id/notes (internal; never sent)
 export const noteRequest = z.object({ text: z.string().trim().min(1).max(4000) });
 export const noteResponse = z.object({ noteId: z.string(), at: isoDate });
@@ -151,6 +192,30 @@ export const presenceResponse = z.object({ presence: presenceView });
 
 // GET /agents: who a conversation can be transferred to.
 export const agentsResponse = z.object({ agents: z.array(presenceView.extend({ displayName: z.string() })) });
+
+// GET /routing-profiles and PUT /agents/:staffId/routing (supervisor, admin): what each staff member
+// who can take conversations takes: the queues they serve (empty: every queue) and their capacity
+// per channel (null: the AGENT_CAPACITY_* default). 400 not_an_agent for a marketer, 404
+// staff_not_found, 409 staff_disabled.
+const capacityValue = z.number().int().min(0).max(50).nullable();
+export const routingProfileRequest = z.object({
+  skills: z.array(agentQueue).max(agentQueue.options.length),
+  capacity: z.object({ sms: capacityValue, webchat: capacityValue, voice: capacityValue }),
+});
+export const routingProfileView = z.object({
+  staffId: z.string(),
+  displayName: z.string(),
+  role: z.enum(['agent', 'supervisor', 'marketer', 'admin']),
+  status: presenceStatus,
+  skills: z.array(agentQueue),
+  /** Overrides; null: the default below. */
+  capacity: z.object({ sms: capacityValue, webchat: capacityValue, voice: capacityValue }),
+});
+export const routingProfilesResponse = z.object({
+  defaults: z.object({ sms: z.number().int(), webchat: z.number().int(), voice: z.number().int() }),
+  profiles: z.array(routingProfileView),
+});
+export const routingProfileResponse = z.object({ profile: routingProfileView });
 
 // GET /wallboard (supervisor, admin)
 export const wallboardResponse = z.object({

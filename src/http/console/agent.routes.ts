@@ -2,6 +2,11 @@ import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { AgentDesk, StaffRole } from '../../domain/agents/agent-desk.ts';
+import type { StaffActions } from '../../domain/agents/staff-actions.ts';
+import { listActiveOfferings } from '../../domain/catalog/catalog.service.ts';
+import { effectivePresence } from '../../domain/agents/agent-desk.ts';
+import { getStaffUser, listStaffUsers, type StaffUserSummary } from '../../domain/staff/staff-users.ts';
+import { AppError } from '../../lib/errors.ts';
 import { agentInbox, cannedReplies, conversationCard, presenceViews, storedPacket, transcript, wallboard, type StaffDirectory } from '../../domain/agents/agent-views.ts';
 import { invalidRequest } from '../error-handler.ts';
 import {
@@ -15,8 +20,19 @@ import {
   declineRequest,
   handBackRequest,
   inboxResponse,
+  creditActionRequest,
   noteRequest,
   noteResponse,
+  offeringsResponse,
+  orderActionRequest,
+  orderCancelActionRequest,
+  profileActionRequest,
+  resendCodeActionRequest,
+  routingProfileRequest,
+  routingProfileResponse,
+  routingProfilesResponse,
+  staffActionResponse,
+  ticketActionRequest,
   ownershipResponse,
   packetResponse,
   presenceRequest,
@@ -48,6 +64,8 @@ export interface AgentRoutesDeps {
   auth: ConsoleStaffAuth;
   staffNames: StaffDirectory;
   operatorName: string;
+  /** What staff do for the customer (tickets, orders, credits, profile, codes). */
+  actions: StaffActions;
 }
 
 const conversationParams = z.object({ id: z.uuid('must be a conversation id (UUID)') });
@@ -123,6 +141,30 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
   change('hand-back', handBackRequest, (actor, id, body) => desk.handBack(actor, id, body.version, body.resume));
   change('close', closeRequest, (actor, id, body) => desk.close(actor, id, body.version, body.note));
 
+  /** One action for the conversation's customer: parse, act as the signed-in staff member (the desk checks they may), answer with the outcome. */
+  const action = <B>(kind: string, schema: z.ZodType<B>, act: (actor: ReturnType<typeof actorOf>, id: string, body: B) => Promise<z.infer<typeof staffActionResponse>>) => {
+    router.post(`${base}/conversations/:id/actions/${kind}`, staff, json, async (req, res) => {
+      const { id } = parse(conversationParams, req.params, 'conversation id');
+      const body = parse(schema, req.body ?? {}, 'body');
+      const result = await act(actorOf(res), id, body);
+      res.status(result.outcome === 'unchanged' ? 200 : 201);
+      send(res, staffActionResponse, result);
+    });
+  };
+  action('ticket', ticketActionRequest, (actor, id, body) => deps.actions.openTicket(actor, id, body));
+  action('order', orderActionRequest, (actor, id, body) => deps.actions.placeOrder(actor, id, body));
+  action('order-cancel', orderCancelActionRequest, (actor, id, body) => deps.actions.cancelOrder(actor, id, body));
+  action('credit', creditActionRequest, (actor, id, body) => deps.actions.requestCredit(actor, id, body));
+  action('profile', profileActionRequest, (actor, id, body) => deps.actions.updateProfile(actor, id, body));
+  action('resend-code', resendCodeActionRequest, (actor, id, body) => deps.actions.resendCode(actor, id, body));
+
+  router.get(`${base}/offerings`, staff, async (_req, res) => {
+    const offerings = await listActiveOfferings(prisma);
+    send(res, offeringsResponse, {
+      offerings: offerings.map((offering) => ({ code: offering.code, name: offering.name, serviceType: offering.serviceType, isAddOn: offering.isAddOn, recurringPrice: offering.recurringPrice, currency: offering.currency })),
+    });
+  });
+
   router.post(`${base}/conversations/:id/replies`, staff, json, async (req, res) => {
     const { id } = parse(conversationParams, req.params, 'conversation id');
     const body = parse(replyRequest, req.body ?? {}, 'body');
@@ -170,6 +212,35 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
     const presences = await presenceViews(prisma, desk.settings, new Date());
     const names = await deps.staffNames(presences.map((presence) => presence.staffId));
     send(res, agentsResponse, { agents: presences.map((presence) => ({ ...presence, displayName: names.get(presence.staffId) ?? presence.staffId })) });
+  });
+
+  /** One staff member's routing profile as the supervisors' screen shows it. */
+  const profileOf = async (user: StaffUserSummary, now: Date) => {
+    const row = await prisma.agentPresence.findUnique({ where: { staffId: user.id } });
+    return {
+      staffId: user.id,
+      displayName: user.displayName,
+      role: user.role,
+      status: row ? effectivePresence(row, now, desk.settings) : ('offline' as const),
+      skills: row?.skills ?? [],
+      capacity: { sms: row?.capacitySms ?? null, webchat: row?.capacityWebchat ?? null, voice: row?.capacityVoice ?? null },
+    };
+  };
+  const staffIdParams = z.object({ staffId: z.uuid('must be a staff id (UUID)') });
+
+  router.get(`${base}/routing-profiles`, supervisors, async (_req, res) => {
+    const now = new Date();
+    const users = (await listStaffUsers(prisma)).filter((user) => user.role !== 'marketer' && !user.disabledAt);
+    send(res, routingProfilesResponse, { defaults: { ...desk.settings.capacity }, profiles: await Promise.all(users.map((user) => profileOf(user, now))) });
+  });
+
+  router.put(`${base}/agents/:staffId/routing`, supervisors, json, async (req, res) => {
+    const { staffId } = parse(staffIdParams, req.params, 'staff id');
+    const body = parse(routingProfileRequest, req.body ?? {}, 'body');
+    const user = await getStaffUser(prisma, staffId);
+    if (!user) throw new AppError('not_found', 'staff_not_found', 'There is no staff member with that id.');
+    await desk.setRoutingProfile(actorOf(res), { id: user.id, role: user.role, disabled: user.disabledAt !== null }, body);
+    send(res, routingProfileResponse, { profile: await profileOf(user, new Date()) });
   });
 
   router.get(`${base}/wallboard`, supervisors, async (_req, res) => {

@@ -89,6 +89,8 @@ export const adjustmentSchema = z.object({
 });
 export type AdjustmentRow = z.infer<typeof adjustmentSchema>;
 
+const fulfilmentStep = z.object({ step: z.string(), status: z.enum(['done', 'failed', 'waiting']), at: isoDate.nullable() });
+
 export const customer360Schema = z.object({
   profile: z.object({
     id: z.string(),
@@ -116,6 +118,13 @@ export const customer360Schema = z.object({
       createdAt: isoDate,
       expectedCompletionDate: isoDate.nullable(),
       items: z.array(z.object({ action: z.string(), offeringName: z.string(), state: z.string() })),
+      /** Open orders: each fulfilment step (validate, then reserve → provision → activate → test per item); null for finished ones. */
+      progress: z
+        .object({
+          validate: fulfilmentStep,
+          items: z.array(z.object({ offeringName: z.string(), state: z.string(), steps: z.array(fulfilmentStep) })),
+        })
+        .nullable(),
     }),
   ),
   tickets: z.array(
@@ -130,8 +139,12 @@ export const customer360Schema = z.object({
       /** The SLA's due time; `slaBreached` once it has passed on an open ticket. */
       expectedResolutionDate: isoDate.nullable(),
       slaBreached: z.boolean(),
+      /** Open tickets: the SLA clock (it pauses while the ticket waits on the customer); remaining is negative once breached. */
+      sla: z.object({ budgetSeconds: z.number().int(), elapsedSeconds: z.number().int(), remainingSeconds: z.number().int(), running: z.boolean() }).nullable(),
     }),
   ),
+  /** The stored churn score (src/domain/churn; score 0..100, the probability in percent), null when the customer was never scored. */
+  churnRisk: z.object({ score: z.number(), band: z.string(), reasons: z.array(z.string()) }).nullable(),
   balance: z.object({ currency: z.string(), owed: z.string(), nextBillDate: isoDate.nullable() }),
   bills: z.array(
     z.object({

@@ -6,7 +6,11 @@ import { decidePendingAdjustment, listPendingAdjustments, type PendingAdjustment
 import { findAdjustmentByIdOrNumber } from '../../domain/billing/adjustments.service.ts';
 import { findBillCustomerId, findCustomerBill, getBalance, listRecentBills } from '../../domain/billing/bills.service.ts';
 import { getCustomerSearchHit, listCustomerProducts, searchCustomers } from '../../domain/customers/customer-search.ts';
-import { describeOrderState, findOrderByIdOrNumber, listRecentOrders } from '../../domain/orders/product-orders.service.ts';
+import { describeOrderState, findOrderByIdOrNumber, isOrderOpen, listRecentOrders } from '../../domain/orders/product-orders.service.ts';
+import { readFulfilmentProgress, type OrderProgress, type StepProgress } from '../../domain/orders/order-fulfillment.ts';
+import { currentChurnRisk } from '../../domain/churn/churn.service.ts';
+import { readSlaClocks, type SlaClockView } from '../../domain/tickets/sla-clock.ts';
+import type { TicketSeverity } from '../../generated/prisma/enums.ts';
 import { formatPostalAddress, getCustomerProfile } from '../../domain/profile/profile.service.ts';
 import { formatReference, parseReference, type ReferenceKind } from '../../domain/references.ts';
 import { approvalLimitOf, getStaffUser, type StaffRole } from '../../domain/staff/staff-users.ts';
@@ -32,6 +36,8 @@ export interface ConsoleCustomerDeps {
   prisma: PrismaClient;
   sql: Sql;
   approvalLimits: Record<StaffRole, string>;
+  /** The SLA budget per ticket severity, in milliseconds (the SLA_* settings). */
+  slaBySeverity: Record<TicketSeverity, number>;
   /** Starts applying an approved credit, or explaining a rejected one, at once (the sweep would too). */
   afterAdjustmentDecision: (adjustmentId: string, status: 'approved' | 'rejected') => Promise<void>;
 }
@@ -96,6 +102,11 @@ export function consoleCustomerRoutes(deps: ConsoleCustomerDeps): Router {
       getCustomerTimeline(prisma, customerId, { limit: 50 }),
     ]);
     const bills = (await Promise.all(recentBills.map((bill) => findCustomerBill(prisma, customerId, bill.number)))).flatMap((bill) => (bill ? [bill] : []));
+    const [progress, clocks, churnRisk] = await Promise.all([
+      readFulfilmentProgress(prisma, orders.filter((order) => isOrderOpen(order.state)).map((order) => order.id)),
+      readSlaClocks(prisma, tickets.filter((ticket) => isOpen(ticket.status)).map((ticket) => ticket.id), deps.slaBySeverity, now),
+      currentChurnRisk(prisma, customerId),
+    ]);
     const body: Customer360 = {
       profile: {
         id: customerId,
@@ -128,6 +139,7 @@ export function consoleCustomerRoutes(deps: ConsoleCustomerDeps): Router {
         createdAt: order.createdAt.toISOString(),
         expectedCompletionDate: order.expectedCompletionDate?.toISOString() ?? null,
         items: order.items.map((item) => ({ action: item.action, offeringName: item.offeringName, state: item.state })),
+        progress: toProgressRow(progress.get(order.id)),
       })),
       tickets: tickets.map((ticket) => ({
         id: ticket.id,
@@ -139,7 +151,9 @@ export function consoleCustomerRoutes(deps: ConsoleCustomerDeps): Router {
         createdAt: ticket.createdAt.toISOString(),
         expectedResolutionDate: ticket.expectedResolutionDate?.toISOString() ?? null,
         slaBreached: isOpen(ticket.status) && ticket.expectedResolutionDate !== null && ticket.expectedResolutionDate.getTime() < now.getTime(),
+        sla: toSlaRow(clocks.get(ticket.id)),
       })),
+      churnRisk,
       balance: { currency: balance.currency, owed: balance.owed, nextBillDate: balance.nextBillDate?.toISOString() ?? null },
       bills: bills.map((bill) => ({
         id: bill.id,
@@ -205,6 +219,21 @@ export function consoleCustomerRoutes(deps: ConsoleCustomerDeps): Router {
   });
 
   return router;
+}
+
+const seconds = (ms: number) => Math.round(ms / 1000);
+
+function toSlaRow(clock: SlaClockView | undefined): Customer360['tickets'][number]['sla'] {
+  return clock ? { budgetSeconds: seconds(clock.budgetMs), elapsedSeconds: seconds(clock.elapsedMs), remainingSeconds: seconds(clock.remainingMs), running: clock.running } : null;
+}
+
+function toProgressRow(progress: OrderProgress | undefined): Customer360['orders'][number]['progress'] {
+  if (!progress) return null;
+  const step = (entry: StepProgress) => ({ step: entry.step, status: entry.status, at: entry.at?.toISOString() ?? null });
+  return {
+    validate: step(progress.validate),
+    items: progress.items.map((item) => ({ offeringName: item.offeringName, state: item.state, steps: item.steps.map(step) })),
+  };
 }
 
 function toAdjustmentRow(adjustment: PendingAdjustment): AdjustmentRow {

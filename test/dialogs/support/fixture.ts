@@ -144,6 +144,8 @@ export const DIALOG_FIXTURE: Fixture = {
     },
     {
       id: SAM,
+      // At high risk of leaving: a complaint from Sam goes straight to the retention team.
+      churnRisk: { score: 81, band: 'high', reasons: ['3 faults in 90 days', 'latest bill 40% above the usual'] },
       givenName: 'Sam',
       familyName: 'Lee',
       phone: '+15551230002',

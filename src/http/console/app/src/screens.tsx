@@ -10,6 +10,7 @@ import { WallboardScreen } from './agent/wallboard-screen.tsx';
 import { CampaignBuilderScreen } from './marketing/campaign-builder.tsx';
 import { CampaignScreen } from './marketing/campaign-screen.tsx';
 import { CampaignsScreen } from './marketing/campaigns-screen.tsx';
+import { AgentsScreen } from './agent/agents-screen.tsx';
 
 // Every screen of the console, once: the shell's navigation and router both read this list.
 // Add a screen with one entry (keep your entries together). `roles` is what the navigation
@@ -43,4 +44,5 @@ export const SCREENS: Screen[] = [
   { path: '/console/marketing', label: 'Campaigns', roles: ['marketer', 'admin', 'supervisor'], element: <CampaignsScreen /> },
   { path: '/console/marketing/new', label: 'New campaign', roles: ['marketer', 'admin'], element: <CampaignBuilderScreen />, nav: false },
   { path: '/console/marketing/campaigns/:id', label: 'Campaign', roles: ['marketer', 'admin', 'supervisor'], element: <CampaignScreen />, nav: false },
+  { path: '/console/agents', label: 'Agents', roles: ['supervisor', 'admin'], element: <AgentsScreen /> },
 ];

@@ -4,9 +4,20 @@ import {
   agentsResponse,
   cannedRepliesResponse,
   conversationResponse,
+  creditActionRequest,
   inboxResponse,
   noteResponse,
+  offeringsResponse,
+  orderActionRequest,
+  orderCancelActionRequest,
   ownershipResponse,
+  profileActionRequest,
+  resendCodeActionRequest,
+  routingProfileRequest,
+  routingProfileResponse,
+  routingProfilesResponse,
+  staffActionResponse,
+  ticketActionRequest,
   presenceResponse,
   readResponse,
   replyResponse,
@@ -30,6 +41,17 @@ function post<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<T> 
 
 const conversationPath = (conversationId: string) => `/conversations/${encodeURIComponent(conversationId)}`;
 
+/** One action for the conversation's customer, with its request body. */
+export type StaffActionRequest =
+  | { kind: 'ticket'; body: z.infer<typeof ticketActionRequest> }
+  | { kind: 'order'; body: z.infer<typeof orderActionRequest> }
+  | { kind: 'order-cancel'; body: z.infer<typeof orderCancelActionRequest> }
+  | { kind: 'credit'; body: z.infer<typeof creditActionRequest> }
+  | { kind: 'profile'; body: z.infer<typeof profileActionRequest> }
+  | { kind: 'resend-code'; body: z.infer<typeof resendCodeActionRequest> };
+
+export type RoutingProfile = z.infer<typeof routingProfileRequest>;
+
 export type TransferTarget = { kind: 'queue'; queue: AgentQueue } | { kind: 'agent'; staffId: string };
 
 export const agentApi = {
@@ -52,6 +74,11 @@ export const agentApi = {
   markRead: (conversationId: string) => post(`${conversationPath(conversationId)}/read`, {}, readResponse),
   setPresence: (status: PresenceStatus) => api(`${AGENT_API_BASE}/presence`, presenceResponse, { method: 'PUT', body: { status } }),
   heartbeat: () => post('/presence/heartbeat', {}, presenceResponse),
+  offerings: () => get('/offerings', offeringsResponse),
+  routingProfiles: () => get('/routing-profiles', routingProfilesResponse),
+  setRoutingProfile: (staffId: string, profile: RoutingProfile) =>
+    api(`${AGENT_API_BASE}/agents/${encodeURIComponent(staffId)}/routing`, routingProfileResponse, { method: 'PUT', body: profile }),
+  act: (conversationId: string, action: StaffActionRequest) => post(`${conversationPath(conversationId)}/actions/${action.kind}`, action.body, staffActionResponse),
 };
 
 /** TanStack Query keys: the live layer updates and invalidates these. */
@@ -61,4 +88,5 @@ export const agentKeys = {
   cannedReplies: (conversationId: string) => ['agent', 'canned', conversationId] as const,
   agents: ['agent', 'agents'] as const,
   wallboard: ['agent', 'wallboard'] as const,
+  routingProfiles: ['agent', 'routing-profiles'] as const,
 };

@@ -1,7 +1,8 @@
 import { Alert, Badge, Group, Kbd, Modal, Paper, Table, Tabs, Text } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { z } from 'zod';
 import { agentApi, agentKeys } from './agent-api.ts';
 import { ConversationPanel } from './conversation-panel.tsx';
 import { InboxList, useInbox } from './inbox-list.tsx';
@@ -22,6 +23,7 @@ export const SHORTCUTS: Array<{ keys: string[]; what: string }> = [
   { keys: ['/'], what: 'Write in the reply box' },
   { keys: ['Enter'], what: 'Send (Shift+Enter: a new line)' },
   { keys: ['Alt', 'N'], what: 'Switch between reply and internal note' },
+  { keys: ['Alt', 'A'], what: 'Act for the customer (ticket, order, credit, profile, code)…' },
   { keys: ['Alt', 'T'], what: 'Transfer…' },
   { keys: ['Alt', 'B'], what: 'Hand back to the bot with a rating question' },
   { keys: ['Alt', 'X'], what: 'Close the conversation…' },
@@ -36,6 +38,20 @@ export function AgentWorkspaceScreen() {
   );
 }
 
+/** The open tabs, kept for this browser tab so a reload reopens them (sessionStorage: gone with the tab). */
+const TABS_KEY = 'console.agent.tabs';
+const storedTabs = z.object({ tabs: z.array(z.string()), active: z.string().nullable() });
+
+function readStoredTabs(): z.infer<typeof storedTabs> | null {
+  try {
+    const raw = sessionStorage.getItem(TABS_KEY);
+    const parsed = raw ? storedTabs.safeParse(JSON.parse(raw)) : null;
+    return parsed?.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -48,6 +64,29 @@ function Workspace() {
   const [help, setHelp] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const onError = useCallback((error: unknown) => setProblem(errorText(error)), []);
+
+  // After a reload: the tabs this browser tab had open that are still the agent's, in their order,
+  // then any other conversation the agent owns; with nothing stored, every conversation they own.
+  const restored = useRef(false);
+  const mine = inbox.data?.mine;
+  useEffect(() => {
+    if (restored.current || !mine) return;
+    restored.current = true;
+    const owned = mine.map((card) => card.conversationId);
+    const stored = readStoredTabs();
+    const reopened = stored ? [...stored.tabs.filter((id) => owned.includes(id)), ...owned.filter((id) => !stored.tabs.includes(id))] : owned;
+    if (reopened.length === 0) return;
+    setTabs((current) => [...reopened, ...current.filter((id) => !reopened.includes(id))]);
+    setActive((was) => was ?? (stored?.active && reopened.includes(stored.active) ? stored.active : (reopened[0] ?? null)));
+  }, [mine]);
+  useEffect(() => {
+    if (!restored.current) return;
+    try {
+      sessionStorage.setItem(TABS_KEY, JSON.stringify({ tabs, active }));
+    } catch {
+      // Storage may be full or disabled: tabs then simply do not survive a reload.
+    }
+  }, [tabs, active]);
 
   const open = useCallback((conversationId: string) => {
     setTabs((current) => (current.includes(conversationId) ? current : [...current, conversationId]));

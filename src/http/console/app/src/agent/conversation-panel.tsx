@@ -3,6 +3,7 @@ import { useHotkeys } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { agentQueue, type ConversationCard, type HandbackResume, type HandoffPacket, type TranscriptEntry } from '../../../agent-api-schemas.ts';
+import { ActionsPanel } from './actions-panel.tsx';
 import { agentApi, agentKeys, type TransferTarget } from './agent-api.ts';
 import { CHANNEL_LABELS, DELIVERY_COLORS, formatTime, newClientMessageId, QUEUE_LABELS, REASON_LABELS } from './format.ts';
 import { useLive } from './live.tsx';
@@ -38,6 +39,7 @@ export function ConversationPanel({ conversationId, active, onError, onDone }: C
   const conversation = useQuery({ queryKey: agentKeys.conversation(conversationId), queryFn: () => agentApi.conversation(conversationId) });
   const [transferOpen, setTransferOpen] = useState(false);
   const [confirmClose, setConfirmClose] = useState(false);
+  const [actionsOpen, setActionsOpen] = useState(false);
   const composer = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => live.watch(conversationId), [live.watch, conversationId]);
@@ -74,6 +76,7 @@ export function ConversationPanel({ conversationId, active, onError, onDone }: C
           ['alt+T', () => setTransferOpen(true)],
           ['alt+B', () => handBack.mutate({ kind: 'csat' })],
           ['alt+X', () => setConfirmClose(true)],
+          ['alt+A', () => setActionsOpen(true)],
         ]
       : [],
     [],
@@ -101,6 +104,9 @@ export function ConversationPanel({ conversationId, active, onError, onDone }: C
               Claim
             </Button>
           )}
+          <Button size="xs" variant="default" disabled={!card.customer} onClick={() => setActionsOpen(true)} title={card.customer ? undefined : 'The customer is not identified yet'}>
+            Actions
+          </Button>
           <Button size="xs" variant="default" disabled={!mine} onClick={() => setTransferOpen(true)}>
             Transfer
           </Button>
@@ -135,6 +141,7 @@ export function ConversationPanel({ conversationId, active, onError, onDone }: C
           {card.state === 'queued' ? 'Waiting in the queue: claim it to reply.' : 'You do not own this conversation; replies are off.'}
         </Text>
       )}
+      {card.customer && <ActionsPanel conversationId={conversationId} customerId={card.customer.id} opened={actionsOpen} onClose={() => setActionsOpen(false)} />}
       <TransferModal opened={transferOpen} onClose={() => setTransferOpen(false)} card={card} onError={onError} onDone={onDone} />
       <Modal opened={confirmClose} onClose={() => setConfirmClose(false)} title="Close the conversation?" size="sm">
         <Text size="sm">The customer is not asked for a rating; a new message from them starts with the bot.</Text>

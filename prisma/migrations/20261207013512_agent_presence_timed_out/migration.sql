@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AgentPresence" ADD COLUMN     "timedOutFrom" "PresenceStatus";
