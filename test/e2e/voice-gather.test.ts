@@ -11,7 +11,7 @@ const CODE_CALLER = '+15551230005';
 let env: TestEnv;
 
 beforeAll(async () => {
-  env = await startTestEnv({ env: { VOICE_MODE: 'gather', VOICE_AGENT_NUMBER: AGENT, VOICE_AGENT_HOURS_START: '00:00', VOICE_AGENT_HOURS_END: '00:00' } });
+  env = await startTestEnv({ env: { VOICE_MODE: 'gather', VOICE_AGENT_NUMBER: AGENT, AGENT_STAFFED_HOURS: 'billing=00:00-24:00,technical=00:00-24:00,sales_retention=00:00-24:00,general=00:00-24:00' } });
 }, 180_000);
 
 afterAll(async () => {

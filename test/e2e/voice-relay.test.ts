@@ -18,8 +18,7 @@ beforeAll(async () => {
       VOICE_SILENCE_TIMEOUT: '1500ms',
       VOICE_SPEECH_CHARS_PER_SECOND: '100000',
       // People take calls around the clock in this test (after hours has its own).
-      VOICE_AGENT_HOURS_START: '00:00',
-      VOICE_AGENT_HOURS_END: '00:00',
+      AGENT_STAFFED_HOURS: 'billing=00:00-24:00,technical=00:00-24:00,sales_retention=00:00-24:00,general=00:00-24:00',
     },
   });
 }, 180_000);
