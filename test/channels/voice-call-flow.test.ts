@@ -233,6 +233,7 @@ describe('what the person taking the call is told', () => {
     const handled = await handleCallerInput(deps, call, { kind: 'speech', text: "this is ridiculous, I've been charged twice on my bill, get me someone" }, speaker);
 
     expect(handled.next.kind).toBe('handoff');
+    expect(speaker.said.at(-1)?.spoken).toBe("I'm sorry this has been so frustrating. I'm connecting you to a person now. Please hold.");
     expect(asked[0]?.collected['note']).toMatch(/^Customer is upset\. Raised: bill\.dispute\. Their words: "this is ridiculous/);
     const { handoffPacket, handoffReason } = await database.db.prisma.voiceCall.findUniqueOrThrow({ where: { callSid: call.callSid } });
     const whisper = whisperText(handoffReason ?? '', handoffPacket);

@@ -270,7 +270,8 @@ async function startHandoff(deps: CallFlowDeps, call: VoiceCallState, reason: st
   if (queued?.kind === 'callback') return promiseCallback(deps, call, queued.opensAt, say);
   const packet = await handoffPacket(deps, call, reason);
   await recordHandoff(deps.prisma, call.callSid, reason, packet);
-  await say("I'm connecting you to a person now. Please hold.", 'voice.handoff');
+  // As on a texted handoff: an upset caller hears one short sentence that says so.
+  await say(`${packet.upset ? "I'm sorry this has been so frustrating. " : ''}I'm connecting you to a person now. Please hold.`, 'voice.handoff');
   deps.logger.info({ callSid: call.callSid, reason }, 'voice handoff');
   return { kind: 'handoff', reason };
 }
