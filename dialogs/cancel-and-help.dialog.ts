@@ -4,6 +4,7 @@ import { INTENTS, type Intent } from '../src/nlu/recognizer.ts';
 import { getTurnInfo } from './turn-info.ts';
 import type { AgentQueue, BotServices, BotSettings, HandoffReason } from './services.ts';
 import { contactText, formatDayTime, helpText } from './wording.ts';
+import { agentNote, raisedTopics, soundsUpset } from '../src/domain/agents/handoff-note.ts';
 
 // Words that abandon the request in progress ("actually nvm", "oh forget it", "scratch that"). A
 // lone CANCEL is an SMS opt-out keyword, so it is not one of them.
@@ -133,32 +134,4 @@ export async function requestAgent(context: TurnContext, services: BotServices, 
       await context.sendActivity("You're already in line for a person from our team; they'll answer right here.");
       return;
   }
-}
-
-// Signs of an upset customer: shouting, repeated marks, and the words people use when fed up.
-const UPSET_WORDS =
-  /\b(useless|ridiculous|joke|terrible|worst|awful|horrible|pathetic|unacceptable|disgusting|fed up|sick of|tired of|wtf|ffs|angry|furious|frustrat\w*|fuming|livid|rubbish|garbage|incompetent|hopeless|every time|nobody (answers|helps|cares)|no one (answers|helps|cares)|for (a|one|two|2|3|three) weeks?|been trying)\b/i;
-
-/** Whether the message sounds upset: two shouted words, "!!", or words of frustration. */
-export function soundsUpset(text: string): boolean {
-  // A shouted word in an otherwise lower-case message; references and acronyms are not shouting.
-  const shouted = (text.match(/\b[A-Z]{3,}\b/g) ?? []).some((word) => !/^(ORD|INV|ADJ|SMS|USD|ISP|APP|ASAP|WIFI|DSL|SIM|OTP)$/.test(word));
-  return (shouted && /[a-z]/.test(text)) || /!{2,}|\?{3,}/.test(text) || UPSET_WORDS.test(text);
-}
-
-// What else a message raised, as the person taking over should read it.
-const TOPICS: ReadonlyArray<{ topic: string; said: string; pattern: RegExp }> = [
-  { topic: 'bill.dispute', said: 'that your bill is wrong', pattern: /\b(bill|charge|charged|invoice)\b[^.!?]*\b(wrong|incorrect|mistake|too (high|much)|overcharg\w*|double|twice)\b|\bovercharg\w*|\b(wrong|incorrect)\b[^.!?]*\b(bill|charge)\b/i },
-  { topic: 'ticket.create', said: 'the fault with your service', pattern: /\b(down|not working|doesn'?t work|keeps dropping|dropping|no (signal|internet|service|connection)|broken|outage|slow)\b/i },
-  { topic: 'service.cancel', said: 'that you want to cancel', pattern: /\b(cancel|leave|leaving|switch(ing)? provider|terminate)\b/i },
-];
-
-function raisedTopics(recognition: { text: string }): Array<{ topic: string; said: string }> {
-  return TOPICS.filter(({ pattern }) => pattern.test(recognition.text)).map(({ topic, said }) => ({ topic, said }));
-}
-
-/** What the person taking over reads first. */
-function agentNote(text: string, upset: boolean, raised: ReadonlyArray<{ topic: string; said: string }>): string {
-  const parts = [upset ? 'Customer is upset.' : '', raised.length > 0 ? `Raised: ${raised.map(({ topic }) => topic).join(', ')}.` : '', `Their words: "${text.trim().slice(0, 400)}"`];
-  return parts.filter(Boolean).join(' ');
 }

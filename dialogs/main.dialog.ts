@@ -63,8 +63,9 @@ export class MainDialog extends ComponentDialog {
       await step.context.sendActivity(`Sure, let's start fresh. ${helpText(this.settings, info.capabilities)}`);
       return step.endDialog();
     }
-    // A caller ID that names a customer is asked for a code when the request needs one (routeIntent).
-    if (!info.customer && !info.caller && info.capabilities.addressIsPhone && !(understood && this.servesAnyone(recognition.intent))) {
+    // A caller ID that names a customer is asked for a code when the request needs one (routeIntent);
+    // so is a caller whose number names nobody, where the channel can sign them in (voice).
+    if (!info.customer && !info.caller && info.capabilities.addressIsPhone && !info.capabilities.inConversationSignIn && !(understood && this.servesAnyone(recognition.intent))) {
       return this.unknownNumber(step);
     }
     if (info.customer && recognition.answer && FAULT_INTENTS.has(recognition.intent)) {

@@ -45,7 +45,9 @@ export class OneTimeCodeDialog extends CancelAndHelpDialog {
     step.options.notice =
       'customerId' in step.options.target
         ? `To keep your account safe, I've texted a 6-digit code to your number ending ${lastDigits(issued.phone)}.`
-        : `If that number is on an account, I've texted it a 6-digit code.`;
+        : 'accountNumber' in step.options.target
+          ? "If that account is ours, I've texted a 6-digit code to the phone number on file."
+          : `If that number is on an account, I've texted it a 6-digit code.`;
     return step.next();
   }
 
@@ -69,7 +71,12 @@ export class OneTimeCodeDialog extends CancelAndHelpDialog {
       const issued = await this.issue(step);
       if (issued.status !== 'sent') return this.notSent(step, issued);
       info.reason = 'verification.resent';
-      const notice = 'customerId' in step.options.target ? "I've texted you a new code." : "If that number is on an account, I've texted it a new code.";
+      const notice =
+        'customerId' in step.options.target
+          ? "I've texted you a new code."
+          : 'accountNumber' in step.options.target
+            ? "If that account is ours, I've texted a new code to the phone number on file."
+            : "If that number is on an account, I've texted it a new code.";
       return step.replaceDialog(STEPS, { ...step.options, sent: true, notice });
     }
     const checked = await this.services.checkVerificationCode({

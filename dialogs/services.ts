@@ -55,7 +55,7 @@ export interface ComplaintRecord {
 }
 
 /** Who a one-time code goes to: the verified customer's number on file, or a number someone typed (sign-in). */
-export type CodeTarget = { customerId: string } | { phone: string };
+export type CodeTarget = { customerId: string } | { phone: string } | { accountNumber: string };
 
 /**
  * The one door from dialogs into the domain: every domain call a dialog makes. src/bot/bot-services.ts

@@ -48,6 +48,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DEV_OPEN_STAFF_API: 'true' })).toThrow(/DEV_OPEN_STAFF_API was removed: staff routes need a staff sign-in/);
   });
 
+  it('tells whoever still sets VOICE_AGENT_HOURS_* that calls follow the agent desk’s staffed hours', () => {
+    expect(() => loadConfig({ VOICE_AGENT_HOURS_START: '08:00', VOICE_AGENT_HOURS_END: '20:00' })).toThrow(/VOICE_AGENT_HOURS_START was removed: calls follow AGENT_STAFFED_HOURS[\s\S]*VOICE_AGENT_HOURS_END was removed/);
+  });
+
   it('reads the staff settings, refusing bad ones', () => {
     const config = loadConfig({ STAFF_SESSION_IDLE: '15m', STAFF_LOCKOUT_ATTEMPTS: '3', STAFF_AGENT_APPROVAL_LIMIT: '75.50' });
     expect(config.staff.sessionIdleMs).toBe(900_000);

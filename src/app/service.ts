@@ -193,6 +193,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
       },
       // The call in the agent console's queue with its packet, as a texted handoff is (src/domain/agents).
       queueForAgent: (request) => agents.handOff(request),
+      availability: (intent, now) => agents.availability(intent, now),
       catalogNames: () => (catalogNames ??= listActiveOfferings(prisma).then((offerings) => offerings.map((offering) => offering.name))),
     }),
   ];

@@ -84,11 +84,48 @@ const cases: TranscriptCase[] = [
     steps: [['what do I owe', 'You owe $224.95: INV-10003, due Tue, Dec 1.']],
   },
   {
-    name: 'a caller whose number is on no account hears "on this call", not "by text"',
+    name: 'a caller whose number is on no account is asked for the account number or the number on file, then proves it with a code',
     channel: 'voice',
     customer: null,
-    steps: [['what do I owe', "We couldn't match this number to an account, so I can't help with that on this call."]],
-    reason: 'customer.unknown',
+    steps: [
+      ['what do I owe', /^First I need to check it's you\. Please say or key in your account number, or the phone number on your account, and I'll text a code to the number we have on file\.$/],
+      // Speech-to-text writes a number read digit by digit as words as often as digits.
+      ['yeah it\'s five five five, one two three, zero zero zero one', ["If that number is on an account, I've texted it a 6-digit code.", SAY_CODE]],
+      [FAKE_CODE, [PROVEN, 'You owe $224.95: INV-10003, due Tue, Dec 1.']],
+    ],
+    does: [['sendVerificationCode', { target: { phone: '+15551230001' }, purpose: 'signIn' }], ['checkVerificationCode', { answer: FAKE_CODE }], ['signInConversation', { customerId: ALEX }]],
+    reason: 'bill.inquiry.balance',
+  },
+  {
+    name: 'an unknown caller can give the account number instead (the voice layer hands over its digits): the code goes to the number on file',
+    channel: 'voice',
+    customer: null,
+    steps: [
+      ['is my internet down', /account number/],
+      ['10001', ["If that account is ours, I've texted a 6-digit code to the phone number on file.", SAY_CODE]],
+      [FAKE_CODE, PROVEN],
+    ],
+    does: [['sendVerificationCode', { target: { accountNumber: 'ACC-10001' } }], ['checkVerificationCode'], ['signInConversation', { customerId: ALEX }]],
+  },
+  {
+    name: 'an account said with its letters works the same; one we do not have gets the same words and never proves anyone',
+    channel: 'voice',
+    customer: null,
+    steps: [
+      ['show me my bill', /account number/],
+      ['A C C 99999', "If that account is ours, I've texted a 6-digit code to the phone number on file."],
+      [FAKE_CODE, "That code isn't right."],
+    ],
+    does: [['sendVerificationCode', { target: { accountNumber: 'ACC-99999' } }], ['checkVerificationCode']],
+  },
+  {
+    name: 'an answer that names neither is asked for again, in words for the ear',
+    channel: 'voice',
+    customer: null,
+    steps: [
+      ['what do I owe', /account number/],
+      ['I am not sure', 'Please say your account number, like A C C 1 2 3 4 5, or the full phone number on your account, like 555 123 4567.'],
+    ],
   },
 ];
 

@@ -10,6 +10,7 @@ import {
   issueVerificationCode,
   codeIn,
   signInConversation,
+  type CodeRecipient,
   type VerificationDeps,
 } from '../../src/domain/identity/verification.service.ts';
 import { notificationId, notifyCustomer, type NotificationOutbox } from '../../src/domain/notifications/notifications.service.ts';
@@ -55,7 +56,7 @@ afterAll(async () => {
 const db = () => database.db.prisma;
 
 /** Issues a code to a customer in a fresh conversation and returns it as texted. */
-async function issue(target: { customerId: string } | { phone: string }, conversationId: string = randomUUID(), now = new Date(), key: string = randomUUID()) {
+async function issue(target: CodeRecipient, conversationId: string = randomUUID(), now = new Date(), key: string = randomUUID()) {
   const result = await issueVerificationCode(db(), deps, target, { conversationId, purpose: 'test', idempotencyKey: key, now });
   const challenge = result.status === 'sent' ? await db().verificationChallenge.findUniqueOrThrow({ where: { id: result.challengeId } }) : undefined;
   const texted = challenge ? await db().interaction.findUnique({ where: { id: notificationId(`verification-code-${challenge.id}`) } }) : null;
@@ -204,6 +205,25 @@ describe('one-time codes', () => {
       else expect(result).toEqual({ status: 'failed' });
     }
     expect((await db().verificationChallenge.findUniqueOrThrow({ where: { id: unknown.challenge?.id ?? '' } })).status).toBe('failed');
+  });
+
+  it('texts a caller who names an account the code at the account holder’s number on file, and nothing for an account we do not have', async () => {
+    const phone = '+15551230004';
+    const customerId = demoRecordId('customer', phone);
+    const account = await db().account.findFirstOrThrow({ where: { customerId }, select: { accountNumber: true } });
+    // Said in lower case, as speech-to-text may write it: the code still goes to the number on file.
+    const named = await issue({ accountNumber: account.accountNumber.toLowerCase() });
+    expect(named.result).toMatchObject({ status: 'sent', phone });
+    expect(named.challenge).toMatchObject({ customerId, address: phone, anonymous: true });
+    expect(named.texted?.toAddress).toBe(phone);
+    expect(await check(named.conversationId, named.code ?? '')).toEqual({ status: 'verified', customerId });
+
+    const dispatchedBefore = dispatched.length;
+    const unknown = await issue({ accountNumber: 'ACC-99999' });
+    expect(Object.keys(unknown.result).sort()).toEqual(Object.keys(named.result).sort());
+    expect(unknown.challenge).toMatchObject({ customerId: null, address: 'ACC-99999' });
+    expect(dispatched.length).toBe(dispatchedBefore);
+    expect((await check(unknown.conversationId, '123456')).status).toBe('wrong');
   });
 
   it('signs a conversation in only after its code verified that customer', async () => {

@@ -5,9 +5,11 @@ import { createLogger } from '../../src/lib/logger.ts';
 import { ALEX, OUR_NUMBER, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 import { RelayClient, codeInWords, expectTwiml, fakeCallSid, findAll, postVoice, textedCode } from '../support/voice.ts';
 
-// A call outside the hours people take calls (VOICE_AGENT_HOURS_*): the caller who asks for a
-// person is offered a text to carry on by message, or a call back (which waits in the agents'
-// queue). And a one-time code said or keyed on a call never reaches the logs (read here at trace
+// A call outside the agent desk's staffed hours (AGENT_STAFFED_HOURS, the one setting for when a
+// person takes a call): the caller who asks for a person is offered a text to carry on by message,
+// or a call back (which waits in the agents' queue) where the queue keeps callers in line after
+// hours (AGENT_AFTER_HOURS=callback); where the desk keeps them with the bot (=bot), nothing is
+// queued and no call is put through: a text, or carry on with the bot. And a one-time code said or keyed on a call never reaches the logs (read here at trace
 // level, where nothing is redacted), the contact log, or the handoff data.
 
 let env: TestEnv;
@@ -28,8 +30,9 @@ beforeAll(async () => {
     env: {
       VOICE_MODE: 'relay',
       OPERATOR_TIME_ZONE: 'UTC',
-      VOICE_AGENT_HOURS_START: at(hour + 6),
-      VOICE_AGENT_HOURS_END: at(hour + 7),
+      AGENT_STAFFED_HOURS: ['billing', 'technical', 'sales_retention', 'general'].map((queue) => `${queue}=${at(hour + 6)}-${at(hour + 7)}`).join(','),
+      // Sales keeps its callers with the bot after hours; the others keep them in line for a person.
+      AGENT_AFTER_HOURS: 'billing=callback,technical=callback,sales_retention=bot,general=callback',
       // Texts go at once (no quiet hours), so the test can read them.
       QUIET_HOURS_START: '00:00',
       QUIET_HOURS_END: '00:00',
@@ -60,7 +63,7 @@ describe('after hours on a call', () => {
     const before = env.twilio.state.messagesTo(SAM).length;
     relay.say('can I talk to a real person please');
     const offer = await relay.next(0, /nobody can take your call right now/);
-    expect(offer).toMatch(new RegExp(`takes calls from ${(hour + 6) % 12 || 12} [AP]M`));
+    expect(offer).toMatch(new RegExp(`Our team is back \\w+, \\w+ \\w+, ${(hour + 6) % 12 || 12} [AP]M, so nobody`));
     expect(offer).toMatch(/Say Text me or press 1, say Call me back or press 2\./);
     relay.say('just text me');
     expect(await relay.next(0, /Goodbye/)).toMatch(/I've texted you/);
@@ -79,13 +82,40 @@ describe('after hours on a call', () => {
     relay.key('0');
     await relay.next(0, /nobody can take your call right now/);
     relay.key('2');
-    expect(await relay.next(0, /A person will call you back/)).toMatch(/A person will call you back on this number after/);
+    expect(await relay.next(0, /A person will call you back/)).toMatch(new RegExp(`A person will call you back on this number from \\w+, \\w+ \\w+, ${(hour + 6) % 12 || 12} [AP]M\\. Goodbye`));
     await relay.endFrame();
 
     const voiceCall = await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } });
     expect(voiceCall).toMatchObject({ afterHoursChoice: 'callback', handoffReason: 'callback' });
     const owner = await prisma().conversationOwner.findUniqueOrThrow({ where: { conversationId: voiceCall.conversationId } });
     expect(owner).toMatchObject({ state: 'queued', channel: 'voice', handoffReason: 'customer_asked' });
+    relay.close();
+  });
+});
+
+describe('a queue the desk keeps with the bot after hours (AGENT_AFTER_HOURS=bot)', () => {
+  it('queues nothing and puts no call through: the caller can have a text or carry on with the bot', async () => {
+    const { callSid, relay } = await call(SAM);
+    relay.say('what plans do you have');
+    await relay.next(0, /plan/i);
+    let heard = relay.count;
+    relay.say('agent');
+    const offer = await relay.next(heard, /nobody can take your call right now/);
+    expect(offer).toMatch(/Say Text me or press 1, say Carry on or press 2\./);
+    heard = relay.count;
+    relay.say('I will carry on with you');
+    await relay.next(heard, /I'm still here/);
+
+    const voiceCall = await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } });
+    expect(voiceCall).toMatchObject({ handoffRequestedAt: null, pendingQuestion: null });
+    expect(await prisma().conversationOwner.findUnique({ where: { conversationId: voiceCall.conversationId } })).toBeNull();
+    // What the call answered itself is in the contact log with everything else the caller said.
+    const said = await prisma().interaction.findMany({ where: { conversationId: voiceCall.conversationId, direction: 'inbound' }, orderBy: { seq: 'asc' }, select: { text: true, status: true } });
+    expect(said).toEqual([
+      { text: 'what plans do you have', status: 'handled' },
+      { text: 'agent', status: 'handled' },
+      { text: 'I will carry on with you', status: 'handled' },
+    ]);
     relay.close();
   });
 });

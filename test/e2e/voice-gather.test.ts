@@ -11,7 +11,7 @@ const CODE_CALLER = '+15551230005';
 let env: TestEnv;
 
 beforeAll(async () => {
-  env = await startTestEnv({ env: { VOICE_MODE: 'gather', VOICE_AGENT_NUMBER: AGENT, VOICE_AGENT_HOURS_START: '00:00', VOICE_AGENT_HOURS_END: '00:00' } });
+  env = await startTestEnv({ env: { VOICE_MODE: 'gather', VOICE_AGENT_NUMBER: AGENT, AGENT_STAFFED_HOURS: 'billing=00:00-24:00,technical=00:00-24:00,sales_retention=00:00-24:00,general=00:00-24:00' } });
 }, 180_000);
 
 afterAll(async () => {
@@ -86,7 +86,7 @@ describe('a call on the Gather flow', () => {
     expect(number?.attributes['url']).toBe(`${env.service.publicBaseUrl}/twilio/voice/whisper?call=${callSid}`);
 
     const whisper = await expectTwiml(await postVoice(env, `/twilio/voice/whisper?call=${callSid}`, { CallSid: fakeCallSid() }));
-    expect(findAll(whisper, 'Say')[0]?.text).toMatch(/could not be heard/);
+    expect(findAll(whisper, 'Say')[0]?.text).toMatch(/could not be heard\. The caller ID matches a customer on file, but the caller is not verified/);
     expect((await prisma().voiceCall.findUniqueOrThrow({ where: { callSid } })).handoffReason).toBe('silence');
   });
 
@@ -115,6 +115,10 @@ describe('a call on the Gather flow', () => {
     expect(voiceCall.handoffReason).toBe('caller_request');
     expect(JSON.stringify(voiceCall.handoffPacket)).not.toContain(code);
     expect(JSON.stringify(voiceCall.handoffPacket)).toContain('[6 digits withheld]');
+    // The agent hears what is true: this caller gave the code (the silent caller above, known only by caller ID, did not).
+    const whisper = await expectTwiml(await postVoice(env, `/twilio/voice/whisper?call=${callSid}`, { CallSid: fakeCallSid() }));
+    expect(findAll(whisper, 'Say')[0]?.text).toMatch(/The caller asked for a person\. The caller is verified by a code texted to the number on file\./);
+    expect(findAll(whisper, 'Say')[0]?.text).not.toMatch(/verify them/);
   });
 
   it('picks the call up where it was on the fallback URL (the socket or a speech provider failed)', async () => {

@@ -18,8 +18,7 @@ beforeAll(async () => {
       VOICE_SILENCE_TIMEOUT: '1500ms',
       VOICE_SPEECH_CHARS_PER_SECOND: '100000',
       // People take calls around the clock in this test (after hours has its own).
-      VOICE_AGENT_HOURS_START: '00:00',
-      VOICE_AGENT_HOURS_END: '00:00',
+      AGENT_STAFFED_HOURS: 'billing=00:00-24:00,technical=00:00-24:00,sales_retention=00:00-24:00,general=00:00-24:00',
     },
   });
 }, 180_000);
@@ -94,6 +93,32 @@ describe('answering a call with ConversationRelay', () => {
     const answer = stored.find((row) => row.inReplyToId === inbound[1]?.id && row.text.includes('You owe'));
     expect(answer?.deliveryStatus).toBe('delivered');
     expect(answer?.text).toMatch(/\$/);
+    relay.close();
+  });
+
+  it('identifies a caller whose number is on no account by the account number they key, with a code texted to the number on file (not the calling number)', async () => {
+    const stranger = '+15559990123';
+    const { callSid, relay } = await call(stranger);
+    const account = await prisma().account.findFirstOrThrow({ where: { customer: { contactMedia: { some: { phoneNumber: SAM } } } }, select: { accountNumber: true } });
+    const digits = account.accountNumber.replace(/\D/g, '');
+    const before = env.twilio.state.messagesTo(SAM).length;
+    relay.say('how much is my bill');
+    expect(await relay.next(0, /account number/)).toMatch(/the phone number on your account, and I'll text a code to the number we have on file/);
+    let heard = relay.count;
+    relay.key(`${digits}#`);
+    expect(await relay.next(heard, /texted/)).toMatch(/If that account is ours, I've texted a 6-digit code to the phone number on file/);
+    const code = await textedCode(env, SAM, before);
+    heard = relay.count;
+    relay.key(`${code}#`);
+    expect(await relay.next(heard, /confirmed/)).toMatch(/Thanks, Sam, that's you confirmed\./);
+    await relay.next(heard, /dollars/);
+    expect(env.twilio.state.messagesTo(stranger)).toHaveLength(0);
+
+    // The call is Sam's now; what was keyed is stored masked.
+    const conversation = await voiceConversation(callSid);
+    expect(conversation.customerId).not.toBeNull();
+    const inbound = await prisma().interaction.findMany({ where: { conversationId: conversation.id, direction: 'inbound' }, orderBy: { seq: 'asc' }, select: { text: true } });
+    expect(inbound.map((row) => row.text)).toEqual(['how much is my bill', `[${digits.length} digits withheld]`, '[6 digits withheld]']);
     relay.close();
   });
 

@@ -72,6 +72,8 @@ export interface FixtureCustomer {
   familyName: string;
   status?: 'active' | 'suspended';
   phone: string | null;
+  /** The billing account's number, for a caller who names it (sign-in on a call). */
+  accountNumber?: string;
   email: string | null;
   postalAddress: PostalAddress | null;
   preferredChannel: Channel;
@@ -424,11 +426,14 @@ export class FakeBotServices implements BotServices {
   async sendVerificationCode(request: { conversationId: string; target: CodeTarget; purpose: string; idempotencyKey: string; correlationId: string; now: Date }): Promise<IssueCodeResult> {
     this.record('sendVerificationCode', request);
     const limits = this.fixture.signInLimits ?? { perNumber: 3, perConversation: 5 };
-    const anonymous = 'phone' in request.target;
+    const target = request.target;
+    const anonymous = !('customerId' in target);
     const askedHere = this.signInCodesPerConversation.get(request.conversationId) ?? 0;
     if (anonymous && askedHere >= limits.perConversation) return { status: 'signInLimited' };
-    const customer = 'customerId' in request.target ? this.customers.get(request.target.customerId) : this.byPhone(request.target.phone);
-    const phone = 'phone' in request.target ? request.target.phone : customer?.phone;
+    const customer =
+      'customerId' in target ? this.customers.get(target.customerId) : 'phone' in target ? this.byPhone(target.phone) : [...this.customers.values()].find((candidate) => candidate.accountNumber?.toUpperCase() === target.accountNumber.toUpperCase());
+    // An account number with no account behind it is answered like a real one (nothing can verify).
+    const phone = 'phone' in target ? target.phone : (customer?.phone ?? ('accountNumber' in target ? target.accountNumber : undefined));
     if (!phone) return { status: 'noPhone' };
     const askedOfNumber = this.signInCodesPerNumber.get(phone) ?? 0;
     if (anonymous) {

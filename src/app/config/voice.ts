@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { isProduction, type RuntimeVariables } from './runtime.ts';
 import { isTwilioSandbox, type TwilioVariables } from './twilio.ts';
-import { duration, timeOfDay } from './variable-types.ts';
+import { duration } from './variable-types.ts';
+
+/** A setting that no longer exists: refused when set, so a deployment does not silently lose what it meant. */
+function removed(name: string, instead: string) {
+  return z.undefined({ error: `${name} was removed: ${instead}. Unset it.` }).optional();
+}
 
 /** The voice channel: how calls are answered, spoken to and handed to a person. */
 export const voiceVariables = z.object({
@@ -29,9 +34,9 @@ export const voiceVariables = z.object({
   VOICE_AGENT_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15551234567').optional(),
   /** The TaskRouter/queue name calls wait in when no agent number is set. Default support. */
   VOICE_AGENT_QUEUE: z.string().min(1).max(64).default('support'),
-  /** When people take calls, local time (OPERATOR_TIME_ZONE), HH:MM. Defaults 08:00 and 20:00; equal values: always. */
-  VOICE_AGENT_HOURS_START: timeOfDay.default(8 * 60),
-  VOICE_AGENT_HOURS_END: timeOfDay.default(20 * 60),
+  /** Gone: when a person takes a call is the agent desk's AGENT_STAFFED_HOURS (per queue), so a call is never put through to a queue nobody staffs. */
+  VOICE_AGENT_HOURS_START: removed('VOICE_AGENT_HOURS_START', 'calls follow AGENT_STAFFED_HOURS and AGENT_AFTER_HOURS'),
+  VOICE_AGENT_HOURS_END: removed('VOICE_AGENT_HOURS_END', 'calls follow AGENT_STAFFED_HOURS and AGENT_AFTER_HOURS'),
 });
 export type VoiceVariables = z.output<typeof voiceVariables>;
 
@@ -49,8 +54,6 @@ export function voiceSettings(env: VoiceVariables & TwilioVariables & RuntimeVar
     speechCharsPerSecond: env.VOICE_SPEECH_CHARS_PER_SECOND,
     agentNumber: env.VOICE_AGENT_NUMBER,
     agentQueue: env.VOICE_AGENT_QUEUE,
-    /** Minutes after local midnight. */
-    agentHours: { start: env.VOICE_AGENT_HOURS_START, end: env.VOICE_AGENT_HOURS_END },
     /**
      * The /try/voice page opens the ConversationRelay socket without X-Twilio-Signature (a browser
      * cannot set that header): only with no Twilio account (the sandbox, whose token is public

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import {
+  callerVerifiedByCode,
   callTranscript,
   clearMisses,
   findLastPrompt,
   findRepliesTo,
   lastRequestOnCall,
+  markCallInputHandled,
   recordAfterHoursChoice,
   recordFollowUpChoice,
   recordHandoff,
@@ -16,6 +18,9 @@ import {
   type LastPrompt,
   type VoiceCallState,
 } from '../../domain/interactions/voice-calls.ts';
+import type { Availability, HandoffResult } from '../../domain/agents/agent-desk.ts';
+import { handoffNote, raisedTopics, soundsUpset } from '../../domain/agents/handoff-note.ts';
+import { formatDate } from '../../lib/dates.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { InboundMessage } from '../channel.ts';
 import { asksForCode, choiceForKey, codeInSpeech, maskedDigits, renderForEar } from './speech.ts';
@@ -60,11 +65,15 @@ export interface CallFlowDeps {
    * handoff): the call shows in the console's queue with its packet while Twilio holds the caller.
    * Idempotent: a conversation a person already has stays as it is. Returns the desk's answer.
    */
-  queueForAgent(request: AgentQueueRequest): Promise<{ kind: string }>;
+  queueForAgent(request: AgentQueueRequest): Promise<HandoffResult>;
+  /**
+   * Whether a person can take a call about `intent` now: the agent desk's own staffing rule
+   * (AGENT_STAFFED_HOURS, AGENT_AFTER_HOURS), so the call is put through only when the desk queues it.
+   */
+  availability(intent: string | null, now: Date): Availability;
+  /** The operator's time zone, for when the team is back. */
+  timeZone: string;
   turnBudgetMs: number;
-  /** True while people take calls. */
-  agentsAvailable(now: Date): boolean;
-  agentHoursText: string;
 }
 
 export interface AgentQueueRequest {
@@ -81,6 +90,9 @@ export interface AgentQueueRequest {
 
 const MENU = ['Billing', 'Technical support', 'Order status', 'A person'];
 const AGENT_WORDS = /^(a person|agent|representative|operator|human)$/i;
+const TEXT_ME = /\b(text|sms|message)\b/i;
+const CALL_BACK = /\bcall\b/i;
+const CARRY_ON = /\b(carry on|continue|stay|keep going|go on)\b/i;
 const YES = /^(yes|yeah|yep|sure|ok(ay)?|please( do)?|yes please)\b/i;
 const NO = /^(no|nope|no thanks?|don'?t)\b/i;
 
@@ -100,6 +112,11 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
     speaker.speak(null, renderForEar({ text, suggestedActions }));
   };
   const last = await findLastPrompt(deps.prisma, call.conversationId);
+  // An input the call answers itself is still the caller's message in the contact log.
+  const keep = async (text: string, reason: string) => {
+    const stored = await deps.store({ channel: 'voice', providerMessageId, from: call.fromNumber, to: call.toNumber, text, receivedAt: new Date(), conversationKey: call.callSid });
+    await markCallInputHandled(deps.prisma, stored.interactionId, reason);
+  };
 
   if (input.kind === 'silence') return { next: await ladder(deps, call, await recordMiss(deps.prisma, call.callSid), 'silence', last, say) };
 
@@ -108,13 +125,17 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
   let secret: string | undefined;
   if (input.kind === 'keys') {
     const digits = input.digits.replace(/[#*]+$/, '');
-    if (digits === '0') return { next: await startHandoff(deps, call, 'caller_request', say) };
+    if (digits === '0') {
+      await keep('0 (a person)', 'agent.request');
+      return { next: await startHandoff(deps, call, 'caller_request', say) };
+    }
     const choice = choiceForKey(digits, promptChoices(last));
     if (choice) text = choice;
     else if (digits.length > 1) {
       secret = digits;
       text = maskedDigits(digits);
     } else {
+      await keep(digits, 'voice.badKey');
       // Said again with its choices, so the next key still means what it meant.
       await say(`Sorry, that key isn't one of the options. ${withoutApology(last?.text ?? 'How can I help you today?')}`, 'voice.badKey', last?.suggestedActions ?? []);
       return { next: { kind: 'listen' } };
@@ -132,6 +153,7 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
   if (call.pendingQuestion === 'sms_followup') {
     if (YES.test(text) || NO.test(text)) {
       const agreed = YES.test(text);
+      await keep(text, 'voice.followUpAnswer');
       await recordFollowUpChoice(deps.prisma, call.callSid, agreed);
       await say(agreed ? "OK, I'll text you the reference after the call. Is there anything else?" : 'OK. Is there anything else?', 'voice.followUp');
       return { next: { kind: 'listen' } };
@@ -139,11 +161,21 @@ export async function handleCallerInput(deps: CallFlowDeps, call: VoiceCallState
     await setPendingQuestion(deps.prisma, call.callSid, null);
   }
   if (call.pendingQuestion === 'after_hours') {
-    const choice = /\b(text|sms|message)\b/i.test(text) ? 'sms' : /\bcall\b/i.test(text) ? 'callback' : undefined;
-    if (choice) return { next: await afterHoursChoice(deps, call, choice, say) };
+    const offer = await availabilityNow(deps, call);
+    const choice = TEXT_ME.test(text) ? 'sms' : CALL_BACK.test(text) && callbackOffered(offer) ? 'callback' : CARRY_ON.test(text) ? 'carry_on' : undefined;
+    if (choice) {
+      await keep(text, 'voice.afterHoursAnswer');
+      if (choice !== 'carry_on') return { next: await afterHoursChoice(deps, call, choice, offer, say) };
+      await setPendingQuestion(deps.prisma, call.callSid, null);
+      await say("OK, I'm still here. How can I help?", 'voice.carryOn');
+      return { next: { kind: 'listen' } };
+    }
     await setPendingQuestion(deps.prisma, call.callSid, null);
   }
-  if (AGENT_WORDS.test(text)) return { next: await startHandoff(deps, call, 'caller_request', say) };
+  if (AGENT_WORDS.test(text)) {
+    await keep(text, 'agent.request');
+    return { next: await startHandoff(deps, call, 'caller_request', say) };
+  }
 
   const stored = await deps.store({
     channel: 'voice',
@@ -213,54 +245,95 @@ async function ladder(deps: CallFlowDeps, call: VoiceCallState, misses: number, 
   return { kind: 'listen' };
 }
 
-/** A person: records the handoff with its packet, or, after hours, offers a text or a call back. */
+/** What the desk says about a person for the request the call was last about, now. */
+async function availabilityNow(deps: CallFlowDeps, call: VoiceCallState): Promise<Availability> {
+  const { intent } = await lastRequestOnCall(deps.prisma, call.conversationId);
+  return deps.availability(intent, new Date());
+}
+
+/** A call back is offered unless the desk keeps this request with the bot outside its hours (AGENT_AFTER_HOURS=bot). */
+function callbackOffered(availability: Availability): boolean {
+  return availability.staffed || availability.afterHours === 'callback';
+}
+
+/**
+ * A person, when the desk says one can take the call now: the call is put in the agents' queue and
+ * recorded with its packet, and Twilio puts it through. Otherwise (the queue's staffed hours, or the
+ * desk's own answer when they just ended) the caller is offered a text or, where the queue keeps
+ * callers in line after hours, a call back.
+ */
 async function startHandoff(deps: CallFlowDeps, call: VoiceCallState, reason: string, say: Say): Promise<CallNext> {
-  if (!deps.agentsAvailable(new Date())) {
-    await setPendingQuestion(deps.prisma, call.callSid, 'after_hours');
-    await say(
-      `Our team takes calls ${deps.agentHoursText}, so nobody can take your call right now. I can text you so you can carry on by message, or have someone call you back.`,
-      'voice.afterHours',
-      ['Text me', 'Call me back'],
-    );
-    return { kind: 'listen' };
-  }
+  const availability = await availabilityNow(deps, call);
+  if (!availability.staffed) return offerAfterHours(deps, call, availability, say);
+  const queued = await putInAgentQueue(deps, call, reason);
+  if (queued?.kind === 'stay-with-bot') return offerAfterHours(deps, call, { queue: queued.queue, staffed: false, opensAt: queued.opensAt, afterHours: 'bot' }, say);
+  if (queued?.kind === 'callback') return promiseCallback(deps, call, queued.opensAt, say);
   const packet = await handoffPacket(deps, call, reason);
   await recordHandoff(deps.prisma, call.callSid, reason, packet);
-  await putInAgentQueue(deps, call, reason);
-  await say("I'm connecting you to a person now. Please hold.", 'voice.handoff');
+  // As on a texted handoff: an upset caller hears one short sentence that says so.
+  await say(`${packet.upset ? "I'm sorry this has been so frustrating. " : ''}I'm connecting you to a person now. Please hold.`, 'voice.handoff');
   deps.logger.info({ callSid: call.callSid, reason }, 'voice handoff');
   return { kind: 'handoff', reason };
 }
 
+async function offerAfterHours(deps: CallFlowDeps, call: VoiceCallState, availability: Extract<Availability, { staffed: false }>, say: Say): Promise<CallNext> {
+  await setPendingQuestion(deps.prisma, call.callSid, 'after_hours');
+  const back = `Our team is back ${whenBack(deps, availability.opensAt)}, so nobody can take your call right now.`;
+  if (callbackOffered(availability)) {
+    await say(`${back} I can text you so you can carry on by message, or have someone call you back.`, 'voice.afterHours', ['Text me', 'Call me back']);
+  } else {
+    await say(`${back} I can text you so you can carry on by message, or you can carry on with me now.`, 'voice.afterHours', ['Text me', 'Carry on']);
+  }
+  return { kind: 'listen' };
+}
+
+function whenBack(deps: CallFlowDeps, opensAt: Date): string {
+  return formatDate(opensAt, 'dayTime', deps.timeZone);
+}
+
 /**
- * The call in the agents' queue, beside Twilio's <Enqueue>/<Dial>: a failure here is logged and the
- * caller is still put through (the person who answers has the whisper and the VoiceCall packet).
+ * The call in the agents' queue (the desk's handOff), with what the caller's words showed (upset,
+ * other topics raised) as on a texted handoff. A failure is logged and returns null: the caller is
+ * still put through (the person who answers has the whisper and the VoiceCall packet).
  */
-async function putInAgentQueue(deps: CallFlowDeps, call: VoiceCallState, reason: string): Promise<void> {
+async function putInAgentQueue(deps: CallFlowDeps, call: VoiceCallState, reason: string): Promise<HandoffResult | null> {
   const missed = reason === 'silence' || reason === 'no_match';
   const { lastInputId, intent } = await lastRequestOnCall(deps.prisma, call.conversationId);
+  const note = callerNote(await callTranscript(deps.prisma, call.conversationId));
   try {
     const queued = await deps.queueForAgent({
       conversationId: call.conversationId,
       reason: missed ? 'not_understood' : 'customer_asked',
       intent,
-      collected: { channel: 'voice call', callReason: reason, callSid: call.callSid },
+      collected: { channel: 'voice call', callReason: reason, callSid: call.callSid, ...(note ? { note } : {}) },
       relatedInteractionId: lastInputId,
     });
     deps.logger.info({ callSid: call.callSid, result: queued.kind }, 'voice call put in the agents’ queue');
+    return queued;
   } catch (error) {
     deps.logger.error({ err: error, callSid: call.callSid }, 'voice call not put in the agents’ queue; Twilio still puts it through');
+    return null;
   }
 }
 
-async function afterHoursChoice(deps: CallFlowDeps, call: VoiceCallState, choice: 'sms' | 'callback', say: Say): Promise<CallNext> {
+/** The caller's last words on the call, as stored (codes masked): what the note is made from. */
+function callerWords(transcript: { direction: string; text: string }[]): string {
+  return transcript.filter((line) => line.direction === 'inbound').slice(-3).map((line) => line.text).join(' / ');
+}
+
+/** The note a texted handoff carries (dialogs' requestAgent), from the caller's last words on the call. */
+function callerNote(transcript: { direction: string; text: string }[]): string | null {
+  const words = callerWords(transcript);
+  return words ? handoffNote(words) : null;
+}
+
+async function afterHoursChoice(deps: CallFlowDeps, call: VoiceCallState, choice: 'sms' | 'callback', offer: Availability, say: Say): Promise<CallNext> {
   await recordAfterHoursChoice(deps.prisma, call.callSid, choice);
   if (choice === 'callback') {
-    await recordHandoff(deps.prisma, call.callSid, 'callback', await handoffPacket(deps, call, 'callback'));
     // A person calls back: the request waits in the agents' queue (the desk keeps it until the team is in).
-    await putInAgentQueue(deps, call, 'callback');
-    await say(`A person will call you back on this number ${deps.agentHoursText.replace(/^from/, 'after')}. Goodbye.`, 'voice.callback');
-    return { kind: 'hangup' };
+    const queued = await putInAgentQueue(deps, call, 'callback');
+    const opensAt = queued && 'opensAt' in queued ? queued.opensAt : offer.staffed ? new Date() : offer.opensAt;
+    return promiseCallback(deps, call, opensAt, say);
   }
   const texted = call.customerId
     ? await deps.textCustomer(call.customerId, `${deps.operatorName}: thanks for calling. Reply to this text and we'll pick up where the call left off.`, `voice-after-hours-${call.callSid}`)
@@ -269,15 +342,29 @@ async function afterHoursChoice(deps: CallFlowDeps, call: VoiceCallState, choice
   return { kind: 'hangup' };
 }
 
+/** The call ends with a promise: a person calls back when the team is in (the request waits in the agents' queue). */
+async function promiseCallback(deps: CallFlowDeps, call: VoiceCallState, opensAt: Date, say: Say): Promise<CallNext> {
+  await recordHandoff(deps.prisma, call.callSid, 'callback', await handoffPacket(deps, call, 'callback'));
+  const when = opensAt.getTime() <= Date.now() ? 'soon' : `from ${whenBack(deps, opensAt)}`;
+  await say(`A person will call you back on this number ${when}. Goodbye.`, 'voice.callback');
+  return { kind: 'hangup' };
+}
+
 /** What the person taking the call sees first; stored text only (codes and keyed digits are masked there). */
 async function handoffPacket(deps: CallFlowDeps, call: VoiceCallState, reason: string) {
+  const transcript = await callTranscript(deps.prisma, call.conversationId);
   return {
     callSid: call.callSid,
     conversationId: call.conversationId,
     customerId: call.customerId,
     callerNumber: call.fromNumber,
     reason,
+    // Caller ID is a hint: only a code texted to the number on file and given on the call proves who it is.
+    verifiedByCode: await callerVerifiedByCode(deps.prisma, call.conversationId, call.customerId),
+    note: callerNote(transcript),
+    upset: soundsUpset(callerWords(transcript)),
+    raised: raisedTopics({ text: callerWords(transcript) }).map((topic) => topic.label),
     references: await referencesQuotedOnCall(deps.prisma, call.conversationId),
-    transcript: await callTranscript(deps.prisma, call.conversationId),
+    transcript,
   };
 }

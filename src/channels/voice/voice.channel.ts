@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { sendableAt } from '../../domain/contact-policy/quiet-hours.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { CHANNEL_CAPABILITIES, PermanentDeliveryError, type Channel, type ChannelGateway } from '../channel.ts';
 import { isTwilioSignatureValid } from '../sms/twilio-messages.ts';
@@ -15,7 +14,6 @@ export interface VoiceChannelSettings extends VoiceRouteSettings {
   fillerDelayMs: number;
   silenceTimeoutMs: number;
   speechCharsPerSecond: number;
-  agentHours: { start: number; end: number };
   allowUnsignedSockets: boolean;
 }
 
@@ -37,6 +35,8 @@ export interface VoiceChannelOptions {
   textCustomer: CallFlowDeps['textCustomer'];
   /** The agent desk's handOff for a call (the console's queue). */
   queueForAgent: CallFlowDeps['queueForAgent'];
+  /** The agent desk's answer to "can a person take this now?" (its staffed hours per queue): the one rule for handing a call over. */
+  availability: CallFlowDeps['availability'];
   catalogNames(): Promise<string[]>;
   /** Prompt received → first text token sent, in ms (the bench reads it). */
   onFirstToken?: (ms: number) => void;
@@ -71,16 +71,10 @@ export function createVoiceChannel(options: VoiceChannelOptions): VoiceChannel {
   let gateway: ChannelGateway | undefined;
   let flow: CallFlowDeps | undefined;
 
-  const hours = (minutes: number) => {
-    const hour = Math.floor(minutes / 60);
-    const minute = minutes % 60;
-    return `${hour % 12 === 0 ? 12 : hour % 12}${minute ? `:${String(minute).padStart(2, '0')}` : ''} ${hour < 12 ? 'AM' : 'PM'}`;
-  };
   const greeting = (givenName: string | null) =>
     givenName ? `Hi ${givenName}, thanks for calling ${options.operatorName}. How can I help you today?` : `Thanks for calling ${options.operatorName}. How can I help you today?`;
 
   function flowFor(channelGateway: ChannelGateway): CallFlowDeps {
-    const { start, end } = settings.agentHours;
     return {
       prisma: options.prisma,
       logger: options.logger,
@@ -93,10 +87,9 @@ export function createVoiceChannel(options: VoiceChannelOptions): VoiceChannel {
       keepSecret: options.keepSecret,
       textCustomer: options.textCustomer,
       queueForAgent: options.queueForAgent,
+      availability: options.availability,
+      timeZone: options.timeZone,
       turnBudgetMs: settings.turnBudgetMs,
-      // Outside the hours is a "quiet window" from their end to their start.
-      agentsAvailable: (now) => start === end || sendableAt(now, { startMinute: end, endMinute: start }, options.timeZone).getTime() === now.getTime(),
-      agentHoursText: `from ${hours(start)} to ${hours(end)}`,
     };
   }
 

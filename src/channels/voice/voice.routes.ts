@@ -267,11 +267,14 @@ function safeJson(text: string): unknown {
 
 const packetSchema = z.object({
   customerId: z.string().nullable().optional(),
+  verifiedByCode: z.boolean().default(false),
+  upset: z.boolean().default(false),
+  raised: z.array(z.string()).default([]),
   references: z.array(z.string()).default([]),
   transcript: z.array(z.object({ direction: z.string(), text: z.string() })).default([]),
 });
 
-/** The handoff packet as the agent hears it: why, which references, and the caller's last words (masked as stored). */
+/** The handoff packet as the agent hears it: why, who (and whether proved), how they are, which references, and their last words (masked as stored). */
 export function whisperText(reason: string, packet: unknown): string {
   const parsed = packetSchema.safeParse(packet);
   const why = reason === 'caller_request' ? 'The caller asked for a person.' : reason === 'silence' ? 'The caller could not be heard.' : 'The bot could not understand the caller.';
@@ -279,7 +282,13 @@ export function whisperText(reason: string, packet: unknown): string {
   const lastWords = parsed.data.transcript.filter((line) => line.direction === 'inbound').slice(-2).map((line) => line.text);
   return [
     why,
-    parsed.data.customerId ? 'The caller ID matches a customer on file; verify them before account changes.' : 'The caller ID is not on file.',
+    !parsed.data.customerId
+      ? 'The caller ID is not on file.'
+      : parsed.data.verifiedByCode
+        ? 'The caller is verified by a code texted to the number on file.'
+        : 'The caller ID matches a customer on file, but the caller is not verified: verify them before account changes.',
+    parsed.data.upset ? 'They sound upset.' : '',
+    parsed.data.raised.length > 0 ? `They raised ${parsed.data.raised.join(' and ')}.` : '',
     parsed.data.references.length > 0 ? `References: ${parsed.data.references.map((reference) => renderForEar({ text: reference })).join('; ')}.` : '',
     lastWords.length > 0 ? `They said: ${lastWords.join('. ')}.` : '',
   ].filter((part) => part.length > 0).join(' ');

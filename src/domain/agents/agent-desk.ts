@@ -65,6 +65,11 @@ export interface RoutingProfile {
   capacity: Record<ChannelName, number | null>;
 }
 
+/** Whether the queue for a request has people now, and if not when it opens and what it does meanwhile. */
+export type Availability =
+  | { queue: AgentQueue; staffed: true }
+  | { queue: AgentQueue; staffed: false; opensAt: Date; afterHours: 'callback' | 'bot' };
+
 export interface OfferMade {
   conversationId: string;
   staffId: string;
@@ -326,6 +331,17 @@ export function createAgentDesk(prisma: PrismaClient, settings: AgentRoutingSett
     /** The owner row, or null for a conversation only the bot ever had. */
     async owner(conversationId: string): Promise<ConversationOwner | null> {
       return prisma.conversationOwner.findUnique({ where: { conversationId } });
+    },
+
+    /**
+     * Whether a person can take a request about `intent` now: its skill queue's staffed hours, and
+     * outside them what the queue does meanwhile (AGENT_AFTER_HOURS). The same rule handOff applies,
+     * so a channel that must answer at once (a call: put through or not) decides as the desk will.
+     */
+    availability(intent: string | null, now: Date): Availability {
+      const queue = queueForIntent(intent);
+      const staffed = staffing(queue, now, settings);
+      return staffed.staffed ? { queue, staffed: true } : { queue, staffed: false, opensAt: staffed.opensAt, afterHours: settings.afterHours[queue] };
     },
 
     /**

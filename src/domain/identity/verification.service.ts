@@ -51,7 +51,12 @@ export interface IssueCodeRequest {
  * Whom to text: a known customer (their number on file, asked for from their own channel: the
  * holder's budget), or whoever owns a number an anonymous visitor typed (sign-in: its own budgets).
  */
-export type CodeRecipient = { customerId: string } | { phone: string };
+/**
+ * Who a code goes to: a known customer (their number on file), a number a visitor gave, or an
+ * account number a caller gave (the code goes to that account holder's number on file, never to
+ * the number calling).
+ */
+export type CodeRecipient = { customerId: string } | { phone: string } | { accountNumber: string };
 
 export type IssueCodeResult =
   /** Sent (or, for a number on no account or past its sign-in budget, pretended to be: the caller cannot tell). */
@@ -126,7 +131,7 @@ export async function issueVerificationCode(
   const existing = await db.verificationChallenge.findUnique({ where: { id: challengeId }, select: { address: true, expiresAt: true } });
   if (existing) return { status: 'sent', challengeId, phone: existing.address, expiresAt: existing.expiresAt };
 
-  const anonymous = 'phone' in recipient;
+  const anonymous = !('customerId' in recipient);
   const since = new Date(request.now.getTime() - HOUR_MS);
   const rateLimited = (customerId: string | null, budget: CodeBudget) =>
     recordAuditEvent(db, {
@@ -350,6 +355,12 @@ function codeNoticeKey(challengeId: string): string {
 /** The number to text and whose it is (null: a number on no account). */
 async function resolveRecipient(db: DbClient, recipient: CodeRecipient): Promise<{ customerId: string | null; phone: string } | null> {
   if ('phone' in recipient) return { customerId: await findCustomerIdByPhone(db, recipient.phone), phone: recipient.phone };
+  if ('accountNumber' in recipient) {
+    const account = await db.account.findFirst({ where: { accountNumber: { equals: recipient.accountNumber, mode: 'insensitive' } }, select: { customerId: true } });
+    const onFile = account ? await resolveRecipient(db, { customerId: account.customerId }) : null;
+    // An account we do not have (or one with no number on file) is answered like a real one: nothing is texted, nothing can verify.
+    return onFile ?? { customerId: null, phone: recipient.accountNumber.toUpperCase() };
+  }
   const medium = await db.contactMedium.findFirst({
     where: { customerId: recipient.customerId, mediumType: 'phone', phoneNumber: { not: null } },
     orderBy: [{ preferred: 'desc' }, { createdAt: 'asc' }],

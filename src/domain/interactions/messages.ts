@@ -35,7 +35,7 @@ export interface ChannelCapabilities {
 export const CHANNEL_CAPABILITIES: Record<ChannelName, ChannelCapabilities> = {
   sms: { carrierKeywords: true, addressIsPhone: true, addressIsProof: true, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: false, maxTextLength: 1600 },
   webchat: { carrierKeywords: false, addressIsPhone: false, addressIsProof: false, inConversationSignIn: true, buttons: true, typingIndicator: true, spoken: false, maxTextLength: 4000 },
-  voice: { carrierKeywords: false, addressIsPhone: true, addressIsProof: false, inConversationSignIn: false, buttons: false, typingIndicator: false, spoken: true, maxTextLength: 1000 },
+  voice: { carrierKeywords: false, addressIsPhone: true, addressIsProof: false, inConversationSignIn: true, buttons: false, typingIndicator: false, spoken: true, maxTextLength: 1000 },
 };
 
 export type DeliveryStatusName =

@@ -281,3 +281,20 @@ export async function lastRequestOnCall(db: DbClient, conversationId: string): P
     .find((candidate) => candidate !== undefined && !/^(agent|verification|voice|conversation|customer|consent|csat)\./.test(candidate) && candidate !== 'ticket.resolutionConfirmation');
   return { lastInputId: inputs[0]?.id, intent: intent ?? null };
 }
+
+/**
+ * A caller's input the call answered itself (asking for a person, keying 0, answering the
+ * after-hours or follow-up question): stored through intake like every input, then marked handled
+ * here with what it was, so no bot turn takes it up.
+ */
+export async function markCallInputHandled(db: DbClient, interactionId: string, reason: string): Promise<void> {
+  const now = new Date();
+  await db.interaction.updateMany({ where: { id: interactionId, direction: 'inbound', status: 'received' }, data: { status: 'handled', handledAt: now, reason } });
+}
+
+/** Whether the caller proved who they are on this call (a one-time code texted to the number on file). */
+export async function callerVerifiedByCode(db: DbClient, conversationId: string, customerId: string | null): Promise<boolean> {
+  if (!customerId) return false;
+  const verified = await db.verificationChallenge.findFirst({ where: { conversationId, customerId, status: 'verified' }, select: { id: true } });
+  return verified !== null;
+}

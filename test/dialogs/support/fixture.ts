@@ -28,6 +28,7 @@ export const DIALOG_FIXTURE: Fixture = {
       givenName: 'Alex',
       familyName: 'Morgan',
       phone: '+15551230001',
+      accountNumber: 'ACC-10001',
       email: 'alex@example.com',
       postalAddress: { street: '12 Main Street', city: 'Oakland', postCode: '94612' },
       preferredChannel: 'sms',
