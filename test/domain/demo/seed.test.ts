@@ -12,6 +12,7 @@ import {
   DEMO_STAFF_PASSWORD,
   DEMO_SUSPENDED_CUSTOMER,
   SAM_RIVERA,
+  demoMarketingPrograms,
 } from '../../../src/domain/demo/demo-data.ts';
 import { seedDemoData, type SeedSummary } from '../../../src/domain/demo/seed.ts';
 import { Prisma } from '../../../src/generated/prisma/client.ts';
@@ -60,7 +61,8 @@ describe('seedDemoData', () => {
       products: DEMO_CUSTOMERS.reduce((sum, customer) => sum + customer.products.length, 0),
       bills: bills.length,
       billCharges: bills.reduce((sum, bill) => sum + bill.charges.length, 0),
-      consents: DEMO_CUSTOMERS.length,
+      // Service texts for everyone; general marketing consent for those signed up to a program.
+      consents: DEMO_CUSTOMERS.length + DEMO_CUSTOMERS.filter((customer) => demoMarketingPrograms(customer).length > 0).length,
       outages: 1,
       staffUsers: DEMO_STAFF.length,
     });
