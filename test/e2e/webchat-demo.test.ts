@@ -51,7 +51,13 @@ async function openDemo(): Promise<Page> {
   const response = await page.goto(`${env.service.url}/`);
   expect(response?.status()).toBe(200);
   await expect.poll(() => page.locator('#status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toBe('online');
+  await welcomed(page);
   return page;
+}
+
+/** Waits for the conversation's welcome, so that it is not taken for the reply to what the visitor types next. */
+async function welcomed(page: Page): Promise<void> {
+  await expect.poll(() => botMessages(page).first().textContent({ timeout: REPLY_TIMEOUT_MS }), { timeout: REPLY_TIMEOUT_MS }).toMatch(/^Hi, welcome/);
 }
 
 const botMessages = (page: Page) => page.locator('.webchat__bubble:not(.webchat__bubble--from-user) .webchat__text-content');
@@ -170,6 +176,7 @@ describe('web chat demo page', () => {
     await page.getByLabel('Chat as').selectOption({ label: 'Anonymous visitor' });
     expect(await page.locator('#who').textContent()).toBe('Anonymous visitor');
     await expect.poll(() => page.locator('#status').textContent(), { timeout: REPLY_TIMEOUT_MS }).toBe('online');
+    await welcomed(page);
 
     expect(await say(page, 'my mobile has had no signal since this morning')).toMatch(/mobile number on your account/i);
     const sandbox = env.service.sandbox;
