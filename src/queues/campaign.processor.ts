@@ -36,17 +36,26 @@ export class CampaignPacer {
     this.perBrand = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:campaign:daily`, points: dailyCap, duration: 86_400 });
   }
 
-  /** Waits until the sender may send one more message this second. */
-  async acquire(sender: string): Promise<void> {
+  /** Waits until the sender may send one more message this second; returns when that second ends (epoch ms). */
+  async acquire(sender: string): Promise<number> {
     for (;;) {
       try {
-        await this.perSender.consume(sender);
-        return;
+        const taken = await this.perSender.consume(sender);
+        return Date.now() + taken.msBeforeNext;
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         await new Promise((resolve) => setTimeout(resolve, rejection.msBeforeNext + Math.random() * 20));
       }
     }
+  }
+
+  /**
+   * Gives the sender back a token a message did not use (held, deferred, skipped), so a held
+   * recipient does not spend the carrier's throughput; only while the second it was taken in lasts
+   * (a token given back into the next second would let that second send one too many).
+   */
+  async giveBack(sender: string, secondEndsAt: number): Promise<void> {
+    if (Date.now() < secondEndsAt - 50) await this.perSender.reward(sender, 1);
   }
 
   /** Takes one from the brand's daily budget; the delay until there is one again when it is spent. */
@@ -101,9 +110,9 @@ export function createCampaignSendProcessor(deps: CampaignWorkDeps): (job: JobOf
     }
     const dailyWait = await pacer.takeDaily(brand);
     if (dailyWait !== null) return deferJob(context, Date.now() + dailyWait, 'daily-cap');
-    await pacer.acquire(campaign.senderAddress);
+    const secondEndsAt = await pacer.acquire(campaign.senderAddress);
     const result = await sendCampaignMessage(deps.prisma, campaignId, customerId, deps.policy, now());
-    if (result.outcome !== 'sent') await pacer.giveBackDaily(brand);
+    if (result.outcome !== 'sent') await Promise.all([pacer.giveBackDaily(brand), pacer.giveBack(campaign.senderAddress, secondEndsAt)]);
     if (result.outcome === 'sent') {
       await deps.queues.enqueueDelivery(result.stored.conversationId, [result.stored.id], result.stored.correlationId).catch((error: unknown) => {
         deps.logger.warn({ err: error, campaignId }, 'campaign message stored but not queued; the outbox relay will send it');
