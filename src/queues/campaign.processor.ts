@@ -36,12 +36,12 @@ export class CampaignPacer {
     this.perBrand = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:campaign:daily`, points: dailyCap, duration: 86_400 });
   }
 
-  /** Waits until the sender may send one more message this second; returns when that second ends (epoch ms). */
-  async acquire(sender: string): Promise<number> {
+  /** Waits until the sender may send one more message this second. */
+  async acquire(sender: string): Promise<void> {
     for (;;) {
       try {
-        const taken = await this.perSender.consume(sender);
-        return Date.now() + taken.msBeforeNext;
+        await this.perSender.consume(sender);
+        return;
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
         await new Promise((resolve) => setTimeout(resolve, rejection.msBeforeNext + Math.random() * 20));
@@ -51,11 +51,12 @@ export class CampaignPacer {
 
   /**
    * Gives the sender back a token a message did not use (held, deferred, skipped), so a held
-   * recipient does not spend the carrier's throughput; only while the second it was taken in lasts
-   * (a token given back into the next second would let that second send one too many).
+   * recipient does not spend the carrier's throughput. The gate's transaction often outlasts the
+   * second the token was taken in; the token then goes to the current second, which may carry one
+   * more than the rate while every minute keeps it (Twilio queues to the number's own rate anyway).
    */
-  async giveBack(sender: string, secondEndsAt: number): Promise<void> {
-    if (Date.now() < secondEndsAt - 50) await this.perSender.reward(sender, 1);
+  async giveBack(sender: string): Promise<void> {
+    await this.perSender.reward(sender, 1);
   }
 
   /** Takes one from the brand's daily budget; the delay until there is one again when it is spent. */
@@ -110,9 +111,9 @@ export function createCampaignSendProcessor(deps: CampaignWorkDeps): (job: JobOf
     }
     const dailyWait = await pacer.takeDaily(brand);
     if (dailyWait !== null) return deferJob(context, Date.now() + dailyWait, 'daily-cap');
-    const secondEndsAt = await pacer.acquire(campaign.senderAddress);
+    await pacer.acquire(campaign.senderAddress);
     const result = await sendCampaignMessage(deps.prisma, campaignId, customerId, deps.policy, now());
-    if (result.outcome !== 'sent') await Promise.all([pacer.giveBackDaily(brand), pacer.giveBack(campaign.senderAddress, secondEndsAt)]);
+    if (result.outcome !== 'sent') await Promise.all([pacer.giveBackDaily(brand), pacer.giveBack(campaign.senderAddress)]);
     if (result.outcome === 'sent') {
       await deps.queues.enqueueDelivery(result.stored.conversationId, [result.stored.id], result.stored.correlationId).catch((error: unknown) => {
         deps.logger.warn({ err: error, campaignId }, 'campaign message stored but not queued; the outbox relay will send it');
