@@ -175,6 +175,14 @@ async function main(): Promise<void> {
     }
     clearInterval(sampler);
     const atEnd = await memoryOf(survivor);
+    // A job the kill left undecided: where BullMQ has it.
+    if (undecided > 0) {
+      const left = await prisma.campaignRecipient.findMany({ where: { campaignId: campaign.id, customerId: { in: runningJobs }, status: 'pending' }, select: { customerId: true } });
+      for (const { customerId } of left) {
+        const job = await sends.getJob(`${campaign.id}-${customerId}`);
+        console.log(`  undecided after the kill: ${customerId}: job ${job ? `${await job.getState()}, attempts ${job.attemptsMade}, stalled ${job.stalledCounter}${job.failedReason ? `, ${job.failedReason}` : ''}` : 'gone'}`);
+      }
+    }
 
     await cancelCampaign(prisma, campaign.id, null, clock());
     // Deliveries already queued finish; then the workers drain and stop.

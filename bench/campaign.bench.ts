@@ -126,8 +126,7 @@ async function main(): Promise<void> {
       const used = process.memoryUsage();
       peakRss = Math.max(peakRss, used.rss);
       peakHeap = Math.max(peakHeap, used.heapUsed);
-      if (process.env['BENCH_MEM_TRACE']) process.stdout.write(`    mem rss ${(used.rss / 1048576).toFixed(0)} heapUsed ${(used.heapUsed / 1048576).toFixed(0)} heapTotal ${(used.heapTotal / 1048576).toFixed(0)} external ${(used.external / 1048576).toFixed(0)} ab ${(used.arrayBuffers / 1048576).toFixed(0)}\n`);
-    }, process.env['BENCH_MEM_TRACE'] ? 2000 : 250);
+    }, 250);
     cleanups.unshift(async () => clearInterval(memory));
 
     const launchedAt = performance.now();
@@ -164,11 +163,11 @@ async function main(): Promise<void> {
       }
     }
     await firstSend;
-    if (process.env['BENCH_HEAP_SNAPSHOT']) {
-      (globalThis as { gc?: () => void }).gc?.();
-      const { writeHeapSnapshot } = await import('node:v8');
-      console.log(`heap snapshot: ${writeHeapSnapshot(process.env['BENCH_HEAP_SNAPSHOT'])}; heapUsed after gc ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB`);
-    }
+    // What is still reachable once V8 collects (node --expose-gc): V8 lets the heap fill to a few
+    // times its live size before a full collection, so the peak alone overstates what is kept.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapAfterGc = gc ? process.memoryUsage().heapUsed : undefined;
     const counts = await countsOf(prisma, campaign.id);
     const decided = counts.sent + counts.held;
     // The pause's idle time is not sending time.
@@ -216,6 +215,7 @@ async function main(): Promise<void> {
           ['configured rate (per sender)', `${options.BENCH_CAMPAIGN_RATE}/s`],
           ['time to first send', firstSendMs === undefined ? 'none within 60 s' : ms(firstSendMs)],
           ['process RSS at launch / peak / growth', `${mb(rssAtLaunch)} / ${mb(peakRss)} / ${mb(peakRss - rssAtLaunch)}`],
+          ['process heap used at launch / peak / after a full GC', `${mb(heapAtLaunch)} / ${mb(peakHeap)} / ${heapAfterGc === undefined ? 'run with --expose-gc' : mb(heapAfterGc)}`],
           ['pause: last decision after the pause call', paused ? (paused.pauseMs === 0 ? 'none (polled every 50 ms)' : ms(paused.pauseMs)) : 'not reached'],
           ['resume: first decision after the resume call', paused ? ms(paused.resumeMs) : 'not reached'],
           ['texts at Twilio / distinct numbers', `${texts.length.toLocaleString()} / ${numbers.size.toLocaleString()}`],
