@@ -31,7 +31,7 @@ const options = z
     BENCH_REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
     BENCH_CAMPAIGN_RECIPIENTS: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
     /** The configured per-sender rate: one this machine sustains with room to spare. */
-    BENCH_CAMPAIGN_TARGET_RATE: z.coerce.number().int().min(1).max(1000).default(10),
+    BENCH_CAMPAIGN_TARGET_RATE: z.coerce.number().int().min(1).max(1000).default(6),
     /** Pacing windows measured (60 s each); the kill comes at the start of the last one. */
     BENCH_CAMPAIGN_WINDOWS: z.coerce.number().int().min(1).max(10).default(2),
     /** Send concurrency per worker process. */
