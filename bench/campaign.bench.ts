@@ -9,6 +9,7 @@ import { createLogger } from '../src/lib/logger.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { startTwilioStandIn } from '../test/support/twilio-standin-server.ts';
 import { createBenchDatabase, deleteRedisKeys } from './bench-env.ts';
+import { addSyntheticCustomers, clockInsideTheWindow, SEATTLE } from './campaign-fixture.ts';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER } from './protocol.ts';
 import { ms, table } from './stats.ts';
 
@@ -43,37 +44,6 @@ const options = z
   .parse(process.env);
 
 const N = options.BENCH_CAMPAIGN_RECIPIENTS;
-const SEATTLE = 'America/Los_Angeles';
-
-/** The campaign workers' clock: the wall clock if it is 9:00-19:59 in Seattle, else the next 9:00 there, moving with real time. */
-function clockInsideTheWindow(): () => Date {
-  let at = Date.now();
-  while (!(localMinute(new Date(at), SEATTLE) >= 9 * 60 && localMinute(new Date(at), SEATTLE) < 20 * 60)) at += 5 * 60_000;
-  const offset = at - Date.now();
-  return () => new Date(Date.now() + offset);
-}
-
-/** 100,000 customers in four INSERT ... SELECT statements (a few seconds), numbered 1..N. */
-async function addSyntheticCustomers(prisma: PrismaClient, count: number): Promise<void> {
-  await prisma.$executeRaw`
-    INSERT INTO "Customer" ("id", "givenName", "familyName", "status", "serviceArea", "preferredChannel", "createdAt", "updatedAt")
-    SELECT md5('bench-customer-' || g)::uuid::text, 'Bench' || g, 'Customer', 'active', '98101', 'sms', now(), now() FROM generate_series(1, ${count}::int) g`;
-  await prisma.$executeRaw`
-    INSERT INTO "ContactMedium" ("id", "customerId", "mediumType", "preferred", "phoneNumber", "createdAt", "updatedAt")
-    SELECT md5('bench-phone-' || g)::uuid::text, md5('bench-customer-' || g)::uuid::text, 'phone', true, '+1206' || lpad(g::text, 7, '0'), now(), now() FROM generate_series(1, ${count}::int) g`;
-  // Every number may get service texts; every 50th texted STOP.
-  await prisma.$executeRaw`
-    INSERT INTO "Consent" ("id", "channel", "address", "purpose", "status", "source", "customerId", "createdAt", "updatedAt")
-    SELECT md5('bench-consent-' || g)::uuid::text, 'sms', '+1206' || lpad(g::text, 7, '0'), 'service', CASE WHEN g % 50 = 0 THEN 'revoked' ELSE 'granted' END::"ConsentStatus",
-      'bench', md5('bench-customer-' || g)::uuid::text, now(), now() FROM generate_series(1, ${count}::int) g`;
-  // 7 in 10 signed up to "offers" on the website.
-  await prisma.$executeRaw`
-    INSERT INTO "ProgramConsent" ("id", "channel", "address", "program", "status", "disclosureText", "source", "capturedWhere", "capturedAt", "customerId", "createdAt", "updatedAt")
-    SELECT md5('bench-offers-' || g)::uuid::text, 'sms', '+1206' || lpad(g::text, 7, '0'), 'offers', 'granted', 'Yes, text me offers (bench).', 'web-form', 'https://www.example.com/sign-up/offers',
-      now() - interval '30 days', md5('bench-customer-' || g)::uuid::text, now(), now() FROM generate_series(1, ${count}::int) g WHERE g % 10 < 7`;
-  await prisma.$executeRaw`ANALYZE`;
-}
-
 interface Counts {
   sent: number;
   held: number;
@@ -149,8 +119,14 @@ async function main(): Promise<void> {
 
     // Memory of this one process (service, workers, the bench's polling and the stand-in's record of every text).
     const rssAtLaunch = process.memoryUsage().rss;
+    const heapAtLaunch = process.memoryUsage().heapUsed;
     let peakRss = rssAtLaunch;
-    const memory = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+    let peakHeap = heapAtLaunch;
+    const memory = setInterval(() => {
+      const used = process.memoryUsage();
+      peakRss = Math.max(peakRss, used.rss);
+      peakHeap = Math.max(peakHeap, used.heapUsed);
+    }, 250);
     cleanups.unshift(async () => clearInterval(memory));
 
     const launchedAt = performance.now();
@@ -187,6 +163,11 @@ async function main(): Promise<void> {
       }
     }
     await firstSend;
+    // What is still reachable once V8 collects (node --expose-gc): V8 lets the heap fill to a few
+    // times its live size before a full collection, so the peak alone overstates what is kept.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const heapAfterGc = gc ? process.memoryUsage().heapUsed : undefined;
     const counts = await countsOf(prisma, campaign.id);
     const decided = counts.sent + counts.held;
     // The pause's idle time is not sending time.
@@ -234,6 +215,7 @@ async function main(): Promise<void> {
           ['configured rate (per sender)', `${options.BENCH_CAMPAIGN_RATE}/s`],
           ['time to first send', firstSendMs === undefined ? 'none within 60 s' : ms(firstSendMs)],
           ['process RSS at launch / peak / growth', `${mb(rssAtLaunch)} / ${mb(peakRss)} / ${mb(peakRss - rssAtLaunch)}`],
+          ['process heap used at launch / peak / after a full GC', `${mb(heapAtLaunch)} / ${mb(peakHeap)} / ${heapAfterGc === undefined ? 'run with --expose-gc' : mb(heapAfterGc)}`],
           ['pause: last decision after the pause call', paused ? (paused.pauseMs === 0 ? 'none (polled every 50 ms)' : ms(paused.pauseMs)) : 'not reached'],
           ['resume: first decision after the resume call', paused ? ms(paused.resumeMs) : 'not reached'],
           ['texts at Twilio / distinct numbers', `${texts.length.toLocaleString()} / ${numbers.size.toLocaleString()}`],

@@ -22,6 +22,9 @@ export interface CampaignWorkDeps {
   now?: () => Date;
 }
 
+/** How long a token a message did not use stays available to the sender's next message. */
+const CARRY_MS = 5000;
+
 /**
  * Carrier-aware pacing in Redis, shared by every worker process: a per-second budget per sending
  * number (BullMQ's own limiter is per queue, and one queue carries every sender) and a 24-hour
@@ -31,12 +34,17 @@ export class CampaignPacer {
   private readonly perSender: RateLimiterRedis;
   private readonly perBrand: RateLimiterRedis;
 
-  constructor(redis: Redis, prefix: string, ratePerSecond: number, dailyCap: number) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    ratePerSecond: number,
+    dailyCap: number,
+  ) {
     this.perSender = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:campaign:pace`, points: ratePerSecond, duration: 1 });
     this.perBrand = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:campaign:daily`, points: dailyCap, duration: 86_400 });
   }
 
-  /** Waits until the sender may send one more message this second. */
+  /** Waits until the sender may send one more message: a token of this second, or one a message before it did not use. */
   async acquire(sender: string): Promise<void> {
     for (;;) {
       try {
@@ -44,9 +52,31 @@ export class CampaignPacer {
         return;
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        if (await this.takeCarried(sender)) return;
         await new Promise((resolve) => setTimeout(resolve, rejection.msBeforeNext + Math.random() * 20));
       }
     }
+  }
+
+  /**
+   * Gives the sender back a token a message did not use (held, deferred, skipped), so a held
+   * recipient does not spend the carrier's throughput: the next message refused a token of its own
+   * second takes it. (The gate's transaction often outlasts the second the token was taken in, and
+   * the messages waiting for a token sleep until the next second.) A carried token lasts 5 s.
+   */
+  async giveBack(sender: string): Promise<void> {
+    await this.redis.multi().incr(this.carryKey(sender)).pexpire(this.carryKey(sender), CARRY_MS).exec();
+  }
+
+  private async takeCarried(sender: string): Promise<boolean> {
+    const left = await this.redis.decr(this.carryKey(sender));
+    if (left >= 0) return true;
+    await this.redis.incr(this.carryKey(sender));
+    return false;
+  }
+
+  private carryKey(sender: string): string {
+    return `${this.prefix}:campaign:pace-carry:${sender}`;
   }
 
   /** Takes one from the brand's daily budget; the delay until there is one again when it is spent. */
@@ -103,7 +133,7 @@ export function createCampaignSendProcessor(deps: CampaignWorkDeps): (job: JobOf
     if (dailyWait !== null) return deferJob(context, Date.now() + dailyWait, 'daily-cap');
     await pacer.acquire(campaign.senderAddress);
     const result = await sendCampaignMessage(deps.prisma, campaignId, customerId, deps.policy, now());
-    if (result.outcome !== 'sent') await pacer.giveBackDaily(brand);
+    if (result.outcome !== 'sent') await Promise.all([pacer.giveBackDaily(brand), pacer.giveBack(campaign.senderAddress)]);
     if (result.outcome === 'sent') {
       await deps.queues.enqueueDelivery(result.stored.conversationId, [result.stored.id], result.stored.correlationId).catch((error: unknown) => {
         deps.logger.warn({ err: error, campaignId }, 'campaign message stored but not queued; the outbox relay will send it');

@@ -24,13 +24,15 @@ export interface ServiceProcessOptions {
   timeoutMs?: number;
   /** Its nice value: > 0 yields the CPU to the processes beside it. Default 0. */
   nice?: number;
+  /** The entry module, relative to the project root. Default `src/app/main.ts`. */
+  entry?: string;
 }
 
-/** Starts `src/app/main.ts` with `env` (PORT is chosen here); resolves once it answers /healthz. */
+/** Starts `src/app/main.ts` (or `options.entry`) with `env` (PORT is chosen here); resolves once it answers /healthz. */
 export async function startServiceProcess(env: Record<string, string>, options: ServiceProcessOptions = {}): Promise<ServiceProcess> {
-  const { timeoutMs = 90_000, nice = 0 } = options;
+  const { timeoutMs = 90_000, nice = 0, entry = 'src/app/main.ts' } = options;
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,0 +1,36 @@
+import type { PrismaClient } from '../src/generated/prisma/client.ts';
+import { localMinute } from '../src/domain/contact-policy/local-window.ts';
+
+// What both campaign benches set up: synthetic customers and a clock inside their local window.
+
+export const SEATTLE = 'America/Los_Angeles';
+
+/** The campaign workers' clock: the wall clock if it is 9:00-19:59 in Seattle, else the next 9:00 there, moving with real time. */
+export function clockInsideTheWindow(): () => Date {
+  let at = Date.now();
+  while (!(localMinute(new Date(at), SEATTLE) >= 9 * 60 && localMinute(new Date(at), SEATTLE) < 20 * 60)) at += 5 * 60_000;
+  const offset = at - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+/** 100,000 customers in four INSERT ... SELECT statements (a few seconds), numbered 1..N. */
+export async function addSyntheticCustomers(prisma: PrismaClient, count: number): Promise<void> {
+  await prisma.$executeRaw`
+    INSERT INTO "Customer" ("id", "givenName", "familyName", "status", "serviceArea", "preferredChannel", "createdAt", "updatedAt")
+    SELECT md5('bench-customer-' || g)::uuid::text, 'Bench' || g, 'Customer', 'active', '98101', 'sms', now(), now() FROM generate_series(1, ${count}::int) g`;
+  await prisma.$executeRaw`
+    INSERT INTO "ContactMedium" ("id", "customerId", "mediumType", "preferred", "phoneNumber", "createdAt", "updatedAt")
+    SELECT md5('bench-phone-' || g)::uuid::text, md5('bench-customer-' || g)::uuid::text, 'phone', true, '+1206' || lpad(g::text, 7, '0'), now(), now() FROM generate_series(1, ${count}::int) g`;
+  // Every number may get service texts; every 50th texted STOP.
+  await prisma.$executeRaw`
+    INSERT INTO "Consent" ("id", "channel", "address", "purpose", "status", "source", "customerId", "createdAt", "updatedAt")
+    SELECT md5('bench-consent-' || g)::uuid::text, 'sms', '+1206' || lpad(g::text, 7, '0'), 'service', CASE WHEN g % 50 = 0 THEN 'revoked' ELSE 'granted' END::"ConsentStatus",
+      'bench', md5('bench-customer-' || g)::uuid::text, now(), now() FROM generate_series(1, ${count}::int) g`;
+  // 7 in 10 signed up to "offers" on the website.
+  await prisma.$executeRaw`
+    INSERT INTO "ProgramConsent" ("id", "channel", "address", "program", "status", "disclosureText", "source", "capturedWhere", "capturedAt", "customerId", "createdAt", "updatedAt")
+    SELECT md5('bench-offers-' || g)::uuid::text, 'sms', '+1206' || lpad(g::text, 7, '0'), 'offers', 'granted', 'Yes, text me offers (bench).', 'web-form', 'https://www.example.com/sign-up/offers',
+      now() - interval '30 days', md5('bench-customer-' || g)::uuid::text, now(), now() FROM generate_series(1, ${count}::int) g WHERE g % 10 < 7`;
+  await prisma.$executeRaw`ANALYZE`;
+}
+
