@@ -222,7 +222,10 @@ const fingerprintRows = z.array(z.object({ digest: z.string() }));
  * may have started work (a turn, its replies, their status callbacks) that must not be mistaken
  * for a write by the next case. Returns the quiet fingerprint.
  */
-async function quietFingerprint(prisma: TestEnv['database']['db']['prisma']): Promise<string> {
+async function quietFingerprint(prisma: TestEnv['database']['db']['prisma'], settled: Settled = 'accepted'): Promise<string> {
+  // First the work a 2xx case started must be done: every message handled and every SMS reply
+  // settled (the sandbox's stand-in reports 'delivered' up to a second or more after 'sent').
+  for (let tries = 0; tries < 100 && (await outstandingWork(prisma, settled)) > 0; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
   let last = await databaseFingerprint(prisma);
   for (let tries = 0; tries < 50; tries++) {
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -231,6 +234,23 @@ async function quietFingerprint(prisma: TestEnv['database']['db']['prisma']): Pr
     last = now;
   }
   throw new Error('the database never went quiet');
+}
+
+/** When an SMS reply counts as settled: taken by the provider, or reported delivered (a stand-in that sends status callbacks). */
+type Settled = 'accepted' | 'delivered';
+
+/** Messages whose turn has not run, and SMS replies not yet settled. */
+async function outstandingWork(prisma: TestEnv['database']['db']['prisma'], settled: Settled): Promise<number> {
+  const unsettled = settled === 'delivered' ? `'pending', 'queued', 'sending', 'sent'` : `'pending', 'queued', 'sending'`;
+  const [row] = z
+    .array(z.object({ count: z.coerce.number() }))
+    .parse(
+      await prisma.$queryRawUnsafe(
+        `SELECT count(*) AS "count" FROM "Interaction" WHERE ("direction" = 'inbound' AND "status" = 'received')
+           OR ("direction" = 'outbound' AND "channel" = 'sms' AND "deliveryStatus" IN (${unsettled}))`,
+      ),
+    );
+  return row?.count ?? 0;
 }
 
 async function databaseFingerprint(prisma: TestEnv['database']['db']['prisma']): Promise<string> {
@@ -527,7 +547,7 @@ describe('the sandbox routes (no Twilio account) under malformed input', () => {
     const failures: string[] = [];
     let busy = true;
     for (const fuzz of cases) {
-      const before = busy ? await quietFingerprint(sandbox.database.db.prisma) : await databaseFingerprint(sandbox.database.db.prisma);
+      const before = busy ? await quietFingerprint(sandbox.database.db.prisma, 'delivered') : await databaseFingerprint(sandbox.database.db.prisma);
       busy = false;
       const response = await rawRequest(fuzz.method, `${sandbox.service.url}${fuzz.path}`, fuzz.headers ?? {}, fuzz.body);
       if (response.status >= 500 || response.status < 200) {
