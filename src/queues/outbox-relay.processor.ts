@@ -4,8 +4,15 @@ import { listStrandedOutbound } from '../domain/interactions/outbound.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { QueueProcessor, QueueRegistry } from './registry.ts';
 
-/** Work older than this with no sign of progress is treated as having lost its job. */
+/** A reply older than this with no sign of progress is treated as having lost its job. */
 const STRANDED_AFTER_MS = 3000;
+/**
+ * The same for a stored message, longer: its age counts from its arrival, and its caller may hold
+ * its turn until something else is done (web chat publishes the visitor's echo first, so that the
+ * reply never reaches them before their own message). Under load that took more than 3 s, and the
+ * relay ran the turn first.
+ */
+const INBOUND_STRANDED_AFTER_MS = 10_000;
 
 export interface OutboxRelayDeps {
   prisma: PrismaClient;
@@ -30,7 +37,7 @@ export async function relayStrandedMessages(deps: OutboxRelayDeps): Promise<{ tu
   const olderThan = new Date(Date.now() - STRANDED_AFTER_MS);
   let turns = 0;
   let deliveries = 0;
-  for (const message of await listStrandedInbound(deps.prisma, olderThan)) {
+  for (const message of await listStrandedInbound(deps.prisma, new Date(Date.now() - INBOUND_STRANDED_AFTER_MS))) {
     await deps.queues.requeueTurn({ interactionId: message.id, conversationId: message.conversationId, correlationId: message.correlationId ?? message.id });
     turns++;
   }
