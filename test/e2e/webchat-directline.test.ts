@@ -66,7 +66,8 @@ describe.each([
     expect(textOf(reply)).toMatch(/^Hi/);
     expect(reply.from).toMatchObject({ id: 'bot', name: 'Northwind Telecom', role: 'bot' });
     // The echo comes before the reply.
-    expect(client.activities.findIndex((a) => a.id === id)).toBeLessThan(client.activities.indexOf(reply));
+    const order = client.activities.map((a) => `${a.type}:${a.from.role ?? ''}:${a.id ?? ''}:${a.type === 'message' ? (a.text ?? '').slice(0, 20) : ''}`);
+    expect(client.activities.findIndex((a) => a.id === id), order.join(' | ')).toBeLessThan(client.activities.indexOf(reply));
 
     const { prisma } = env.database.db;
     const conversation = await prisma.conversation.findUniqueOrThrow({ where: { channel_externalId: { channel: 'webchat', externalId: conversationId } } });
