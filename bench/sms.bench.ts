@@ -884,8 +884,9 @@ async function compareLayouts(oneProcess: LayoutSummary): Promise<void> {
   ];
   log(table(['layout', 'sustained', 'closed-loop max', 'closed-loop e2e p99', `e2e p99 at ${TARGETS.rate}/s`, 'CPU/msg, all service processes'], [row('one process (ROLE=all)', oneProcess), row('2 api + 2 worker processes', split)]));
   log(
-    `  (${((performance.now() - started) / 1000).toFixed(0)} s) On ${os.cpus().length} cores the four processes share the CPU with PostgreSQL, Redis and the load generator, so splitting adds ` +
-      'processes, not cores: each message crosses one more process boundary (the api stores and enqueues, a worker runs the turn), and the gain is expected only where there are cores to spare.',
+    `  (${((performance.now() - started) / 1000).toFixed(0)} s) On ${os.cpus().length} cores the four processes share the CPU with PostgreSQL, Redis and the load generator. ` +
+      'Splitting takes the one event loop out of the way (the one-process run\'s first limit: see its event loop busy column) and costs one more process boundary per message; ' +
+      `the split run has no CPU profiler attached${options.BENCH_CPU_PROFILE === '1' ? ', the one-process run had (BENCH_CPU_PROFILE=1), which adds to its CPU per message' : ''}.`,
   );
 }
 

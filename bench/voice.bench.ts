@@ -7,7 +7,7 @@ import { outboundRelayFrame } from '../src/channels/voice/relay-messages.ts';
 import { seedDemoData } from '../src/domain/demo/seed.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { postSignedForm, signTwilioRequest } from '../src/sandbox/twilio-signing.ts';
-import { createBenchDatabase, deleteRedisKeys } from './bench-env.ts';
+import { createBenchDatabase, deleteRedisKeys, listCustomerPhones } from './bench-env.ts';
 import { ms, table } from './stats.ts';
 
 // `npm run bench` (after the SMS figures), or `npm run bench:voice`: voice turn latency on this
@@ -29,7 +29,6 @@ const options = z
 
 // Turns the offline recogniser answers from rules and the database: balance, greeting, thanks, help, order status.
 const PROMPTS = ['what do I owe', 'hello', 'thanks', 'help', 'where is my order', 'what is my balance', 'hi there', 'thank you'];
-const CALLERS = ['+15551230001', '+15551230002', '+15551230003', '+15551230004', '+15551230007', '+15551230008'];
 
 function percentile(samples: number[], q: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -53,10 +52,15 @@ async function main(): Promise<void> {
   const service = await startService(config, { logger: createLogger('error'), host: '127.0.0.1' });
   try {
     await seedDemoData(service.db.prisma);
-    const relay = await relayFirstTokens(service.url, service.publicBaseUrl, config.twilio.authToken, config.twilio.phoneNumber);
-    const gather = await gatherAnswers(service.url, service.publicBaseUrl, config.twilio.authToken, config.twilio.accountSid, config.twilio.phoneNumber);
+    const phones = await listCustomerPhones(service.db.prisma);
+    if (phones.length < 2 * options.BENCH_VOICE_CALLS) throw new Error(`the demo data has ${phones.length} customers with a phone; BENCH_VOICE_CALLS=${options.BENCH_VOICE_CALLS} needs ${2 * options.BENCH_VOICE_CALLS}`);
+    // Each call comes from its own demo customer, relay and Gather calls from different ones: every
+    // call proves its caller with a texted code, and two calls at once from one number would share
+    // (and wait for) one code, and spend one number's hourly budget of codes.
+    const relay = await relayFirstTokens(service.url, service.publicBaseUrl, config.twilio.authToken, config.twilio.phoneNumber, phones.slice(0, options.BENCH_VOICE_CALLS));
+    const gather = await gatherAnswers(service.url, service.publicBaseUrl, config.twilio.authToken, config.twilio.accountSid, config.twilio.phoneNumber, phones.slice(options.BENCH_VOICE_CALLS, 2 * options.BENCH_VOICE_CALLS));
     if (unanswered > 0) process.stdout.write(`(${unanswered} relay prompts got no reply within 15 s and are left out)\n`);
-    process.stdout.write(`\nVoice (${relay.length} relay prompts, ${gather.length} Gather turns, ${CALLERS.length} callers; PostgreSQL; rule-based turns)\n`);
+    process.stdout.write(`\nVoice (${relay.length} relay prompts, ${gather.length} Gather turns, ${2 * options.BENCH_VOICE_CALLS} callers, one per call; PostgreSQL; rule-based turns)\n`);
     process.stdout.write(
       `${table(
         ['measure', 'p50', 'p95', 'max', 'target'],
@@ -76,7 +80,7 @@ async function main(): Promise<void> {
 /** Calls over the relay socket, one prompt at a time per call, calls side by side. */
 let unanswered = 0;
 
-async function relayFirstTokens(url: string, publicBaseUrl: string, authToken: string, ourNumber: string): Promise<number[]> {
+async function relayFirstTokens(url: string, publicBaseUrl: string, authToken: string, ourNumber: string, callers: string[]): Promise<number[]> {
   const samples: number[] = [];
   const path = '/twilio/voice/relay';
   const signature = signTwilioRequest(authToken, `${publicBaseUrl.replace(/^http/, 'ws')}${path}`, {});
@@ -91,13 +95,13 @@ async function relayFirstTokens(url: string, publicBaseUrl: string, authToken: s
       });
       const nextToken = () => new Promise<number>((resolve) => (waiting = (at) => ((waiting = undefined), resolve(at))));
       const greeted = nextToken();
-      socket.send(JSON.stringify({ type: 'setup', sessionId: `VX${randomBytes(16).toString('hex')}`, callSid: `CA${randomBytes(16).toString('hex')}`, from: CALLERS[index % CALLERS.length], to: ourNumber }));
+      socket.send(JSON.stringify({ type: 'setup', sessionId: `VX${randomBytes(16).toString('hex')}`, callSid: `CA${randomBytes(16).toString('hex')}`, from: callers[index], to: ourNumber }));
       await Promise.race([greeted, new Promise((resolve) => setTimeout(resolve, 15_000))]);
       // Let the greeting's remaining tokens arrive.
       await new Promise((resolve) => setTimeout(resolve, 100));
       // Caller ID is only a hint: the caller proves who they are with the code texted to their phone
       // (read from the sandbox's Twilio stand-in), so the measured turns are ordinary ones.
-      await proveCaller(url, socket, CALLERS[index % CALLERS.length] ?? '', nextToken);
+      await proveCaller(url, socket, callers[index] ?? '', nextToken);
       for (let turn = 0; turn < options.BENCH_VOICE_PROMPTS; turn++) {
         const answered = nextToken();
         const sent = performance.now();
@@ -137,15 +141,15 @@ async function proveCaller(url: string, socket: WebSocket, caller: string, nextT
 }
 
 /** Gather turns through the signed webhooks, calls side by side. */
-async function gatherAnswers(url: string, publicBaseUrl: string, authToken: string, accountSid: string, ourNumber: string): Promise<number[]> {
+async function gatherAnswers(url: string, publicBaseUrl: string, authToken: string, accountSid: string, ourNumber: string, callers: string[]): Promise<number[]> {
   const samples: number[] = [];
   await Promise.all(
     Array.from({ length: options.BENCH_VOICE_CALLS }, async (_, index) => {
       const callSid = `CA${randomBytes(16).toString('hex')}`;
-      const opened = await postSignedForm(authToken, `${url}/twilio/voice/fallback`, { CallSid: callSid, AccountSid: accountSid, From: CALLERS[index % CALLERS.length] ?? '', To: ourNumber, CallStatus: 'in-progress' }, `${publicBaseUrl}/twilio/voice/fallback`);
+      const opened = await postSignedForm(authToken, `${url}/twilio/voice/fallback`, { CallSid: callSid, AccountSid: accountSid, From: callers[index] ?? '', To: ourNumber, CallStatus: 'in-progress' }, `${publicBaseUrl}/twilio/voice/fallback`);
       await opened.text();
       // Proven first, as on the relay (not measured): the balance asked, the texted code said back.
-      const caller = CALLERS[index % CALLERS.length] ?? '';
+      const caller = callers[index] ?? '';
       const texts = async () => sandboxTexts.parse(await (await fetch(`${url}/dev/twilio/messages?to=${encodeURIComponent(caller)}`)).json()).messages;
       const before = (await texts()).length;
       const turnAt = (n: number, said: string) => postSignedForm(authToken, `${url}/twilio/voice/gather?n=${n}`, { CallSid: callSid, AccountSid: accountSid, SpeechResult: said, Confidence: '0.9' }, `${publicBaseUrl}/twilio/voice/gather?n=${n}`).then((response) => response.text());
