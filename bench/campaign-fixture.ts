@@ -1,5 +1,7 @@
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { localMinute } from '../src/domain/contact-policy/local-window.ts';
+import { createCampaign } from '../src/domain/campaigns/campaigns.service.ts';
+import { BENCH_OUR_NUMBER } from './protocol.ts';
 
 // What both campaign benches set up: synthetic customers and a clock inside their local window.
 
@@ -34,3 +36,23 @@ export async function addSyntheticCustomers(prisma: PrismaClient, count: number)
   await prisma.$executeRaw`ANALYZE`;
 }
 
+
+/** The benches' campaign: the extra-data add-on to every synthetic customer (all in 981..), two variants, a 10 % holdout. */
+export function createBenchCampaign(prisma: PrismaClient, name: string, operatorName: string) {
+  return createCampaign(
+    prisma,
+    {
+      name,
+      segment: { regions: ['981'] },
+      variants: [
+        { key: 'A', template: 'Hi {firstName}, add {offerName} for {offerPrice}. Reply YES to order.', weight: 50 },
+        { key: 'B', template: '{firstName}, never run out: {offerName}, {offerPrice}. Reply YES.', weight: 50 },
+      ],
+      offerCode: 'ADDON-EXTRA-DATA-10GB',
+      holdoutPercent: 10,
+      seed: 'bench',
+    },
+    { operatorName, senderAddress: BENCH_OUR_NUMBER },
+    null,
+  );
+}

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { loadConfig } from '../src/app/config/index.ts';
 import { startService, type Service } from '../src/app/service.ts';
-import { cancelCampaign, createCampaign, launchCampaign } from '../src/domain/campaigns/campaigns.service.ts';
+import { cancelCampaign, launchCampaign } from '../src/domain/campaigns/campaigns.service.ts';
 import { checkWindow, locateRecipient, windowFor } from '../src/domain/contact-policy/local-window.ts';
 import { seedDemoData } from '../src/domain/demo/seed.ts';
 import { createLogger } from '../src/lib/logger.ts';
@@ -11,7 +11,7 @@ import { freePort } from '../test/support/free-port.ts';
 import { startServiceProcess, type ServiceProcess } from '../test/support/service-process.ts';
 import { startTwilioStandIn } from '../test/support/twilio-standin-server.ts';
 import { createBenchDatabase, deleteRedisKeys } from './bench-env.ts';
-import { addSyntheticCustomers, clockInsideTheWindow } from './campaign-fixture.ts';
+import { addSyntheticCustomers, clockInsideTheWindow, createBenchCampaign } from './campaign-fixture.ts';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER } from './protocol.ts';
 import { ms, table } from './stats.ts';
 
@@ -111,22 +111,7 @@ async function main(): Promise<void> {
     workers.push(victim, survivor);
     if (!victim || !survivor) throw new Error('workers did not start');
 
-    const campaign = await createCampaign(
-      prisma,
-      {
-        name: 'Bench targets: extra data',
-        segment: { regions: ['981'] },
-        variants: [
-          { key: 'A', template: 'Hi {firstName}, add {offerName} for {offerPrice}. Reply YES to order.', weight: 50 },
-          { key: 'B', template: '{firstName}, never run out: {offerName}, {offerPrice}. Reply YES.', weight: 50 },
-        ],
-        offerCode: 'ADDON-EXTRA-DATA-10GB',
-        holdoutPercent: 10,
-        seed: 'bench',
-      },
-      { operatorName: config.operator.name, senderAddress: BENCH_OUR_NUMBER },
-      null,
-    );
+    const campaign = await createBenchCampaign(prisma, 'Bench targets: extra data', config.operator.name);
 
     // The survivor's memory from launch to the end (the victim's ends with it).
     const atLaunch = await memoryOf(survivor);

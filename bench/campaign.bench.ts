@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadConfig } from '../src/app/config/index.ts';
 import { startService, type Service } from '../src/app/service.ts';
-import { createCampaign, launchCampaign, pauseCampaign, resumeCampaign } from '../src/domain/campaigns/campaigns.service.ts';
+import { launchCampaign, pauseCampaign, resumeCampaign } from '../src/domain/campaigns/campaigns.service.ts';
 import { localMinute } from '../src/domain/contact-policy/local-window.ts';
 import { seedDemoData } from '../src/domain/demo/seed.ts';
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
@@ -9,7 +9,7 @@ import { createLogger } from '../src/lib/logger.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { startTwilioStandIn } from '../test/support/twilio-standin-server.ts';
 import { createBenchDatabase, deleteRedisKeys } from './bench-env.ts';
-import { addSyntheticCustomers, clockInsideTheWindow, SEATTLE } from './campaign-fixture.ts';
+import { addSyntheticCustomers, clockInsideTheWindow, createBenchCampaign, SEATTLE } from './campaign-fixture.ts';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER } from './protocol.ts';
 import { ms, table } from './stats.ts';
 
@@ -100,22 +100,7 @@ async function main(): Promise<void> {
     await addSyntheticCustomers(prisma, N);
     console.log(`campaign bench: ${N.toLocaleString()} synthetic customers in ${ms(performance.now() - generated)}; the gate's clock reads ${clock().toISOString()} (${Math.floor(localMinute(clock(), SEATTLE) / 60)}h in Seattle)`);
 
-    const campaign = await createCampaign(
-      prisma,
-      {
-        name: 'Bench: extra data',
-        segment: { regions: ['981'] },
-        variants: [
-          { key: 'A', template: 'Hi {firstName}, add {offerName} for {offerPrice}. Reply YES to order.', weight: 50 },
-          { key: 'B', template: '{firstName}, never run out: {offerName}, {offerPrice}. Reply YES.', weight: 50 },
-        ],
-        offerCode: 'ADDON-EXTRA-DATA-10GB',
-        holdoutPercent: 10,
-        seed: 'bench',
-      },
-      { operatorName: config.operator.name, senderAddress: BENCH_OUR_NUMBER },
-      null,
-    );
+    const campaign = await createBenchCampaign(prisma, 'Bench: extra data', config.operator.name);
 
     // Memory of this one process (service, workers, the bench's polling and the stand-in's record of every text).
     const rssAtLaunch = process.memoryUsage().rss;
