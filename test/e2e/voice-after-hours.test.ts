@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handoffData } from '../../src/channels/voice/relay-messages.ts';
 import { createLogger } from '../../src/lib/logger.ts';
-import { ALEX, OUR_NUMBER, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
-import { RelayClient, codeInWords, expectTwiml, fakeCallSid, findAll, postVoice, textedCode } from '../support/voice.ts';
+import { ALEX, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
+import { codeInWords, startRelayCall, textedCode } from '../support/voice.ts';
 
 // A call outside the agent desk's staffed hours (AGENT_STAFFED_HOURS, the one setting for when a
 // person takes a call): the caller who asks for a person is offered a text to carry on by message,
@@ -48,14 +48,7 @@ afterAll(async () => {
 
 const prisma = () => env.database.db.prisma;
 
-async function call(from: string): Promise<{ callSid: string; relay: RelayClient }> {
-  const callSid = fakeCallSid();
-  const twiml = await expectTwiml(await postVoice(env, '/twilio/voice', { CallSid: callSid, From: from, To: OUR_NUMBER, CallStatus: 'ringing' }));
-  expect(findAll(twiml, 'ConversationRelay')).toHaveLength(1);
-  const relay = await RelayClient.open(env);
-  relay.setup(callSid, from);
-  return { callSid, relay };
-}
+const call = (from: string) => startRelayCall(env, from);
 
 describe('after hours on a call', () => {
   it('offers a text instead of a person; "text me" sends one through the SMS channel and ends the call', async () => {

@@ -3,7 +3,7 @@ import { handoffData } from '../../src/channels/voice/relay-messages.ts';
 import { AGENT_API_BASE } from '../../src/http/console/agent-api-schemas.ts';
 import { ALEX, OUR_NUMBER, SAM, eventually, startTestEnv, type TestEnv } from '../support/service.ts';
 import { fetchAsStaff } from '../support/staff.ts';
-import { RelayClient, expectTwiml, fakeCallSid, findAll, postVoice, textedCode } from '../support/voice.ts';
+import { RelayClient, expectTwiml, fakeCallSid, findAll, postVoice, startRelayCall, textedCode } from '../support/voice.ts';
 
 // Whole calls over ConversationRelay as Twilio makes them: the signed call webhook, then the
 // WebSocket with setup, prompts, keys, interrupts, a dropped socket and a reconnect. Every frame
@@ -29,14 +29,7 @@ afterAll(async () => {
 
 const prisma = () => env.database.db.prisma;
 
-async function call(from: string): Promise<{ callSid: string; relay: RelayClient }> {
-  const callSid = fakeCallSid();
-  const twiml = await expectTwiml(await postVoice(env, '/twilio/voice', { CallSid: callSid, From: from, To: OUR_NUMBER, CallStatus: 'ringing' }));
-  expect(findAll(twiml, 'ConversationRelay')).toHaveLength(1);
-  const relay = await RelayClient.open(env);
-  relay.setup(callSid, from);
-  return { callSid, relay };
-}
+const call = (from: string) => startRelayCall(env, from);
 
 async function voiceConversation(callSid: string) {
   return prisma().conversation.findUniqueOrThrow({ where: { channel_externalId: { channel: 'voice', externalId: callSid } } });

@@ -193,3 +193,13 @@ export async function textedCode(env: TestEnv, phone: string, before: number): P
   if (!code) throw new Error(`no code in ${JSON.stringify(texted?.body)}`);
   return code;
 }
+
+/** A call answered with ConversationRelay (the TwiML checked), its socket open and set up as Twilio would. */
+export async function startRelayCall(env: TestEnv, from: string): Promise<{ callSid: string; relay: RelayClient }> {
+  const callSid = fakeCallSid();
+  const twiml = await expectTwiml(await postVoice(env, '/twilio/voice', { CallSid: callSid, From: from, To: OUR_NUMBER, CallStatus: 'ringing' }));
+  expect(findAll(twiml, 'ConversationRelay')).toHaveLength(1);
+  const relay = await RelayClient.open(env);
+  relay.setup(callSid, from);
+  return { callSid, relay };
+}
