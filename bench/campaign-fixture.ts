@@ -1,7 +1,9 @@
 import type { PrismaClient } from '../src/generated/prisma/client.ts';
 import { localMinute } from '../src/domain/contact-policy/local-window.ts';
 import { createCampaign } from '../src/domain/campaigns/campaigns.service.ts';
-import { BENCH_OUR_NUMBER } from './protocol.ts';
+import { startTwilioStandIn } from '../test/support/twilio-standin-server.ts';
+import { createBenchDatabase, deleteRedisKeys } from './bench-env.ts';
+import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER } from './protocol.ts';
 
 // What both campaign benches set up: synthetic customers and a clock inside their local window.
 
@@ -55,4 +57,17 @@ export function createBenchCampaign(prisma: PrismaClient, name: string, operator
     { operatorName, senderAddress: BENCH_OUR_NUMBER },
     null,
   );
+}
+
+/**
+ * A campaign bench's own database, its Redis keys under `prefix`, and a Twilio stand-in that sends
+ * no status callbacks; their removal is pushed onto `cleanups`.
+ */
+export async function startCampaignScratch(postgresUrl: string, redisUrl: string, prefix: string, cleanups: Array<() => Promise<unknown>>) {
+  const database = await createBenchDatabase(postgresUrl);
+  cleanups.push(() => database.drop());
+  cleanups.push(() => deleteRedisKeys(redisUrl, prefix));
+  const twilio = await startTwilioStandIn({ accountSid: BENCH_ACCOUNT_SID, authToken: BENCH_AUTH_TOKEN, callbackStatuses: [] });
+  cleanups.push(() => twilio.close());
+  return { database, twilio };
 }

@@ -9,9 +9,7 @@ import { seedDemoData } from '../src/domain/demo/seed.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { startServiceProcess, type ServiceProcess } from '../test/support/service-process.ts';
-import { startTwilioStandIn } from '../test/support/twilio-standin-server.ts';
-import { createBenchDatabase, deleteRedisKeys } from './bench-env.ts';
-import { addSyntheticCustomers, clockInsideTheWindow, createBenchCampaign } from './campaign-fixture.ts';
+import { addSyntheticCustomers, clockInsideTheWindow, createBenchCampaign, startCampaignScratch } from './campaign-fixture.ts';
 import { BENCH_ACCOUNT_SID, BENCH_AUTH_TOKEN, BENCH_OUR_NUMBER } from './protocol.ts';
 import { ms, table } from './stats.ts';
 
@@ -68,11 +66,7 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<unknown>> = [];
   let service: Service | undefined;
   try {
-    const database = await createBenchDatabase(options.BENCH_POSTGRES_URL);
-    cleanups.push(() => database.drop());
-    cleanups.push(() => deleteRedisKeys(options.BENCH_REDIS_URL, prefix));
-    const twilio = await startTwilioStandIn({ accountSid: BENCH_ACCOUNT_SID, authToken: BENCH_AUTH_TOKEN, callbackStatuses: [] });
-    cleanups.push(() => twilio.close());
+    const { database, twilio } = await startCampaignScratch(options.BENCH_POSTGRES_URL, options.BENCH_REDIS_URL, prefix, cleanups);
     const clock = clockInsideTheWindow();
     const offsetMs = clock().getTime() - Date.now();
     const port = await freePort();
